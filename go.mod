@@ -1,0 +1,3 @@
+module github.com/gprsppp/gprsppp
+
+go 1.26.8
