@@ -1,0 +1,99 @@
+package gprsppp
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/gprsppp/gprsppp/ppp"
+	"github.com/gprsppp/gprsppp/session"
+)
+
+// Config configures the client end of a link. Zero values take the
+// defaults given.
+type Config struct {
+	// Username and Password are used when the network asks us to
+	// authenticate (PAP or CHAP-MD5, the network chooses). Both empty
+	// means we refuse to authenticate. Never logged.
+	Username, Password string
+	// MRU is the Maximum-Receive-Unit we announce; zero means 1500.
+	MRU uint16
+	// EchoInterval enables the LCP echo keepalive; zero disables it.
+	EchoInterval time.Duration
+	// EchoFailures is how many unanswered echoes end the link; zero
+	// means 4.
+	EchoFailures int
+	// EchoAdaptive sends echoes only when the line was silent for an
+	// interval.
+	EchoAdaptive bool
+	// Restart is the LCP/IPCP/PAP retransmission interval; zero means 3 s.
+	Restart time.Duration
+	// MaxConfigure is how many Configure-Requests go unanswered before
+	// Open fails; zero means 10.
+	MaxConfigure int
+	// NoPFC and NoACFC refuse header compression (pppd nopcomp,
+	// noaccomp).
+	NoPFC, NoACFC bool
+	// Logger receives the link's progress; at debug level, every control
+	// packet in pppd's style. Nil is silent.
+	Logger *slog.Logger
+}
+
+func (c Config) session() session.Config {
+	return session.Config{
+		Role:     session.RoleClient,
+		Username: c.Username, Password: c.Password,
+		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC,
+		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
+		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
+		Logger: c.Logger,
+	}
+}
+
+// NetworkConfig configures the network end of a link, as an operator's
+// gateway. Zero values take the defaults given.
+type NetworkConfig struct {
+	// LocalAddr is the gateway's own address; zero means 10.64.64.1.
+	LocalAddr netip.Addr
+	// PeerAddr is the address given to the client; zero means 10.64.64.2.
+	PeerAddr netip.Addr
+	// DNS are the DNS servers offered to the client; empty offers none.
+	DNS []netip.Addr
+	// Auth is the protocol the client must authenticate with:
+	// ppp.ProtocolPAP, ppp.ProtocolCHAP, or zero for none.
+	Auth ppp.Protocol
+	// Secrets maps client names to passwords for Auth.
+	Secrets map[string]string
+	// MRU, EchoInterval, EchoFailures, Restart and MaxConfigure are as
+	// in Config.
+	MRU          uint16
+	EchoInterval time.Duration
+	EchoFailures int
+	Restart      time.Duration
+	MaxConfigure int
+	// Logger as in Config.
+	Logger *slog.Logger
+}
+
+func (c NetworkConfig) session() session.Config {
+	local, peer := c.LocalAddr, c.PeerAddr
+	if !local.IsValid() {
+		local = netip.MustParseAddr("10.64.64.1")
+	}
+	if !peer.IsValid() {
+		peer = netip.MustParseAddr("10.64.64.2")
+	}
+	secrets := c.Secrets
+	return session.Config{
+		Role:        session.RoleNetwork,
+		RequireAuth: c.Auth,
+		Secret: func(name string) (string, bool) {
+			p, ok := secrets[name]
+			return p, ok
+		},
+		MRU: c.MRU, EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures,
+		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
+		LocalAddr: local, PeerAddr: peer, DNS: c.DNS,
+		Logger: c.Logger,
+	}
+}

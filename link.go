@@ -1,0 +1,146 @@
+package gprsppp
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+
+	"github.com/gprsppp/gprsppp/netstack"
+	"github.com/gprsppp/gprsppp/session"
+)
+
+// Reasons a link ends, as Link.Err reports them; test with errors.Is.
+var (
+	ErrClosed         = session.ErrClosed
+	ErrPeerTerminated = session.ErrPeerTerminated
+	ErrAuthFailed     = session.ErrAuthFailed
+	ErrKeepalive      = session.ErrKeepalive
+	ErrLoopback       = session.ErrLoopback
+	ErrNegotiation    = session.ErrNegotiation
+	ErrIO             = session.ErrIO
+)
+
+// Stats counts a link's traffic and the damage it saw.
+type Stats = session.Stats
+
+// Link is an established PPP link with its own TCP/IP stack.
+type Link struct {
+	s         *session.Session
+	st        *netstack.Stack
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// Open brings PPP up in the client role on rw, a byte stream already in
+// data mode, and returns once IP can flow. ctx bounds the negotiation.
+// The Link owns rw and closes it when the link ends; on error rw is
+// closed too.
+func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
+	return open(ctx, rw, cfg.session())
+}
+
+// OpenNetwork runs the network side of a link on rw: it assigns the
+// client's address and DNS servers and authenticates it if asked to.
+func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
+	return open(ctx, rw, cfg.session())
+}
+
+func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config) (*Link, error) {
+	s := session.Start(rw, cfg)
+	select {
+	case <-s.Up():
+	case <-s.Done():
+		return nil, fmt.Errorf("gprsppp: link setup: %w", s.Err())
+	case <-ctx.Done():
+		s.Close()
+		return nil, fmt.Errorf("gprsppp: link setup: %w", ctx.Err())
+	}
+	ip := s.IPCP()
+	st, err := netstack.New(netstack.Config{
+		LocalAddr:  ip.LocalAddr,
+		MTU:        uint32(s.LCP().SendMRU),
+		Out:        writer{s},
+		DNSServers: ip.DNS,
+		Logger:     cfg.Logger,
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("gprsppp: %w", err)
+	}
+	s.SetIPHandler(st.DeliverInbound)
+	l := &Link{s: s, st: st}
+	l.wg.Add(1)
+	go l.routineWatch()
+	return l, nil
+}
+
+// routineWatch closes the stack as soon as the link ends, so that sockets
+// fail promptly rather than time out.
+func (l *Link) routineWatch() {
+	defer l.wg.Done()
+	<-l.s.Done()
+	l.st.Close()
+}
+
+type writer struct{ s *session.Session }
+
+func (w writer) WritePacket(pkt []byte) error { return w.s.WriteIPv4(pkt) }
+
+// DialContext connects to address over the link ("tcp", "tcp4", "udp",
+// "udp4"). Names are resolved with the DNS servers learned through IPCP,
+// queried through the link.
+func (l *Link) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	return l.st.DialContext(ctx, network, address)
+}
+
+// Listen accepts TCP connections on the link's address.
+func (l *Link) Listen(network, address string) (net.Listener, error) {
+	return l.st.Listen(network, address)
+}
+
+// ListenPacket opens a UDP socket on the link's address.
+func (l *Link) ListenPacket(network, address string) (net.PacketConn, error) {
+	return l.st.ListenPacket(network, address)
+}
+
+// LookupNetIP resolves host with the link's DNS servers, through the link.
+func (l *Link) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error) {
+	return l.st.LookupNetIP(ctx, host)
+}
+
+// LocalAddr returns the address IPCP gave us.
+func (l *Link) LocalAddr() netip.Addr { return l.s.IPCP().LocalAddr }
+
+// PeerAddr returns the peer's address; invalid if it never announced one.
+func (l *Link) PeerAddr() netip.Addr { return l.s.IPCP().PeerAddr }
+
+// DNSServers returns the DNS servers learned (or offered) through IPCP.
+func (l *Link) DNSServers() []netip.Addr { return append([]netip.Addr(nil), l.s.IPCP().DNS...) }
+
+// MTU returns the largest IP packet the peer accepts (its MRU).
+func (l *Link) MTU() int { return int(l.s.LCP().SendMRU) }
+
+// Stats returns the link's counters.
+func (l *Link) Stats() Stats { return l.s.Stats() }
+
+// Done is closed when the link has ended.
+func (l *Link) Done() <-chan struct{} { return l.s.Done() }
+
+// Err tells why the link ended (nil while it is up): ErrClosed,
+// ErrPeerTerminated, ErrAuthFailed, ErrKeepalive, ErrLoopback,
+// ErrNegotiation or ErrIO, possibly wrapped with detail.
+func (l *Link) Err() error { return l.s.Err() }
+
+// Close ends the link: LCP Terminate-Request and a short wait for the
+// peer's Terminate-Ack, then the line and every socket are closed. It is
+// idempotent.
+func (l *Link) Close() error {
+	l.closeOnce.Do(func() {
+		l.s.Close()
+		l.wg.Wait()
+	})
+	return nil
+}

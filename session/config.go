@@ -1,0 +1,74 @@
+package session
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/ppp"
+)
+
+// Config configures a Session. Zero values take the defaults given.
+type Config struct {
+	// Role selects the client or the network side; zero is the client.
+	Role Role
+
+	// Username and Password authenticate us when the network asks (PAP
+	// or CHAP-MD5). Both empty: we refuse to authenticate. Never logged.
+	Username, Password string
+	// RequireAuth (network side) is the protocol the client must
+	// authenticate with: ppp.ProtocolPAP, ppp.ProtocolCHAP or zero for none.
+	RequireAuth ppp.Protocol
+	// Secret (network side) returns the password of a peer name.
+	Secret func(name string) (string, bool)
+	// AuthName is our name in CHAP Challenges; zero means "gprsppp".
+	AuthName string
+
+	// MRU is the Maximum-Receive-Unit we announce; zero means 1500.
+	MRU uint16
+	// ACCM is the async map we ask the peer to use; zero means none.
+	ACCM uint32
+	// NoPFC and NoACFC refuse those compressions in both directions.
+	NoPFC, NoACFC bool
+	// EchoInterval, EchoFailures and EchoAdaptive configure the LCP echo
+	// keepalive; a zero interval disables it. See lcp.Config.
+	EchoInterval time.Duration
+	EchoFailures int
+	EchoAdaptive bool
+	// Restart is the control protocols' restart timer; zero means 3 s.
+	Restart time.Duration
+	// MaxConfigure is how many Configure-Requests go unanswered before
+	// giving up; zero means 10.
+	MaxConfigure int
+
+	// LocalAddr is our IPv4 address: zero asks the peer (client); the
+	// network side must set it.
+	LocalAddr netip.Addr
+	// PeerAddr (network side) is the address assigned to the client.
+	PeerAddr netip.Addr
+	// DNS (network side) are the DNS servers offered to the client; the
+	// client always asks for two (RFC 1877).
+	DNS []netip.Addr
+
+	// Clock drives the timers; nil means the system clock.
+	Clock clock.Clock
+	// Logger receives the negotiation at debug level and the link's
+	// progress at info level; nil is silent. Secrets are never logged.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.Clock == nil {
+		c.Clock = clock.Real
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.AuthName == "" {
+		c.AuthName = "gprsppp"
+	}
+	if c.MRU == 0 {
+		c.MRU = 1500
+	}
+}

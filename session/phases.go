@@ -1,0 +1,181 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gprsppp/gprsppp/ipcp"
+	"github.com/gprsppp/gprsppp/lcp"
+	"github.com/gprsppp/gprsppp/ppp"
+)
+
+func (s *Session) timerFunc() func(f func()) ppp.Timer {
+	return func(f func()) ppp.Timer { return s.newTimer(f) }
+}
+
+func (s *Session) setPhase(p Phase) {
+	if p != s.phase {
+		s.cfg.Logger.Debug("phase", "from", s.phase, "to", p)
+		s.phase = p
+	}
+}
+
+func (s *Session) lcpConfig() lcp.Config {
+	c := s.cfg
+	var methods []ppp.Protocol
+	if c.Role == RoleClient && (c.Username != "" || c.Password != "") {
+		methods = []ppp.Protocol{ppp.ProtocolCHAP, ppp.ProtocolPAP}
+	}
+	return lcp.Config{
+		MRU: c.MRU, ACCM: c.ACCM, NoPFC: c.NoPFC, NoACFC: c.NoACFC,
+		AuthMethods: methods, RequireAuth: c.RequireAuth,
+		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
+		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
+		Send: s.sendFunc(ppp.ProtocolLCP), NewTimer: s.timerFunc(),
+		Up: s.lcpUp, Down: s.lcpDown, Finished: s.lcpFinished,
+		ProtocolRejected: s.protocolRejected,
+		Logger:           c.Logger,
+	}
+}
+
+func (s *Session) ipcpConfig() ipcp.Config {
+	c := s.cfg
+	cfg := ipcp.Config{
+		LocalAddr: c.LocalAddr, Restart: c.Restart, MaxConfigure: c.MaxConfigure,
+		Send: s.sendFunc(ppp.ProtocolIPCP), NewTimer: s.timerFunc(),
+		Up: s.ipcpUp, Down: s.ipcpDown, Finished: s.ipcpFinished,
+		Logger: c.Logger,
+	}
+	if c.Role == RoleClient {
+		cfg.RequestDNS = true
+	} else {
+		cfg.PeerAddr, cfg.DNS = c.PeerAddr, c.DNS
+	}
+	return cfg
+}
+
+// receive handles one control packet on the loop.
+func (s *Session) receive(f frame) {
+	s.lcp.Received()
+	s.logPacket("rcvd", f.proto, f.info)
+	switch f.proto {
+	case ppp.ProtocolLCP:
+		s.lcp.Receive(f.info)
+	case ppp.ProtocolPAP, ppp.ProtocolCHAP:
+		switch s.phase {
+		case PhaseEstablish:
+			s.hold(f)
+		case PhaseAuthenticate, PhaseNetwork:
+			s.auth.input(f.proto, f.info)
+		}
+	case ppp.ProtocolIPCP:
+		switch s.phase {
+		case PhaseEstablish, PhaseAuthenticate:
+			s.hold(f)
+		case PhaseNetwork:
+			s.ipcp.Receive(f.info)
+		}
+	case ppp.ProtocolIPv4:
+		s.stats.ipDrops.Add(1) // IPCP is not Opened
+	default:
+		s.lcp.SendProtocolReject(f.proto, f.info)
+	}
+}
+
+// hold keeps a packet that came before its phase, as a peer a step
+// ahead of us sends it, to be replayed when the phase begins. Without
+// this the peer's restart timer would stall the link for seconds.
+func (s *Session) hold(f frame) {
+	if len(s.early) < 8 {
+		s.early = append(s.early, f)
+	}
+}
+
+// replay feeds held packets that now have a phase to go to.
+func (s *Session) replay() {
+	held := s.early
+	s.early = nil
+	for _, f := range held {
+		s.receive(f)
+	}
+}
+
+func (s *Session) lcpUp(ng lcp.Negotiated) {
+	s.mu.Lock()
+	s.lcpOut = ng
+	s.mu.Unlock()
+	s.w.negotiated(ng)
+	s.setPhase(PhaseAuthenticate)
+	s.auth.start(s, ng)
+	if s.auth.pending == 0 {
+		s.networkPhase()
+	}
+	s.replay()
+}
+
+// authDone is called by each authentication exchange as it finishes.
+func (s *Session) authDone(err error) {
+	if err != nil {
+		s.cfg.Logger.Info("authentication failed", "err", err)
+		s.lcp.Close(fmt.Errorf("%w: %w", ErrAuthFailed, err))
+		return
+	}
+	s.auth.pending--
+	if s.auth.pending == 0 && s.phase == PhaseAuthenticate {
+		s.networkPhase()
+		s.replay()
+	}
+}
+
+func (s *Session) networkPhase() {
+	s.setPhase(PhaseNetwork)
+	s.ipcp.Open()
+}
+
+func (s *Session) lcpDown() {
+	s.ipUp.Store(false)
+	s.auth.stop()
+	s.ipcp.LowerDown()
+	s.w.reset()
+	s.early = nil
+	s.setPhase(PhaseTerminate)
+}
+
+func (s *Session) lcpFinished(err error) {
+	switch {
+	case s.closing && errors.Is(err, ErrClosed):
+	case errors.Is(err, lcp.ErrNegotiation):
+		err = fmt.Errorf("%w: %w", ErrNegotiation, err)
+	case errors.Is(err, lcp.ErrAuthRefused):
+		err = fmt.Errorf("%w: %w", ErrAuthFailed, err)
+	}
+	s.end(err)
+}
+
+func (s *Session) ipcpUp(ng ipcp.Negotiated) {
+	s.mu.Lock()
+	s.ipcpNeg = ng
+	s.mu.Unlock()
+	s.cfg.Logger.Info("network up", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)
+	s.ipUp.Store(true)
+	select {
+	case <-s.up:
+	default:
+		close(s.up)
+	}
+}
+
+func (s *Session) ipcpDown() { s.ipUp.Store(false) }
+
+func (s *Session) ipcpFinished(err error) {
+	if s.phase == PhaseNetwork {
+		s.lcp.Close(fmt.Errorf("%w: %w", ErrNegotiation, err))
+	}
+}
+
+func (s *Session) protocolRejected(p ppp.Protocol) {
+	s.cfg.Logger.Debug("peer rejected protocol", "protocol", p)
+	if p == ppp.ProtocolIPCP || p == ppp.ProtocolIPv4 {
+		s.lcp.Close(fmt.Errorf("%w: peer rejected %v", ErrNegotiation, p))
+	}
+}

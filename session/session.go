@@ -1,0 +1,250 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gprsppp/gprsppp/ipcp"
+	"github.com/gprsppp/gprsppp/lcp"
+	"github.com/gprsppp/gprsppp/ppp"
+)
+
+// Session is one PPP link over a byte stream.
+type Session struct {
+	cfg Config
+	rw  io.ReadWriteCloser
+
+	// Owned by routineLoop.
+	phase   Phase
+	lcp     *lcp.LCP
+	ipcp    *ipcp.IPCP
+	auth    authState
+	early   []frame // auth and IPCP packets that came before their phase
+	closing bool
+
+	in      chan frame
+	timers  chan timerFire
+	cmds    chan func()
+	ioErr   chan error
+	up      chan struct{} // closed when IPCP is Opened
+	done    chan struct{} // closed when the link has ended
+	wg      sync.WaitGroup
+	endOnce sync.Once
+	err     error // why the link ended; set before done is closed
+
+	mu      sync.Mutex // guards ipcpNeg and lcpOut
+	ipcpNeg ipcp.Negotiated
+	lcpOut  lcp.Negotiated
+
+	w       writer
+	dec     ppp.Decoder // owned by routineRead
+	ipUp    atomic.Bool
+	rxSeen  atomic.Bool // a frame arrived since the last timer event
+	handler atomic.Pointer[func([]byte)]
+	stats   counters
+}
+
+// frame is a received control packet on its way to the loop.
+type frame struct {
+	proto ppp.Protocol
+	info  []byte
+}
+
+// Start begins PPP on rw, which must already be in data mode, and returns
+// at once; Up tells when IP can flow and Done when the link has ended.
+// The Session owns rw from now on and closes it when the link ends.
+func Start(rw io.ReadWriteCloser, cfg Config) *Session {
+	cfg.setDefaults()
+	s := &Session{
+		cfg:    cfg,
+		rw:     rw,
+		in:     make(chan frame, 64),
+		timers: make(chan timerFire, 16),
+		cmds:   make(chan func()),
+		ioErr:  make(chan error, 1),
+		up:     make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	s.w.init(s)
+	s.dec.MaxFrame = int(max(cfg.MRU, 1500)) + 4
+	s.lcp = lcp.New(s.lcpConfig())
+	s.ipcp = ipcp.New(s.ipcpConfig())
+	s.wg.Add(2)
+	go s.routineRead()
+	go s.routineLoop()
+	return s
+}
+
+// Up is closed once IPCP is Opened and IP packets flow.
+func (s *Session) Up() <-chan struct{} { return s.up }
+
+// Done is closed when the link has ended; Err then tells why.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err returns why the link ended, or nil while it runs.
+func (s *Session) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// IPCP returns the addresses IPCP negotiated; valid after Up.
+func (s *Session) IPCP() ipcp.Negotiated {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ipcpNeg
+}
+
+// LCP returns the link parameters LCP negotiated; valid after Up.
+func (s *Session) LCP() lcp.Negotiated {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lcpOut
+}
+
+// SetIPHandler sets the function that receives inbound IPv4 packets. It
+// runs on the line's reading goroutine and must copy what it keeps.
+func (s *Session) SetIPHandler(h func(pkt []byte)) { s.handler.Store(&h) }
+
+// WriteIPv4 sends one IPv4 packet. It blocks while the line is busy,
+// which is the link's back-pressure, and fails with ErrNotUp before IPCP
+// is Opened.
+func (s *Session) WriteIPv4(pkt []byte) error {
+	if !s.ipUp.Load() {
+		s.stats.ipDrops.Add(1)
+		return ErrNotUp
+	}
+	return s.w.write(ppp.ProtocolIPv4, pkt, false)
+}
+
+// Close ends the link: LCP Terminate-Request, then a wait of at most one
+// restart period for the Terminate-Ack before the line is closed. It is
+// idempotent and returns nil once the link is down.
+func (s *Session) Close() error {
+	s.do(func() {
+		if s.phase != PhaseDead && !s.closing {
+			s.closing = true
+			s.lcp.Close(ErrClosed)
+		}
+	})
+	wait := make(chan struct{})
+	t := s.cfg.Clock.AfterFunc(s.restart(), func() { close(wait) })
+	select {
+	case <-s.done:
+	case <-wait:
+		s.do(func() { s.end(ErrClosed) })
+	}
+	t.Stop()
+	<-s.done
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Session) restart() time.Duration {
+	if s.cfg.Restart > 0 {
+		return s.cfg.Restart
+	}
+	return 3 * time.Second
+}
+
+// do runs f on the loop, unless the link has ended.
+func (s *Session) do(f func()) {
+	select {
+	case s.cmds <- f:
+	case <-s.done:
+	}
+}
+
+// routineLoop owns all protocol state.
+func (s *Session) routineLoop() {
+	defer s.wg.Done()
+	s.setPhase(PhaseEstablish)
+	s.lcp.Open()
+	for {
+		select {
+		case f := <-s.in:
+			s.receive(f)
+		case t := <-s.timers:
+			if s.rxSeen.Swap(false) {
+				s.lcp.Received()
+			}
+			t.run()
+		case f := <-s.cmds:
+			f()
+		case err := <-s.ioErr:
+			s.lcp.LowerDown(fmt.Errorf("%w: %w", ErrIO, err))
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// routineRead reads the line and unframes it.
+func (s *Session) routineRead() {
+	defer s.wg.Done()
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := s.rw.Read(buf)
+		if n > 0 {
+			s.dec.Decode(buf[:n], s.frame)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			s.lineError(err)
+			return
+		}
+	}
+}
+
+// frame dispatches one unframed PPP frame: IPv4 straight to the handler,
+// anything else to the loop.
+func (s *Session) frame(b []byte) {
+	proto, info, err := ppp.ParseFrame(b)
+	if err != nil {
+		s.stats.badHeaders.Add(1)
+		return
+	}
+	s.rxSeen.Store(true)
+	if proto == ppp.ProtocolIPv4 && s.ipUp.Load() {
+		if h := s.handler.Load(); h != nil {
+			s.stats.ipIn.Add(1)
+			(*h)(info)
+			return
+		}
+	}
+	select {
+	case s.in <- frame{proto: proto, info: append([]byte(nil), info...)}:
+	default:
+		s.stats.controlDrops.Add(1)
+	}
+}
+
+// lineError reports a failed read or write to the loop.
+func (s *Session) lineError(err error) {
+	select {
+	case s.ioErr <- err:
+	default:
+	}
+}
+
+// end finishes the link once: the line is closed and Done fires.
+func (s *Session) end(reason error) {
+	s.endOnce.Do(func() {
+		s.setPhase(PhaseDead)
+		s.ipUp.Store(false)
+		s.auth.stop()
+		s.cfg.Logger.Info("link ended", "reason", reason)
+		s.err = reason
+		s.w.close()
+		close(s.done)
+	})
+}
