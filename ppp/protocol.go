@@ -1,6 +1,6 @@
 package ppp
 
-//go:generate go run golang.org/x/tools/cmd/stringer@v0.38.0 -type=Protocol -linecomment
+//go:generate go run golang.org/x/tools/cmd/stringer@v0.38.0 -type=Protocol -linecomment -output=protocol_string.go
 
 // Protocol is the PPP Protocol field (RFC 1661 §2; assigned numbers in
 // RFC 1700 and the IANA "PPP DLL Protocol Numbers" registry).

@@ -13,7 +13,7 @@ func (s *Session) timerFunc() func(f func()) ppp.Timer {
 	return func(f func()) ppp.Timer { return s.newTimer(f) }
 }
 
-func (s *Session) setPhase(p Phase) {
+func (s *Session) setPhase(p ppp.Phase) {
 	if p != s.phase {
 		s.cfg.Logger.Debug("phase", "from", s.phase, "to", p)
 		s.phase = p
@@ -54,32 +54,39 @@ func (s *Session) ipcpConfig() ipcp.Config {
 	return cfg
 }
 
+// registerProtocols fills the demultiplexer: LCP always, PAP and CHAP
+// from the Authenticate phase, IPCP in the Network phase. Anything else
+// is answered with Protocol-Reject (pppd offers CCP and IPv6CP).
+func (s *Session) registerProtocols() {
+	d := &s.demux
+	d.Reject = s.lcp.SendProtocolReject
+	d.Register(ppp.ProtocolLCP, s.lcp.Receive)
+	for _, p := range []ppp.Protocol{ppp.ProtocolPAP, ppp.ProtocolCHAP} {
+		d.Register(p, func(info []byte) {
+			switch s.phase {
+			case ppp.PhaseEstablish:
+				s.hold(frame{p, info})
+			case ppp.PhaseAuthenticate, ppp.PhaseNetwork:
+				s.auth.input(p, info)
+			}
+		})
+	}
+	d.Register(ppp.ProtocolIPCP, func(info []byte) {
+		switch s.phase {
+		case ppp.PhaseEstablish, ppp.PhaseAuthenticate:
+			s.hold(frame{ppp.ProtocolIPCP, info})
+		case ppp.PhaseNetwork:
+			s.ipcp.Receive(info)
+		}
+	})
+	d.Register(ppp.ProtocolIPv4, func([]byte) { s.stats.ipDrops.Add(1) }) // IPCP is not Opened
+}
+
 // receive handles one control packet on the loop.
 func (s *Session) receive(f frame) {
 	s.lcp.Received()
 	s.logPacket("rcvd", f.proto, f.info)
-	switch f.proto {
-	case ppp.ProtocolLCP:
-		s.lcp.Receive(f.info)
-	case ppp.ProtocolPAP, ppp.ProtocolCHAP:
-		switch s.phase {
-		case PhaseEstablish:
-			s.hold(f)
-		case PhaseAuthenticate, PhaseNetwork:
-			s.auth.input(f.proto, f.info)
-		}
-	case ppp.ProtocolIPCP:
-		switch s.phase {
-		case PhaseEstablish, PhaseAuthenticate:
-			s.hold(f)
-		case PhaseNetwork:
-			s.ipcp.Receive(f.info)
-		}
-	case ppp.ProtocolIPv4:
-		s.stats.ipDrops.Add(1) // IPCP is not Opened
-	default:
-		s.lcp.SendProtocolReject(f.proto, f.info)
-	}
+	s.demux.Input(f.proto, f.info)
 }
 
 // hold keeps a packet that came before its phase, as a peer a step
@@ -105,7 +112,7 @@ func (s *Session) lcpUp(ng lcp.Negotiated) {
 	s.lcpOut = ng
 	s.mu.Unlock()
 	s.w.negotiated(ng)
-	s.setPhase(PhaseAuthenticate)
+	s.setPhase(ppp.PhaseAuthenticate)
 	s.auth.start(s, ng)
 	if s.auth.pending == 0 {
 		s.networkPhase()
@@ -121,14 +128,14 @@ func (s *Session) authDone(err error) {
 		return
 	}
 	s.auth.pending--
-	if s.auth.pending == 0 && s.phase == PhaseAuthenticate {
+	if s.auth.pending == 0 && s.phase == ppp.PhaseAuthenticate {
 		s.networkPhase()
 		s.replay()
 	}
 }
 
 func (s *Session) networkPhase() {
-	s.setPhase(PhaseNetwork)
+	s.setPhase(ppp.PhaseNetwork)
 	s.ipcp.Open()
 }
 
@@ -138,7 +145,7 @@ func (s *Session) lcpDown() {
 	s.ipcp.LowerDown()
 	s.w.reset()
 	s.early = nil
-	s.setPhase(PhaseTerminate)
+	s.setPhase(ppp.PhaseTerminate)
 }
 
 func (s *Session) lcpFinished(err error) {
@@ -168,7 +175,7 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 func (s *Session) ipcpDown() { s.ipUp.Store(false) }
 
 func (s *Session) ipcpFinished(err error) {
-	if s.phase == PhaseNetwork {
+	if s.phase == ppp.PhaseNetwork {
 		s.lcp.Close(fmt.Errorf("%w: %w", ErrNegotiation, err))
 	}
 }

@@ -19,7 +19,8 @@ type Session struct {
 	rw  io.ReadWriteCloser
 
 	// Owned by routineLoop.
-	phase   Phase
+	phase   ppp.Phase
+	demux   ppp.Demux
 	lcp     *lcp.LCP
 	ipcp    *ipcp.IPCP
 	auth    authState
@@ -73,6 +74,7 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 	s.dec.MaxFrame = int(max(cfg.MRU, 1500)) + 4
 	s.lcp = lcp.New(s.lcpConfig())
 	s.ipcp = ipcp.New(s.ipcpConfig())
+	s.registerProtocols()
 	s.wg.Add(2)
 	go s.routineRead()
 	go s.routineLoop()
@@ -129,7 +131,7 @@ func (s *Session) WriteIPv4(pkt []byte) error {
 // idempotent and returns nil once the link is down.
 func (s *Session) Close() error {
 	s.do(func() {
-		if s.phase != PhaseDead && !s.closing {
+		if s.phase != ppp.PhaseDead && !s.closing {
 			s.closing = true
 			s.lcp.Close(ErrClosed)
 		}
@@ -165,7 +167,7 @@ func (s *Session) do(f func()) {
 // routineLoop owns all protocol state.
 func (s *Session) routineLoop() {
 	defer s.wg.Done()
-	s.setPhase(PhaseEstablish)
+	s.setPhase(ppp.PhaseEstablish)
 	s.lcp.Open()
 	for {
 		select {
@@ -239,7 +241,7 @@ func (s *Session) lineError(err error) {
 // end finishes the link once: the line is closed and Done fires.
 func (s *Session) end(reason error) {
 	s.endOnce.Do(func() {
-		s.setPhase(PhaseDead)
+		s.setPhase(ppp.PhaseDead)
 		s.ipUp.Store(false)
 		s.auth.stop()
 		s.cfg.Logger.Info("link ended", "reason", reason)

@@ -39,7 +39,7 @@ var (
 
 // pair brings up a client and a network side back to back over the two
 // ends of a byte stream.
-func pair(t *testing.T, a, b io.ReadWriteCloser, cc gprsppp.Config, nc gprsppp.NetworkConfig) (client, network *gprsppp.Link) {
+func pair(t testing.TB, a, b io.ReadWriteCloser, cc gprsppp.Config, nc gprsppp.NetworkConfig) (client, network *gprsppp.Link) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
