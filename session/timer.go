@@ -17,8 +17,9 @@ type loopTimer struct {
 }
 
 type timerFire struct {
-	t   *loopTimer
-	gen uint64
+	t    *loopTimer
+	gen  uint64
+	done chan struct{} // closed once the loop has run the function
 }
 
 func (s *Session) newTimer(f func()) *loopTimer { return &loopTimer{s: s, f: f} }
@@ -28,8 +29,12 @@ func (t *loopTimer) Reset(d time.Duration) {
 	t.Stop()
 	gen := t.gen
 	t.t = t.s.cfg.Clock.AfterFunc(d, func() {
+		// Waiting until the loop has run f makes a manual clock's Advance
+		// return only once the timers f sets are in place.
+		fire := timerFire{t, gen, make(chan struct{})}
 		select {
-		case t.s.timers <- timerFire{t, gen}:
+		case t.s.timers <- fire:
+			<-fire.done
 		case <-t.s.done:
 		}
 	})
@@ -45,6 +50,7 @@ func (t *loopTimer) Stop() {
 }
 
 func (f timerFire) run() {
+	defer close(f.done)
 	if f.gen == f.t.gen {
 		f.t.t = nil
 		f.t.f()

@@ -1,0 +1,96 @@
+package netstack
+
+import (
+	"errors"
+	"log/slog"
+	"net/netip"
+)
+
+// Writer sends one IPv4 packet over the PPP link.
+//
+// The stack calls WritePacket synchronously from whichever goroutine
+// produced the packet (a TCP processor, a socket writer, or the goroutine
+// running DeliverInbound when the stack answers inline with an ICMP
+// echo reply or a TCP reset), and possibly from several at once.
+//
+// WritePacket may block: that is the back-pressure policy, and it slows
+// the stack's senders down to the speed of the link. It must not wait for
+// the goroutine that calls DeliverInbound on the same stack, or the two
+// can deadlock; a link that cannot keep up should queue (bounded) or drop.
+// A non-nil error means the packet was dropped; the stack counts it in
+// Stats.DroppedOut and carries on, leaving recovery to TCP.
+//
+// pkt is only valid during the call: an implementation that keeps it
+// must copy it.
+type Writer interface {
+	WritePacket(pkt []byte) error
+}
+
+// Config configures a Stack. Only LocalAddr and Out are required.
+type Config struct {
+	// LocalAddr is the stack's IPv4 address on the link, normally the
+	// one IPCP negotiated. It is added as a /32; every other
+	// destination is routed out over the link. Required.
+	LocalAddr netip.Addr
+
+	// MTU is the largest IPv4 packet the stack sends, normally the
+	// peer's negotiated MRU. Zero means 1500.
+	MTU uint32
+
+	// Out carries outbound packets to the link. Required.
+	Out Writer
+
+	// DNSServers are queried, in order, by LookupNetIP and by DialContext
+	// for host names. The queries travel through this stack and the link.
+	// Empty means names cannot be resolved; IP literals still work.
+	DNSServers []netip.Addr
+
+	// Promiscuous makes the stack accept packets for any destination
+	// address and send from any source address, as the network side of a
+	// slirp-like forwarder needs. Packets to LocalAddr then go out over
+	// the link too, instead of looping back inside the stack. False (the
+	// default) accepts only packets for LocalAddr.
+	Promiscuous bool
+
+	// Logger receives debug logs about dropped packets and similar events.
+	// Nil means silent.
+	Logger *slog.Logger
+}
+
+// defaultMTU is used when Config.MTU is zero: the RFC 1661 default MRU.
+const defaultMTU = 1500
+
+// minMTU is the smallest datagram every IPv4 host must accept (RFC 791).
+const minMTU = 68
+
+func (c *Config) validate() error {
+	switch {
+	case !c.LocalAddr.Is4():
+		return errors.New("netstack: Config.LocalAddr must be an IPv4 address")
+	case c.Out == nil:
+		return errors.New("netstack: Config.Out is required")
+	case c.MTU != 0 && c.MTU < minMTU:
+		return errors.New("netstack: Config.MTU is below the IPv4 minimum of 68")
+	}
+	for _, a := range c.DNSServers {
+		if !a.Unmap().Is4() {
+			return errors.New("netstack: Config.DNSServers must be IPv4 addresses")
+		}
+	}
+	return nil
+}
+
+// Stats counts packets crossing the boundary between the stack and the
+// link. Counters only grow.
+type Stats struct {
+	// PacketsIn and BytesIn count packets DeliverInbound handed to the stack.
+	PacketsIn, BytesIn uint64
+	// DroppedIn counts packets DeliverInbound discarded: too short, not
+	// IPv4, a malformed header, or the stack was closed.
+	DroppedIn uint64
+	// PacketsOut and BytesOut count packets Out accepted.
+	PacketsOut, BytesOut uint64
+	// DroppedOut counts outbound packets lost because Out returned an
+	// error or the stack was closed.
+	DroppedOut uint64
+}

@@ -1,0 +1,163 @@
+package netstack
+
+import (
+	"net"
+	"sync/atomic"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// tcpConn is a gonet.TCPConn whose errors look like the net package's:
+// errnos instead of gVisor messages, and net.ErrClosed once closed.
+type tcpConn struct {
+	*gonet.TCPConn
+	laddr, raddr net.Addr
+	closed       atomic.Bool
+}
+
+func newTCPConn(wq *waiter.Queue, ep tcpip.Endpoint) *tcpConn {
+	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep)}
+	// A connected socket's addresses never change; remembering them keeps
+	// LocalAddr and RemoteAddr working after Close, as in the net package.
+	c.laddr = c.TCPConn.LocalAddr()
+	c.raddr = c.TCPConn.RemoteAddr()
+	return c
+}
+
+// Read implements net.Conn.
+func (c *tcpConn) Read(b []byte) (int, error) {
+	n, err := c.TCPConn.Read(b)
+	return n, c.fix("read", err)
+}
+
+// Write implements net.Conn.
+func (c *tcpConn) Write(b []byte) (int, error) {
+	n, err := c.TCPConn.Write(b)
+	return n, c.fix("write", err)
+}
+
+// CloseRead shuts down the reading side, like net.TCPConn.CloseRead.
+func (c *tcpConn) CloseRead() error { return c.fix("close", c.TCPConn.CloseRead()) }
+
+// CloseWrite shuts down the writing side (sends FIN), like
+// net.TCPConn.CloseWrite.
+func (c *tcpConn) CloseWrite() error { return c.fix("close", c.TCPConn.CloseWrite()) }
+
+// Close implements net.Conn. Pending and later Reads and Writes fail with
+// an error wrapping net.ErrClosed, and so does a second Close.
+func (c *tcpConn) Close() error {
+	if c.closed.Swap(true) {
+		return c.opError("close", net.ErrClosed)
+	}
+	return c.TCPConn.Close()
+}
+
+// LocalAddr implements net.Conn.
+func (c *tcpConn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr implements net.Conn.
+func (c *tcpConn) RemoteAddr() net.Addr { return c.raddr }
+
+func (c *tcpConn) fix(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if c.closed.Load() {
+		return c.opError(op, net.ErrClosed)
+	}
+	return fixOpError(err)
+}
+
+func (c *tcpConn) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
+}
+
+// udpConn is a gonet.UDPConn with net-package errors, as tcpConn, and a
+// WriteTo that accepts any IPv4 *net.UDPAddr instead of panicking on
+// other address types.
+//
+// As in gonet, a Read already blocked on a connected socket is not woken
+// by an ICMP port unreachable (gVisor signals it with EventErr, gonet
+// waits for readable events only); the next Read reports ECONNREFUSED.
+type udpConn struct {
+	*gonet.UDPConn
+	wq           *waiter.Queue
+	laddr, raddr net.Addr
+	closed       atomic.Bool
+}
+
+func newUDPConn(wq *waiter.Queue, ep tcpip.Endpoint) *udpConn {
+	c := &udpConn{UDPConn: gonet.NewUDPConn(wq, ep), wq: wq}
+	c.laddr = c.UDPConn.LocalAddr()
+	c.raddr = c.UDPConn.RemoteAddr()
+	return c
+}
+
+// Read implements net.Conn.
+func (c *udpConn) Read(b []byte) (int, error) {
+	n, _, err := c.ReadFrom(b)
+	return n, err
+}
+
+// ReadFrom implements net.PacketConn; the address is a *net.UDPAddr.
+func (c *udpConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, addr, err := c.UDPConn.ReadFrom(b)
+	if err != nil {
+		return n, nil, c.fix("read", nil, err)
+	}
+	return n, addr, nil
+}
+
+// Write implements net.Conn for a connected socket.
+func (c *udpConn) Write(b []byte) (int, error) {
+	n, err := c.UDPConn.Write(b)
+	return n, c.fix("write", c.raddr, err)
+}
+
+// WriteTo implements net.PacketConn. addr must be a *net.UDPAddr holding
+// an IPv4 (or IPv4-mapped) address.
+func (c *udpConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	ua, ok := addr.(*net.UDPAddr)
+	if !ok || ua == nil || ua.IP.To4() == nil {
+		s := "<nil>"
+		if addr != nil {
+			s = addr.String()
+		}
+		return 0, c.opError("write", addr, &net.AddrError{Err: "netstack: not an IPv4 UDP address", Addr: s})
+	}
+	// gonet takes the IP slice as is, and a 16-byte IPv4-mapped slice
+	// would become an IPv6 address this IPv4-only stack cannot reach.
+	to := &net.UDPAddr{IP: ua.IP.To4(), Port: ua.Port}
+	n, err := c.UDPConn.WriteTo(b, to)
+	return n, c.fix("write", addr, err)
+}
+
+// Close implements net.Conn and net.PacketConn; as tcpConn.Close.
+func (c *udpConn) Close() error {
+	if c.closed.Swap(true) {
+		return c.opError("close", c.raddr, net.ErrClosed)
+	}
+	return c.UDPConn.Close()
+}
+
+// LocalAddr implements net.Conn and net.PacketConn.
+func (c *udpConn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr implements net.Conn; it is nil for an unconnected socket.
+func (c *udpConn) RemoteAddr() net.Addr { return c.raddr }
+
+func (c *udpConn) fix(op string, addr net.Addr, err error) error {
+	if err == nil {
+		return nil
+	}
+	if c.closed.Load() {
+		return c.opError(op, addr, net.ErrClosed)
+	}
+	return fixOpError(err)
+}
+
+func (c *udpConn) opError(op string, addr net.Addr, err error) error {
+	return &net.OpError{Op: op, Net: "udp", Source: c.laddr, Addr: addr, Err: err}
+}

@@ -1,0 +1,167 @@
+package netstack
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// minDialTime is the least time one address of several gets when ctx has
+// a deadline, as in the net package.
+const minDialTime = 2 * time.Second
+
+// DialContext connects to address over the link, like net.Dialer's
+// DialContext. network is "tcp", "tcp4", "udp" or "udp4". address is
+// "host:port" with a numeric port; host is an IPv4 literal, empty for
+// LocalAddr, or a name resolved with LookupNetIP, whose addresses are
+// tried in order. Errors are *net.OpError values: errors.Is reports
+// syscall.ECONNREFUSED for a refused connection and ctx's error when ctx
+// ends first.
+func (s *Stack) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	if !isTCP(network) && !isUDP(network) {
+		return nil, opErr(net.UnknownNetworkError(network))
+	}
+	if s.closed() {
+		return nil, opErr(net.ErrClosed)
+	}
+	host, port, err := splitHostPort(address)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	addrs, err := s.dialAddrs(ctx, host)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	var first error
+	for i, ip := range addrs {
+		dctx, cancel := partialDeadline(ctx, len(addrs)-i)
+		c, err := s.dialOne(dctx, network, netip.AddrPortFrom(ip, port))
+		cancel()
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, first
+}
+
+// dialAddrs returns the IPv4 addresses to try for host.
+func (s *Stack) dialAddrs(ctx context.Context, host string) ([]netip.Addr, error) {
+	if host == "" {
+		return []netip.Addr{s.localAddr}, nil
+	}
+	if ip, ok, err := parseIP(host); ok {
+		return []netip.Addr{ip}, err
+	}
+	all, err := s.LookupNetIP(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	var v4 []netip.Addr
+	for _, ip := range all {
+		if ip = ip.Unmap(); ip.Is4() {
+			v4 = append(v4, ip)
+		}
+	}
+	if len(v4) == 0 {
+		return nil, errNoAddresses
+	}
+	return v4, nil
+}
+
+// partialDeadline shares what is left of ctx's deadline between the
+// remaining addresses, giving each at least minDialTime.
+func partialDeadline(ctx context.Context, remaining int) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok || remaining <= 1 {
+		return context.WithCancel(ctx)
+	}
+	each := max(time.Until(deadline)/time.Duration(remaining), minDialTime)
+	return context.WithTimeout(ctx, each)
+}
+
+func (s *Stack) dialOne(ctx context.Context, network string, ap netip.AddrPort) (net.Conn, error) {
+	raddr := netAddr(network, fullAddr(ap))
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, opErr(err)
+	}
+	if isUDP(network) {
+		c, err := s.dialUDP(ap)
+		if err != nil {
+			return nil, opErr(err)
+		}
+		return c, nil
+	}
+	c, err := s.dialTCP(ctx, ap)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	return c, nil
+}
+
+// dialTCP opens a TCP connection and waits for the handshake, ctx or Close.
+func (s *Stack) dialTCP(ctx context.Context, ap netip.AddrPort) (*tcpConn, error) {
+	var wq waiter.Queue
+	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, convertError(terr)
+	}
+	// Register before Connect so the completion cannot be missed.
+	entry, notify := waiter.NewChannelEntry(waiter.WritableEvents)
+	wq.EventRegister(&entry)
+	defer wq.EventUnregister(&entry)
+
+	terr = ep.Connect(fullAddr(ap))
+	if _, ok := terr.(*tcpip.ErrConnectStarted); ok {
+		select {
+		case <-notify:
+			terr = ep.LastError()
+		case <-ctx.Done():
+			ep.Close()
+			return nil, ctx.Err()
+		case <-s.ctx.Done():
+			ep.Close()
+			return nil, net.ErrClosed
+		}
+	}
+	if terr != nil {
+		ep.Close()
+		if s.closed() {
+			return nil, net.ErrClosed
+		}
+		return nil, convertError(terr)
+	}
+	return newTCPConn(&wq, ep), nil
+}
+
+// dialUDP opens a connected UDP socket; no packet is sent.
+func (s *Stack) dialUDP(ap netip.AddrPort) (*udpConn, error) {
+	var wq waiter.Queue
+	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, convertError(terr)
+	}
+	if terr := ep.Connect(fullAddr(ap)); terr != nil {
+		ep.Close()
+		return nil, convertError(terr)
+	}
+	return newUDPConn(&wq, ep), nil
+}

@@ -1,0 +1,91 @@
+package netstack_test
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/gprsppp/gprsppp/netstack"
+	"github.com/gprsppp/gprsppp/netstack/netstacktest"
+)
+
+// Addresses from TEST-NET-1 (RFC 5737); packets to them never leave the
+// in-memory link.
+var (
+	addrA      = netip.MustParseAddr("192.0.2.1")
+	addrB      = netip.MustParseAddr("192.0.2.2")
+	addrNobody = netip.MustParseAddr("192.0.2.99") // routed to B, which drops it
+)
+
+// TestMain fails the run if any test, internal or external, left a
+// goroutine behind.
+func TestMain(m *testing.M) {
+	before := runtime.NumGoroutine()
+	code := m.Run()
+	if leaked := waitGoroutines(before); leaked != "" {
+		fmt.Fprintln(os.Stderr, leaked)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// checkGoroutines fails t if, once its cleanups (registered later, so run
+// earlier) have finished, more goroutines are running than when it was
+// called.
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		if leaked := waitGoroutines(before); leaked != "" {
+			t.Error(leaked)
+		}
+	})
+}
+
+// waitGoroutines waits until no more than n goroutines run. Goroutines
+// stop asynchronously, so it polls until a deadline; then it returns a
+// report with every goroutine's stack.
+func waitGoroutines(n int) string {
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for runtime.NumGoroutine() > n {
+		select {
+		case <-poll.C:
+		case <-deadline.C:
+			buf := make([]byte, 1<<20)
+			buf = buf[:runtime.Stack(buf, true)]
+			return fmt.Sprintf("goroutines leaked: %d before, %d after\n%s", n, runtime.NumGoroutine(), buf)
+		}
+	}
+	return ""
+}
+
+// pair is netstacktest.Pair between addrA and addrB with a leak check.
+func pair(t *testing.T) (a, b *netstack.Stack) {
+	t.Helper()
+	checkGoroutines(t)
+	return netstacktest.Pair(t, addrA, addrB)
+}
+
+// listen listens on s and closes the listener at cleanup.
+func listen(t *testing.T, s *netstack.Stack, address string) net.Listener {
+	t.Helper()
+	l, err := s.Listen("tcp", address)
+	if err != nil {
+		t.Fatalf("Listen(%q): %v", address, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// hostPort returns "ip:port" for addr on port from a listener address.
+func hostPort(addr netip.Addr, l net.Addr) string {
+	_, port, _ := net.SplitHostPort(l.String())
+	return net.JoinHostPort(addr.String(), port)
+}

@@ -1,0 +1,164 @@
+package netstack
+
+import (
+	"net"
+	"sync"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// listenBacklog bounds connections that completed the handshake but were
+// not yet accepted; a cellular client has few of them.
+const listenBacklog = 128
+
+// Listen listens for TCP connections arriving over the link, like
+// net.Listen. network is "tcp" or "tcp4"; address is "", ":port" or
+// "ip:port" with an IPv4 literal, and port 0 picks a free port. Listening
+// on a port already in use fails with an error satisfying
+// errors.Is(err, syscall.EADDRINUSE).
+func (s *Stack) Listen(network, address string) (net.Listener, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	if !isTCP(network) {
+		return nil, opErr(net.UnknownNetworkError(network))
+	}
+	if s.closed() {
+		return nil, opErr(net.ErrClosed)
+	}
+	full, err := listenAddr(address)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	var wq waiter.Queue
+	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, opErr(convertError(terr))
+	}
+	if terr := ep.Bind(full); terr != nil {
+		ep.Close()
+		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
+	}
+	if terr := ep.Listen(listenBacklog); terr != nil {
+		ep.Close()
+		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
+	}
+	bound, terr := ep.GetLocalAddress()
+	if terr != nil {
+		bound = full
+	}
+	return &tcpListener{
+		s:    s,
+		ep:   ep,
+		wq:   &wq,
+		addr: netAddr(network, bound),
+		net:  network,
+		done: make(chan struct{}),
+	}, nil
+}
+
+// tcpListener implements net.Listener on a listening gVisor endpoint.
+// Unlike gonet's listener, Accept returns net.ErrClosed after Close.
+type tcpListener struct {
+	s    *Stack
+	ep   tcpip.Endpoint
+	wq   *waiter.Queue
+	addr net.Addr
+	net  string
+
+	closeOnce sync.Once
+	done      chan struct{} // closed by Close
+}
+
+// Accept implements net.Listener. It waits for a connection, for Close
+// of the listener or for Close of the stack.
+func (l *tcpListener) Accept() (net.Conn, error) {
+	// Register before the first try so a connection arriving in
+	// between still wakes us.
+	entry, notify := waiter.NewChannelEntry(waiter.ReadableEvents)
+	l.wq.EventRegister(&entry)
+	defer l.wq.EventUnregister(&entry)
+	for {
+		if l.isClosed() {
+			return nil, l.opError("accept", net.ErrClosed)
+		}
+		ep, wq, terr := l.ep.Accept(nil)
+		switch terr.(type) {
+		case nil:
+			return newTCPConn(wq, ep), nil
+		case *tcpip.ErrWouldBlock:
+		default:
+			if l.isClosed() {
+				return nil, l.opError("accept", net.ErrClosed)
+			}
+			return nil, l.opError("accept", convertError(terr))
+		}
+		select {
+		case <-notify:
+		case <-l.done:
+		case <-l.s.ctx.Done():
+		}
+	}
+}
+
+func (l *tcpListener) isClosed() bool {
+	select {
+	case <-l.done:
+		return true
+	case <-l.s.ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// Close implements net.Listener. Blocked Accept calls return an error
+// wrapping net.ErrClosed; so does a second Close.
+func (l *tcpListener) Close() error {
+	err := l.opError("close", net.ErrClosed)
+	l.closeOnce.Do(func() {
+		close(l.done)
+		l.ep.Close()
+		err = nil
+	})
+	return err
+}
+
+// Addr implements net.Listener; it is a *net.TCPAddr.
+func (l *tcpListener) Addr() net.Addr { return l.addr }
+
+func (l *tcpListener) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: l.net, Addr: l.addr, Err: err}
+}
+
+// ListenPacket opens a UDP socket for datagrams over the link, like
+// net.ListenPacket. network is "udp" or "udp4"; address is as for Listen.
+func (s *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	if !isUDP(network) {
+		return nil, opErr(net.UnknownNetworkError(network))
+	}
+	if s.closed() {
+		return nil, opErr(net.ErrClosed)
+	}
+	full, err := listenAddr(address)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	var wq waiter.Queue
+	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, opErr(convertError(terr))
+	}
+	if terr := ep.Bind(full); terr != nil {
+		ep.Close()
+		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
+	}
+	return newUDPConn(&wq, ep), nil
+}

@@ -1,0 +1,200 @@
+package netstack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"sync"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+)
+
+// nicID is the only NIC of the stack: the PPP link.
+const nicID tcpip.NICID = 1
+
+// Stack is a userspace TCP/IP stack whose only interface is a PPP link.
+// Its methods are safe for concurrent use.
+type Stack struct {
+	ipstack    *stack.Stack
+	ep         *endpoint
+	localAddr  netip.Addr
+	dnsServers []netip.Addr
+	log        *slog.Logger
+
+	// ctx is cancelled when Close starts; blocking calls watch it.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	closeOnce sync.Once
+}
+
+// New builds a stack from cfg. The stack is ready at once: packets passed
+// to DeliverInbound are processed and sockets can be opened.
+func New(cfg Config) (*Stack, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	mtu := cfg.MTU
+	if mtu == 0 {
+		mtu = defaultMTU
+	}
+	s := &Stack{
+		ep:         newEndpoint(cfg.Out, mtu, cfg.Logger),
+		localAddr:  cfg.LocalAddr,
+		dnsServers: slices.Clone(cfg.DNSServers),
+		log:        cfg.Logger,
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.ipstack = stack.New(stack.Options{
+		// IPv4 only: the link negotiates IPCP, not IPV6CP.
+		NetworkProtocols: []stack.NetworkProtocolFactory{ipv4.NewProtocol},
+		// The ipv4 protocol itself answers pings; the icmp transport
+		// adds ICMP echo endpoints, for sending pings from this side
+		// (link liveness checks) later.
+		TransportProtocols: []stack.TransportProtocolFactory{
+			tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4,
+		},
+		// Traffic to our own address stays inside the stack instead
+		// of being sent to the peer. Not when promiscuous: gVisor then
+		// treats every source address as one of ours and drops all
+		// inbound packets as spoofed.
+		HandleLocal: !cfg.Promiscuous,
+	})
+	if err := s.setup(cfg); err != nil {
+		s.cancel()
+		s.ipstack.Destroy()
+		return nil, err
+	}
+	return s, nil
+}
+
+// setup configures TCP, the NIC, its address and the default route.
+func (s *Stack) setup(cfg Config) error {
+	if err := setTCPOptions(s.ipstack); err != nil {
+		return err
+	}
+	if err := s.ipstack.CreateNIC(nicID, s.ep); err != nil {
+		return fmt.Errorf("netstack: create NIC: %w", convertError(err))
+	}
+	addr := tcpip.ProtocolAddress{
+		Protocol:          ipv4.ProtocolNumber,
+		AddressWithPrefix: tcpip.AddrFrom4(cfg.LocalAddr.As4()).WithPrefix(),
+	}
+	if err := s.ipstack.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
+		return fmt.Errorf("netstack: add address %v: %w", cfg.LocalAddr, convertError(err))
+	}
+	// Everything that is not our own /32 is across the link.
+	s.ipstack.SetRouteTable([]tcpip.Route{{Destination: header.IPv4EmptySubnet, NIC: nicID}})
+	if cfg.Promiscuous {
+		// Accept packets addressed to anyone, and let endpoints bind
+		// and send from addresses the NIC does not own, so a
+		// forwarder can impersonate the hosts its peer talks to.
+		if err := s.ipstack.SetPromiscuousMode(nicID, true); err != nil {
+			return fmt.Errorf("netstack: promiscuous mode: %w", convertError(err))
+		}
+		if err := s.ipstack.SetSpoofing(nicID, true); err != nil {
+			return fmt.Errorf("netstack: spoofing: %w", convertError(err))
+		}
+	}
+	return nil
+}
+
+// TCP buffer sizes. A GPRS or 2G link moves a few kB per second with
+// round trips near a second, so a 64 KiB default window already covers its
+// bandwidth-delay product without queueing much at the modem. Receive
+// buffer moderation grows each connection's window up to tcpMaxBuffer
+// when the reader keeps up, which is what makes fast links (and the
+// in-memory links in tests) fast.
+const (
+	tcpMinBuffer     = 4 << 10
+	tcpDefaultBuffer = 64 << 10
+	tcpMaxBuffer     = 4 << 20
+)
+
+// setTCPOptions applies the stack-wide TCP settings.
+func setTCPOptions(s *stack.Stack) error {
+	sack := tcpip.TCPSACKEnabled(true)
+	// No RACK: it causes spurious retransmissions and window collapse
+	// in gVisor (tailscale/tailscale#9707); SACK-based recovery stays on.
+	recovery := tcpip.TCPRecovery(0)
+	// Reno instead of the default cubic, whose gVisor implementation
+	// has overflowed its window arithmetic (google/gvisor#11632, noted
+	// by Tailscale); on a slow lossy link the two behave alike anyway.
+	cc := tcpip.CongestionControlOption("reno")
+	// Grow the receive window with what the application actually reads.
+	moderate := tcpip.TCPModerateReceiveBufferOption(true)
+	rcv := tcpip.TCPReceiveBufferSizeRangeOption{Min: tcpMinBuffer, Default: tcpDefaultBuffer, Max: tcpMaxBuffer}
+	snd := tcpip.TCPSendBufferSizeRangeOption{Min: tcpMinBuffer, Default: tcpDefaultBuffer, Max: tcpMaxBuffer}
+	opts := []struct {
+		name string
+		opt  tcpip.SettableTransportProtocolOption
+	}{
+		// Selective acknowledgements: a lost frame on a lossy radio
+		// link costs one retransmission instead of a window's worth.
+		{"SACK", &sack},
+		{"recovery", &recovery},
+		{"congestion control", &cc},
+		{"receive buffer moderation", &moderate},
+		{"receive buffer", &rcv},
+		{"send buffer", &snd},
+	}
+	for _, o := range opts {
+		if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, o.opt); err != nil {
+			return fmt.Errorf("netstack: set TCP %s: %w", o.name, convertError(err))
+		}
+	}
+	return nil
+}
+
+// DeliverInbound passes one IPv4 packet received from the link to the
+// stack. pkt is copied, so the caller may reuse it at once. Packets that
+// are not well-formed IPv4 are counted in Stats.DroppedIn and dropped.
+//
+// The packet is processed on the calling goroutine, which may call
+// Config.Out to answer it (see Writer). DeliverInbound is safe to call
+// from any goroutine.
+func (s *Stack) DeliverInbound(pkt []byte) {
+	s.ep.deliver(pkt)
+}
+
+// LocalAddr returns the stack's address, Config.LocalAddr.
+func (s *Stack) LocalAddr() netip.Addr { return s.localAddr }
+
+// MTU returns the largest packet the stack sends.
+func (s *Stack) MTU() uint32 { return s.ep.MTU() }
+
+// Stats returns a snapshot of the link counters.
+func (s *Stack) Stats() Stats { return s.ep.stats() }
+
+// Close shuts the stack down: open sockets fail, blocked calls return,
+// the stack's goroutines exit and no further packet reaches Config.Out
+// (a WritePacket call already running is not waited for). Calls to the
+// stack's methods after Close fail with errors that wrap net.ErrClosed.
+// Close is idempotent and always returns nil.
+func (s *Stack) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		// Stop the link first, so aborting connections below cannot
+		// block on a Writer whose link is already gone.
+		s.ep.Close()
+		s.ipstack.Close()
+		// Connections the application already closed but that still
+		// linger in FIN-WAIT, LAST-ACK or TIME-WAIT are not covered by
+		// Close; without aborting them Wait would sit out their timers.
+		for _, e := range s.ipstack.CleanupEndpoints() {
+			e.Abort()
+		}
+		s.ipstack.Wait()
+	})
+	return nil
+}
+
+// closed reports whether Close has been called.
+func (s *Stack) closed() bool { return s.ctx.Err() != nil }

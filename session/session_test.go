@@ -1,0 +1,65 @@
+package session
+
+import (
+	"errors"
+	"io"
+	"net/netip"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/ppptest"
+)
+
+// gate passes bytes from src to dst until closed is set.
+func gate(dst io.WriteCloser, src io.Reader, closed *atomic.Bool) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !closed.Load() {
+			dst.Write(buf[:n])
+		}
+		if err != nil {
+			dst.Close()
+			return
+		}
+	}
+}
+
+func waitFor(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s within 10 s", what)
+	}
+}
+
+// The keepalive ends a link whose peer went silent after exactly
+// EchoInterval × (EchoFailures + 1) of the injected clock.
+func TestKeepaliveWithManualClock(t *testing.T) {
+	clk := clock.NewManual(time.Unix(0, 0))
+	a, x := ppptest.Pipe()
+	y, b := ppptest.Pipe()
+	var silent atomic.Bool
+	go gate(y, x, &silent)
+	go gate(x, y, &silent)
+	client := Start(a, Config{Clock: clk, EchoInterval: 10 * time.Second, EchoFailures: 3})
+	network := Start(b, Config{Role: RoleNetwork,
+		LocalAddr: netip.MustParseAddr("10.0.0.1"), PeerAddr: netip.MustParseAddr("10.0.0.2")})
+	defer network.Close()
+	waitFor(t, client.Up(), "link up")
+
+	silent.Store(true)
+	for i := 0; i < 4; i++ {
+		if client.Err() != nil {
+			t.Fatalf("link ended after %d intervals: %v", i, client.Err())
+		}
+		clk.Advance(10 * time.Second)
+	}
+	waitFor(t, client.Done(), "end of the link")
+	if err := client.Err(); !errors.Is(err, ErrKeepalive) {
+		t.Fatalf("reason %v, want ErrKeepalive", err)
+	}
+}
