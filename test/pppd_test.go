@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,11 +93,17 @@ func TestPPPDInterop(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, link, err := dialPPPD(t, tc.opt, tc.cfg)
+			vm, link, err := dialPPPD(t, tc.opt, tc.cfg)
 			if err != nil {
 				t.Fatalf("open: %v", err)
 			}
 			exercisePPPD(t, link)
+			if tc.name == "defaults" {
+				// pppd offers CCP by default; we answer with Protocol-Reject.
+				if log := vm.Console(); !strings.Contains(log, "rcvd [LCP ProtRej") || !strings.Contains(log, "80 fd") {
+					t.Errorf("pppd's log shows no Protocol-Reject of CCP:\n%s", log)
+				}
+			}
 			if tc.name == "lcp-echo-interval 1" {
 				// pppd echoes every second and gives up after two misses:
 				// staying up for several intervals shows we answer.

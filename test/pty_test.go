@@ -23,6 +23,25 @@ func TestPtyLink(t *testing.T) {
 			t.Fatalf("LookupNetIP = %v, %v", addrs, err)
 		}
 	})
+	t.Run("udp echo", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, err := client.DialContext(ctx, "udp", "10.64.64.1:7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		msg := []byte("datagram over a pty")
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 100)
+		n, err := c.Read(buf)
+		if err != nil || string(buf[:n]) != string(msg) {
+			t.Fatalf("echo %q, %v", buf[:n], err)
+		}
+	})
 	t.Run("network closes", func(t *testing.T) {
 		network.Close()
 		if err := waitDone(t, client, 10*time.Second); !isErr(err, gprsppp.ErrPeerTerminated) {
