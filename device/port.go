@@ -1,0 +1,26 @@
+package device
+
+import (
+	"io"
+	"time"
+)
+
+// Port is an open line to a modem: a serial port, a pty, a unix socket or
+// a raw TCP connection (ser2net).
+type Port interface {
+	io.ReadWriteCloser
+	// SetReadDeadline bounds pending and future Reads; the zero time
+	// removes the bound. A Read past the deadline returns an error for
+	// which errors.Is(err, os.ErrDeadlineExceeded) holds.
+	SetReadDeadline(t time.Time) error
+}
+
+// ModemControl is implemented by ports with modem control lines: real
+// serial ports (not ptys, sockets or TCP).
+type ModemControl interface {
+	// SetDTR raises or drops Data Terminal Ready; dropping it makes most
+	// modems hang up.
+	SetDTR(on bool) error
+	// Carrier reports Data Carrier Detect.
+	Carrier() (bool, error)
+}
