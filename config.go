@@ -1,7 +1,9 @@
 package gprsppp
 
 import (
+	"context"
 	"log/slog"
+	"net"
 	"net/netip"
 	"time"
 
@@ -34,6 +36,9 @@ type Config struct {
 	// NoPFC and NoACFC refuse header compression (pppd nopcomp,
 	// noaccomp).
 	NoPFC, NoACFC bool
+	// Trace, if set, sees every PPP frame received (sent false) and sent
+	// (sent true), without FCS, for packet captures; see package pcap.
+	Trace func(sent bool, frame []byte)
 	// Logger receives the link's progress; at debug level, every control
 	// packet in pppd's style. Nil is silent.
 	Logger *slog.Logger
@@ -46,7 +51,7 @@ func (c Config) session() session.Config {
 		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC,
 		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
-		Logger: c.Logger,
+		Trace: c.Trace, Logger: c.Logger,
 	}
 }
 
@@ -71,7 +76,14 @@ type NetworkConfig struct {
 	EchoFailures int
 	Restart      time.Duration
 	MaxConfigure int
-	// Logger as in Config.
+	// Forward, if set, receives the TCP connections the client opens to
+	// addresses and ports where the network side has no listener: it
+	// returns the connection to relay each to, or an error to refuse it
+	// with a reset. This is how a simulator lets the client reach
+	// services on the host (slirp-like). Nil refuses them all.
+	Forward func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
+	// Trace and Logger as in Config.
+	Trace  func(sent bool, frame []byte)
 	Logger *slog.Logger
 }
 
@@ -94,6 +106,6 @@ func (c NetworkConfig) session() session.Config {
 		MRU: c.MRU, EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
 		LocalAddr: local, PeerAddr: peer, DNS: c.DNS,
-		Logger: c.Logger,
+		Trace: c.Trace, Logger: c.Logger,
 	}
 }

@@ -39,16 +39,19 @@ type Link struct {
 // The Link owns rw and closes it when the link ends; on error rw is
 // closed too.
 func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
-	return open(ctx, rw, cfg.session())
+	return open(ctx, rw, cfg.session(), nil)
 }
 
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session())
+	return open(ctx, rw, cfg.session(), cfg.Forward)
 }
 
-func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config) (*Link, error) {
+// forwardFunc is NetworkConfig.Forward.
+type forwardFunc = func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
+
+func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, forward forwardFunc) (*Link, error) {
 	s := session.Start(rw, cfg)
 	select {
 	case <-s.Up():
@@ -64,11 +67,16 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config) (*Link
 		MTU:        uint32(s.LCP().SendMRU),
 		Out:        writer{s},
 		DNSServers: ip.DNS,
-		Logger:     cfg.Logger,
+		// Forwarding needs the packets addressed to other hosts.
+		Promiscuous: forward != nil,
+		Logger:      cfg.Logger,
 	})
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("gprsppp: %w", err)
+	}
+	if forward != nil {
+		st.ForwardTCP(forward)
 	}
 	s.SetIPHandler(st.DeliverInbound)
 	l := &Link{s: s, st: st}

@@ -70,9 +70,7 @@ func (s *Stack) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, err
 			if last.IsNotFound {
 				return nil, last
 			}
-			if s.log != nil {
-				s.log.Debug("netstack: DNS try failed", "name", host, "server", server, "err", last.Err)
-			}
+			s.log.Debug("netstack: DNS try failed", "name", host, "server", server, "err", last.Err)
 			if !last.IsTimeout {
 				break // the server answered badly: asking it again will not help
 			}

@@ -45,6 +45,9 @@ func New(cfg Config) (*Stack, error) {
 	if mtu == 0 {
 		mtu = defaultMTU
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	s := &Stack{
 		ep:         newEndpoint(cfg.Out, mtu, cfg.Logger),
 		localAddr:  cfg.LocalAddr,

@@ -51,6 +51,14 @@ type Config struct {
 	// client always asks for two (RFC 1877).
 	DNS []netip.Addr
 
+	// Trace, if set, sees every good frame received and every frame
+	// sent, from the address field to the end of the information field
+	// (no FCS), for packet captures. Sent frames are shown with full
+	// address, control and protocol fields whatever was negotiated. It
+	// runs on the reading goroutine or the writer's and must not keep
+	// frame.
+	Trace func(sent bool, frame []byte)
+
 	// Clock drives the timers; nil means the system clock.
 	Clock clock.Clock
 	// Logger receives the negotiation at debug level and the link's

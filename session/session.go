@@ -210,6 +210,9 @@ func (s *Session) routineRead() {
 // frame dispatches one unframed PPP frame: IPv4 straight to the handler,
 // anything else to the loop.
 func (s *Session) frame(b []byte) {
+	if s.cfg.Trace != nil {
+		s.cfg.Trace(false, b)
+	}
 	proto, info, err := ppp.ParseFrame(b)
 	if err != nil {
 		s.stats.badHeaders.Add(1)

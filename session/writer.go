@@ -11,12 +11,13 @@ import (
 // default ACCM and no compression (RFC 1661 §6.5, §6.6; RFC 1662 §7.1);
 // everything else with what LCP negotiated.
 type writer struct {
-	s    *Session
-	mu   sync.Mutex // guards all below and serialises writes to the line
-	ctl  ppp.Encoder
-	data ppp.Encoder
-	buf  []byte
-	dead bool
+	s     *Session
+	mu    sync.Mutex // guards all below and serialises writes to the line
+	ctl   ppp.Encoder
+	data  ppp.Encoder
+	buf   []byte
+	trace []byte
+	dead  bool
 }
 
 func (w *writer) init(s *Session) {
@@ -49,6 +50,10 @@ func (w *writer) write(proto ppp.Protocol, info []byte, control bool) error {
 	enc := &w.data
 	if control {
 		enc = &w.ctl
+	}
+	if t := w.s.cfg.Trace; t != nil {
+		w.trace = append(append(w.trace[:0], 0xff, 0x03, byte(proto>>8), byte(proto)), info...)
+		t(true, w.trace)
 	}
 	w.buf = enc.AppendFrame(w.buf[:0], proto, info)
 	if _, err := w.s.rw.Write(w.buf); err != nil {
