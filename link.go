@@ -32,6 +32,7 @@ type Link struct {
 	st        *netstack.Stack
 	closeOnce sync.Once
 	wg        sync.WaitGroup
+	hangup    func() // hangs the modem up once PPP is done; nil for Open
 }
 
 // Open brings PPP up in the client role on rw, a byte stream already in
@@ -39,19 +40,24 @@ type Link struct {
 // The Link owns rw and closes it when the link ends; on error rw is
 // closed too.
 func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
-	return open(ctx, rw, cfg.session(), nil)
+	return open(ctx, rw, cfg.session(), linkOptions{})
 }
 
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session(), cfg.Forward)
+	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward})
 }
 
-// forwardFunc is NetworkConfig.Forward.
-type forwardFunc = func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
+// linkOptions are the parts of a link beyond the session's config.
+type linkOptions struct {
+	// forward is NetworkConfig.Forward.
+	forward func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
+	// hangup runs once PPP is done, to hang a modem up.
+	hangup func()
+}
 
-func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, forward forwardFunc) (*Link, error) {
+func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
 	s := session.Start(rw, cfg)
 	select {
 	case <-s.Up():
@@ -68,18 +74,18 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, forwar
 		Out:        writer{s},
 		DNSServers: ip.DNS,
 		// Forwarding needs the packets addressed to other hosts.
-		Promiscuous: forward != nil,
+		Promiscuous: opt.forward != nil,
 		Logger:      cfg.Logger,
 	})
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("gprsppp: %w", err)
 	}
-	if forward != nil {
-		st.ForwardTCP(forward)
+	if opt.forward != nil {
+		st.ForwardTCP(opt.forward)
 	}
 	s.SetIPHandler(st.DeliverInbound)
-	l := &Link{s: s, st: st}
+	l := &Link{s: s, st: st, hangup: opt.hangup}
 	l.wg.Add(1)
 	go l.routineWatch()
 	return l, nil
@@ -91,6 +97,9 @@ func (l *Link) routineWatch() {
 	defer l.wg.Done()
 	<-l.s.Done()
 	l.st.Close()
+	if l.hangup != nil {
+		l.hangup()
+	}
 }
 
 type writer struct{ s *session.Session }
