@@ -56,6 +56,10 @@ func (p *IPCP) LowerDown() {
 	p.m.Stop()
 }
 
+// Stop cancels the restart timer for good, for use when the link has
+// ended.
+func (p *IPCP) Stop() { p.m.Stop() }
+
 // Receive processes one IPCP packet.
 func (p *IPCP) Receive(pkt []byte) {
 	if err := p.m.Receive(pkt); err != nil {

@@ -53,7 +53,14 @@ func (n *negotiation) ReceiveNak(b []byte) bool {
 	}
 	for _, o := range opts {
 		a, isAddr := addrOf(o)
-		if _, asked := n.want[o.Type()]; isAddr && asked && a.Is4() {
+		_, asked := n.want[o.Type()]
+		switch {
+		case !isAddr || !asked || !a.Is4():
+		case a.IsUnspecified() && o.Type() != TypeIPAddress:
+			// Some networks Nak the DNS options with 0.0.0.0 when they
+			// have none to give: that means no.
+			delete(n.want, o.Type())
+		default:
 			n.want[o.Type()] = a
 		}
 	}

@@ -89,13 +89,19 @@ func (n *negotiation) ReceiveReject(b []byte) bool {
 		}
 	}
 	for _, o := range opts {
+		if o.Type() == TypeAuthenticationProtocol && n.cfg.RequireAuth != 0 {
+			// The peer refuses to authenticate: no new request, the
+			// link ends.
+			n.authRefused = true
+			n.lcp.fail(ErrAuthRefused)
+			return false
+		}
+	}
+	for _, o := range opts {
 		n.want.neg[o.Type()] = false
 		if f := optionTable[o.Type()].onReject; f != nil {
 			f(n)
 		}
-	}
-	if n.authRefused {
-		n.lcp.fail(ErrAuthRefused)
 	}
 	return true
 }

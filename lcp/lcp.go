@@ -89,9 +89,19 @@ func (l *LCP) abort(reason error) {
 	l.LowerDown(reason)
 }
 
+// Stop cancels every timer for good, for use when the link has ended.
+func (l *LCP) Stop() {
+	l.echo.stop()
+	l.m.Stop()
+}
+
 // Receive processes one LCP packet.
 func (l *LCP) Receive(pkt []byte) {
-	if len(pkt) > 0 && fsm.Code(pkt[0]) == fsm.TerminateRequest && l.reason == nil {
+	// A Terminate-Request ends the link in Opened; in the request states
+	// it is acknowledged and negotiation goes on (RFC 1661 §4.1), unless
+	// we refused to authenticate, which is then why the peer leaves.
+	if len(pkt) > 0 && fsm.Code(pkt[0]) == fsm.TerminateRequest && l.reason == nil &&
+		(l.m.State() == fsm.Opened || l.n.authRefused) {
 		l.reason = ErrPeerTerminated
 		if l.n.authRefused {
 			l.reason = fmt.Errorf("%w: the peer requires authentication and no credentials are configured (%w)",
@@ -209,7 +219,7 @@ func (l *LCP) receiveOther(code fsm.Code, id uint8, data []byte) bool {
 			l.send(fsm.EchoReply, id, l.buf)
 		}
 	case fsm.EchoReply:
-		if opened && len(data) >= 4 {
+		if opened && len(data) >= 4 && id == l.echo.lastID {
 			l.checkPeerMagic(data)
 			l.echo.reply(id)
 		}

@@ -52,8 +52,12 @@ var optionOrder = []OptionType{TypeMRU, TypeACCM, TypeAuthenticationProtocol, Ty
 // optionTable holds each option's behaviour.
 var optionTable = map[OptionType]optionInfo{
 	TypeMRU: {
-		add:   func(n *negotiation) Option { return MRU(n.want.mru) },
-		onNak: func(n *negotiation, o Option) { n.want.mru = max(uint16(o.(MRU)), minMRU) },
+		add: func(n *negotiation) Option { return MRU(n.want.mru) },
+		// Take a smaller MRU the peer suggests, never one above what we
+		// can receive.
+		onNak: func(n *negotiation, o Option) {
+			n.want.mru = min(max(uint16(o.(MRU)), minMRU), max(n.cfg.MRU, defaultMRU))
+		},
 		checkPeer: func(n *negotiation, o Option) verdict {
 			if uint16(o.(MRU)) < minMRU {
 				return nak(MRU(minMRU))
@@ -76,7 +80,6 @@ var optionTable = map[OptionType]optionInfo{
 	TypeAuthenticationProtocol: {
 		add:       func(n *negotiation) Option { return authOption(n.want.auth) },
 		onNak:     func(n *negotiation, o Option) {}, // we insist; the peer gives up or complies
-		onReject:  func(n *negotiation) { n.authRefused = true },
 		checkPeer: (*negotiation).checkAuth,
 	},
 	TypeMagicNumber: {
@@ -87,6 +90,9 @@ var optionTable = map[OptionType]optionInfo{
 		},
 		checkPeer: func(n *negotiation, o Option) verdict {
 			m := uint32(o.(MagicNumber))
+			if m == 0 {
+				return nak(MagicNumber(n.newMagic())) // RFC 1661 §6.4: zero is not a magic number
+			}
 			if n.want.neg[TypeMagicNumber] && m == n.want.magic {
 				n.loops++
 				return nak(MagicNumber(n.newMagic()))

@@ -55,8 +55,8 @@ type Config struct {
 	// sent, from the address field to the end of the information field
 	// (no FCS), for packet captures. Sent frames are shown with full
 	// address, control and protocol fields whatever was negotiated. It
-	// runs on the reading goroutine or the writer's and must not keep
-	// frame.
+	// runs on the reading goroutine or, with the line's write lock held,
+	// the writer's: it must not keep frame nor call into the link.
 	Trace func(sent bool, frame []byte)
 
 	// Clock drives the timers; nil means the system clock.

@@ -7,6 +7,7 @@ import (
 	"github.com/gprsppp/gprsppp/ipcp"
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
+	"github.com/gprsppp/gprsppp/ppp/fsm"
 )
 
 func (s *Session) timerFunc() func(f func()) ppp.Timer {
@@ -23,7 +24,7 @@ func (s *Session) setPhase(p ppp.Phase) {
 func (s *Session) lcpConfig() lcp.Config {
 	c := s.cfg
 	var methods []ppp.Protocol
-	if c.Role == RoleClient && (c.Username != "" || c.Password != "") {
+	if c.Role == RoleClient && c.Username != "" {
 		methods = []ppp.Protocol{ppp.ProtocolCHAP, ppp.ProtocolPAP}
 	}
 	return lcp.Config{
@@ -145,7 +146,13 @@ func (s *Session) lcpDown() {
 	s.ipcp.LowerDown()
 	s.w.reset()
 	s.early = nil
-	s.setPhase(ppp.PhaseTerminate)
+	// Closing or Stopping: the link is going; otherwise LCP is
+	// renegotiating and packets of the next phases may be held again.
+	if st := s.lcp.State(); st == fsm.Closing || st == fsm.Stopping {
+		s.setPhase(ppp.PhaseTerminate)
+	} else {
+		s.setPhase(ppp.PhaseEstablish)
+	}
 }
 
 func (s *Session) lcpFinished(err error) {
@@ -153,6 +160,10 @@ func (s *Session) lcpFinished(err error) {
 	case s.closing && errors.Is(err, ErrClosed):
 	case errors.Is(err, lcp.ErrNegotiation):
 		err = fmt.Errorf("%w: %w", ErrNegotiation, err)
+	case errors.Is(err, lcp.ErrAuthRefused) && errors.Is(err, ErrPeerTerminated) && s.wasUp:
+		// We refused to authenticate, the peer carried on without it,
+		// and ended the link later for its own reasons.
+		err = ErrPeerTerminated
 	case errors.Is(err, lcp.ErrAuthRefused):
 		err = fmt.Errorf("%w: %w", ErrAuthFailed, err)
 	}
@@ -165,6 +176,7 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 	s.mu.Unlock()
 	s.cfg.Logger.Info("network up", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)
 	s.ipUp.Store(true)
+	s.wasUp = true
 	select {
 	case <-s.up:
 	default:

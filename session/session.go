@@ -26,16 +26,19 @@ type Session struct {
 	auth    authState
 	early   []frame // auth and IPCP packets that came before their phase
 	closing bool
+	wasUp   bool // IPCP was Opened at least once
 
-	in      chan frame
-	timers  chan timerFire
-	cmds    chan func()
-	ioErr   chan error
-	up      chan struct{} // closed when IPCP is Opened
-	done    chan struct{} // closed when the link has ended
-	wg      sync.WaitGroup
-	endOnce sync.Once
-	err     error // why the link ended; set before done is closed
+	in         chan frame
+	timers     chan timerFire
+	cmds       chan func()
+	ioErr      chan error
+	up         chan struct{} // closed when IPCP is Opened
+	done       chan struct{} // closed when the link has ended
+	wg         sync.WaitGroup
+	endOnce    sync.Once
+	closeOnce  sync.Once
+	closeAsked atomic.Bool // Close was called: the link ends with ErrClosed
+	err        error       // why the link ended; set before done is closed
 
 	mu      sync.Mutex // guards ipcpNeg and lcpOut
 	ipcpNeg ipcp.Negotiated
@@ -127,23 +130,37 @@ func (s *Session) WriteIPv4(pkt []byte) error {
 }
 
 // Close ends the link: LCP Terminate-Request, then a wait of at most one
-// restart period for the Terminate-Ack before the line is closed. It is
-// idempotent and returns nil once the link is down.
+// restart period for the Terminate-Ack before the line is closed. A line
+// whose writes block (flow control held, a reader gone) is closed at the
+// end of that wait all the same. Close is idempotent and returns nil once
+// the link is down; Err then reports ErrClosed, unless the link had
+// ended already. It must not be called
+// from the IP handler.
 func (s *Session) Close() error {
-	s.do(func() {
-		if s.phase != ppp.PhaseDead && !s.closing {
-			s.closing = true
-			s.lcp.Close(ErrClosed)
+	s.closeOnce.Do(func() {
+		s.closeAsked.Store(true)
+		grace := make(chan struct{})
+		t := s.cfg.Clock.AfterFunc(s.restart(), func() { close(grace) })
+		defer t.Stop()
+		terminate := func() {
+			if s.phase != ppp.PhaseDead {
+				s.closing = true
+				s.lcp.Close(ErrClosed)
+			}
+		}
+		select {
+		case s.cmds <- terminate:
+		case <-s.done:
+		case <-grace:
+		}
+		select {
+		case <-s.done:
+		case <-grace:
+			// Closing the line unblocks a stuck write and so the loop.
+			s.rw.Close()
+			s.do(func() { s.end(ErrClosed) })
 		}
 	})
-	wait := make(chan struct{})
-	t := s.cfg.Clock.AfterFunc(s.restart(), func() { close(wait) })
-	select {
-	case <-s.done:
-	case <-wait:
-		s.do(func() { s.end(ErrClosed) })
-	}
-	t.Stop()
 	<-s.done
 	s.wg.Wait()
 	return nil
@@ -244,9 +261,14 @@ func (s *Session) lineError(err error) {
 // end finishes the link once: the line is closed and Done fires.
 func (s *Session) end(reason error) {
 	s.endOnce.Do(func() {
+		if s.closeAsked.Load() {
+			reason = ErrClosed
+		}
 		s.setPhase(ppp.PhaseDead)
 		s.ipUp.Store(false)
 		s.auth.stop()
+		s.lcp.Stop()
+		s.ipcp.Stop()
 		s.cfg.Logger.Info("link ended", "reason", reason)
 		s.err = reason
 		s.w.close()

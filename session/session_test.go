@@ -1,14 +1,17 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/ppp"
 	"github.com/gprsppp/gprsppp/ppptest"
 )
 
@@ -61,5 +64,47 @@ func TestKeepaliveWithManualClock(t *testing.T) {
 	waitFor(t, client.Done(), "end of the link")
 	if err := client.Err(); !errors.Is(err, ErrKeepalive) {
 		t.Fatalf("reason %v, want ErrKeepalive", err)
+	}
+}
+
+// Close returns even when the line's writes block forever.
+func TestCloseWithBlockedWrite(t *testing.T) {
+	a, b := net.Pipe() // unbuffered: with nobody reading b, writes block
+	defer b.Close()
+	s := Start(a, Config{Restart: 100 * time.Millisecond})
+	closed := make(chan struct{})
+	go func() {
+		s.Close()
+		close(closed)
+	}()
+	waitFor(t, closed, "Close to return")
+	if err := s.Err(); !errors.Is(err, ErrClosed) {
+		t.Errorf("reason %v, want ErrClosed", err)
+	}
+}
+
+// A Terminate-Request while negotiating is acknowledged and does not
+// become the link's reason for ending.
+func TestTerminateRequestWhileNegotiating(t *testing.T) {
+	a, b := ppptest.Pipe()
+	s := Start(a, Config{Restart: 100 * time.Millisecond})
+	var enc ppp.Encoder
+	enc.ACCM = 0xffffffff
+	termReq := ppp.ControlPacket{Code: 5, Identifier: 9}.Append(nil)
+	b.Write(enc.AppendFrame(nil, ppp.ProtocolLCP, termReq))
+	// The Terminate-Ack shows the request was processed.
+	var seen []byte
+	buf := make([]byte, 64)
+	for !bytes.Contains(seen, []byte{0xc0, 0x21, 0x7d, 0x26}) { // LCP, code 6 escaped
+		n, err := b.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, buf[:n]...)
+	}
+	b.Close() // then the line dies
+	waitFor(t, s.Done(), "end of the link")
+	if err := s.Err(); !errors.Is(err, ErrIO) {
+		t.Errorf("reason %v, want ErrIO", err)
 	}
 }

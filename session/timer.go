@@ -34,7 +34,10 @@ func (t *loopTimer) Reset(d time.Duration) {
 		fire := timerFire{t, gen, make(chan struct{})}
 		select {
 		case t.s.timers <- fire:
-			<-fire.done
+			select {
+			case <-fire.done:
+			case <-t.s.done: // the loop ended before running it
+			}
 		case <-t.s.done:
 		}
 	})

@@ -22,8 +22,6 @@ func (m *Machine) act(a Action, actions []Action, e Event) {
 		m.restart = m.cfg.MaxConfigure
 		if slices.Contains(actions, STR) {
 			m.restart = m.cfg.MaxTerminate
-		} else {
-			m.naks = 0
 		}
 	case ZRC:
 		m.restart = 0

@@ -73,8 +73,11 @@ type Machine struct {
 	cb        Callbacks
 	state     State
 	timer     ppp.Timer
-	restart   int   // restart counter (RFC 1661 §4.6)
-	naks      int   // Configure-Naks sent since the last Ack
+	restart   int // restart counter (RFC 1661 §4.6)
+	naks      int // Configure-Naks sent without sending a Configure-Ack
+	rnaks     int // Configure-Naks received without receiving an Ack
+	queue     []Event
+	running   bool  // executing a transition: new events wait in queue
 	id        uint8 // identifier of our last request
 	reqID     uint8 // identifier of the outstanding Configure-Request
 	sentReq   bool  // a Configure-Request was built since the last new negotiation
@@ -115,7 +118,10 @@ func New(cfg Config, cb Callbacks) *Machine {
 func (m *Machine) State() State { return m.state }
 
 // Up signals that the lower layer is ready (the Up event).
-func (m *Machine) Up() { m.event(Up) }
+func (m *Machine) Up() {
+	m.naks, m.rnaks = 0, 0
+	m.event(Up)
+}
 
 // Down signals that the lower layer has gone (the Down event).
 func (m *Machine) Down() { m.event(Down) }
@@ -144,8 +150,26 @@ func (m *Machine) timeout() {
 	}
 }
 
-// event runs one event through the table and executes its actions.
+// event runs an event through the table and executes its actions. An
+// event raised by a callback while a transition runs (a protocol closing
+// itself from its tlu, say) is queued and runs once that transition is
+// complete, so transitions never nest.
 func (m *Machine) event(e Event) {
+	m.queue = append(m.queue, e)
+	if m.running {
+		return
+	}
+	m.running = true
+	defer func() { m.running = false }()
+	for len(m.queue) > 0 {
+		e := m.queue[0]
+		m.queue = m.queue[1:]
+		m.step(e)
+	}
+}
+
+// step runs one event through the table.
+func (m *Machine) step(e Event) {
 	next, actions, ok := Transition(m.state, e)
 	if !ok {
 		m.cfg.Logger.Debug("event ignored", "protocol", m.cfg.Protocol, "state", m.state, "event", e)

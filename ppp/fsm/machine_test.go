@@ -33,6 +33,7 @@ type fakeProto struct {
 	want, max  uint8
 	noOption   bool // the peer rejected option 1
 	stubborn   bool // ignore Naks' values
+	alwaysNak  bool // nak every request, even past Max-Failure
 	events     []string
 	rejectedBy int
 }
@@ -72,7 +73,7 @@ func (f *fakeProto) ReceiveRequest(opts, reply []byte, rejectOnly bool) (Code, [
 	}
 	for _, opt := range o {
 		if opt.Type == 1 && len(opt.Data) == 1 && opt.Data[0] > f.max {
-			if rejectOnly {
+			if rejectOnly && !f.alwaysNak {
 				return ConfigureReject, opt.Append(reply)
 			}
 			return ConfigureNak, RawOption{Type: 1, Data: []byte{f.max}}.Append(reply)
@@ -215,5 +216,27 @@ func TestMachineCloseTerminates(t *testing.T) {
 		if got := p.events[len(p.events)-1]; got != "finished" {
 			t.Errorf("%s: last event %q, want finished", name, got)
 		}
+	}
+}
+
+// A peer that naks forever must not make us loop at line speed: past
+// Max-Failure its Naks count as Rejects.
+func TestMachineBoundsReceivedNaks(t *testing.T) {
+	pa := &fakeProto{want: 200, max: 255, stubborn: true}
+	pb := &fakeProto{max: 100, alwaysNak: true}
+	w, a, b := newPair(t, pa, pb)
+	a.Open()
+	b.Open()
+	a.Up()
+	b.Up()
+	w.pump()
+	if a.State() != Opened || b.State() != Opened {
+		t.Fatalf("states %v %v, want both Opened", a.State(), b.State())
+	}
+	if pa.rejectedBy != 1 {
+		t.Errorf("option dropped %d times, want 1", pa.rejectedBy)
+	}
+	if n := len(w.sent[0]); n > 5+3 {
+		t.Errorf("sent %d packets, want about Max-Failure", n)
 	}
 }

@@ -35,8 +35,8 @@ func (m *Machine) Receive(pkt []byte) error {
 	return nil
 }
 
-// negotiating reports states in which Configure packets are processed;
-// in the others the table answers with Terminate-Ack or ignores them.
+// negotiating reports states in which a Configure-Request is processed;
+// in the others the table answers with Terminate-Ack or ignores it.
 func (m *Machine) negotiating() bool {
 	return m.state == Stopped || m.state >= ReqSent
 }
@@ -49,6 +49,7 @@ func (m *Machine) receiveRequest(p ppp.ControlPacket) {
 	}
 	m.replyCode, m.reply = m.cb.ReceiveRequest(p.Data, m.reply[:0], m.naks >= m.cfg.MaxFailure)
 	if m.replyCode == ConfigureAck {
+		m.naks = 0 // Max-Failure counts Naks sent without an Ack between
 		m.event(RCRPlus)
 		return
 	}
@@ -59,7 +60,7 @@ func (m *Machine) receiveRequest(p ppp.ControlPacket) {
 }
 
 func (m *Machine) receiveReply(code Code, p ppp.ControlPacket) {
-	if !m.negotiating() {
+	if m.state < ReqSent {
 		m.replyID = p.Identifier
 		m.event(RCA) // Terminate-Ack in Closed and Stopped, ignored elsewhere
 		return
@@ -73,7 +74,15 @@ func (m *Machine) receiveReply(code Code, p ppp.ControlPacket) {
 	case ConfigureAck:
 		ok = bytes.Equal(p.Data, m.reqOpts) && m.cb.ReceiveAck(p.Data)
 	case ConfigureNak:
-		ok = m.cb.ReceiveNak(p.Data)
+		// A peer that keeps Nak'ing what we cannot change would loop
+		// at line speed: past Max-Failure its Naks count as Rejects
+		// (pppd's treat_as_reject), so we stop asking or give up.
+		m.rnaks++
+		if m.rnaks > m.cfg.MaxFailure {
+			ok = m.cb.ReceiveReject(p.Data)
+		} else {
+			ok = m.cb.ReceiveNak(p.Data)
+		}
 	default:
 		ok = m.cb.ReceiveReject(p.Data)
 	}
@@ -85,6 +94,7 @@ func (m *Machine) receiveReply(code Code, p ppp.ControlPacket) {
 	// the next request is built anew.
 	m.sentReq = false
 	if code == ConfigureAck {
+		m.rnaks = 0
 		m.event(RCA)
 		return
 	}
