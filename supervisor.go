@@ -1,0 +1,199 @@
+package gprsppp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// ErrSupervisorStopped reports that a Supervisor has stopped and will
+// bring up no more links.
+var ErrSupervisorStopped = errors.New("gprsppp: supervisor stopped")
+
+// SupervisorConfig configures a Supervisor. Zero values take the
+// defaults given.
+type SupervisorConfig struct {
+	// Dial brings one link up, for example a closure over Dial; required.
+	Dial func(ctx context.Context) (*Link, error)
+	// Persist redials whenever a link ends or a dial fails (pppd
+	// persist); without it Run returns when the first link ends or the
+	// first dial fails.
+	Persist bool
+	// Holdoff is the pause before redialling after a link ends, and the
+	// first pause after a failed dial; zero means 5 s.
+	Holdoff time.Duration
+	// MaxBackoff caps the pause, which doubles with each consecutive
+	// failed dial; zero means 5 minutes.
+	MaxBackoff time.Duration
+	// MaxFail is how many consecutive failed dials end Run; zero means
+	// 10 (as pppd), a negative value means no limit.
+	MaxFail int
+	// OnUp, if set, is called with each new link before Link hands it
+	// out, for example to start listeners on it.
+	OnUp func(*Link)
+	// Logger receives redials and their reasons; nil is silent.
+	Logger *slog.Logger
+}
+
+// Supervisor keeps a link up for unattended use: it dials, waits for the
+// link to end, and redials with a hold-off and exponential backoff. Link
+// hands out the current link or waits for the next one.
+type Supervisor struct {
+	cfg SupervisorConfig
+
+	mu      sync.Mutex
+	cur     *Link
+	changed chan struct{} // closed and replaced when cur or stopped changes
+	stopped bool
+	err     error
+}
+
+// NewSupervisor returns a Supervisor; Run starts it.
+func NewSupervisor(cfg SupervisorConfig) *Supervisor {
+	if cfg.Holdoff <= 0 {
+		cfg.Holdoff = 5 * time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 5 * time.Minute
+	}
+	if cfg.MaxFail == 0 {
+		cfg.MaxFail = 10
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Supervisor{cfg: cfg, changed: make(chan struct{})}
+}
+
+// Run dials and redials until ctx ends (then it closes the current link
+// and returns nil), MaxFail consecutive dials fail, or, without Persist,
+// the first link ends.
+func (s *Supervisor) Run(ctx context.Context) error {
+	err := s.run(ctx)
+	s.set(nil, true, err)
+	return err
+}
+
+func (s *Supervisor) run(ctx context.Context) error {
+	fails := 0
+	for {
+		l, err := s.cfg.Dial(ctx)
+		if ctx.Err() != nil {
+			if err == nil {
+				l.Close()
+			}
+			return nil
+		}
+		if err != nil {
+			fails++
+			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err)
+			if s.cfg.MaxFail > 0 && fails >= s.cfg.MaxFail {
+				return fmt.Errorf("gprsppp: giving up after %d failed dials: %w", fails, err)
+			}
+			if !s.cfg.Persist {
+				return err
+			}
+			if !wait(ctx, s.backoff(fails)) {
+				return nil
+			}
+			continue
+		}
+		fails = 0
+		if s.cfg.OnUp != nil {
+			s.cfg.OnUp(l)
+		}
+		s.set(l, false, nil)
+		select {
+		case <-l.Done():
+		case <-ctx.Done():
+			s.set(nil, false, nil)
+			l.Close()
+			return nil
+		}
+		s.set(nil, false, nil)
+		l.Close()
+		s.cfg.Logger.Warn("link ended", "err", l.Err())
+		if !s.cfg.Persist {
+			return l.Err()
+		}
+		if !wait(ctx, s.cfg.Holdoff) {
+			return nil
+		}
+	}
+}
+
+// backoff is the pause after the n-th consecutive failed dial.
+func (s *Supervisor) backoff(n int) time.Duration {
+	d := s.cfg.Holdoff
+	for i := 1; i < n && d < s.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, s.cfg.MaxBackoff)
+}
+
+// wait pauses for d; false if ctx ended first.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Supervisor) set(l *Link, stopped bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur, s.stopped, s.err = l, stopped || s.stopped, err
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Link returns the current link, waiting for one if none is up. It fails
+// when ctx ends or the supervisor has stopped.
+func (s *Supervisor) Link(ctx context.Context) (*Link, error) {
+	for {
+		s.mu.Lock()
+		l, stopped, err, changed := s.cur, s.stopped, s.err, s.changed
+		s.mu.Unlock()
+		switch {
+		case l != nil && l.Err() == nil:
+			return l, nil
+		case stopped && err != nil:
+			return nil, fmt.Errorf("%w: %w", ErrSupervisorStopped, err)
+		case stopped:
+			return nil, ErrSupervisorStopped
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("gprsppp: waiting for a link: %w", ctx.Err())
+		}
+	}
+}
+
+// DialContext dials through the current link, waiting for one if none
+// is up.
+func (s *Supervisor) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	l, err := s.Link(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.DialContext(ctx, network, address)
+}
+
+// LookupNetIP resolves host through the current link.
+func (s *Supervisor) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error) {
+	l, err := s.Link(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.LookupNetIP(ctx, host)
+}
