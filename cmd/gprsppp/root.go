@@ -22,6 +22,7 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log the PPP negotiation, pppd style")
 	root.AddCommand(newDemo(g))
+	root.AddCommand(newAt(g))
 	return root
 }
 

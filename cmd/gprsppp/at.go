@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gprsppp/gprsppp/device"
+	"github.com/spf13/cobra"
+)
+
+// atFlags holds the at command's flags.
+type atFlags struct {
+	device      string
+	baud        int
+	rtscts      bool
+	timeout     time.Duration
+	interactive bool
+}
+
+func newAt(g *globals) *cobra.Command {
+	var f atFlags
+	cmd := &cobra.Command{
+		Use:   "at --device SPEC [flags] [COMMAND...]",
+		Short: "Send AT commands to a modem and print its answers",
+		Long: `at sends AT commands to a modem, for diagnostics, and prints the answers.
+
+Given commands, it sends them one at a time ("AT" is added where missing)
+and prints each answer up to its final result code. It stops with an error
+at the first ERROR, +CME ERROR, +CMS ERROR, NO CARRIER, BUSY, NO ANSWER or
+NO DIALTONE, or when no final result comes within --timeout.
+
+Without commands, on a terminal or with -i, it is interactive: each line
+read from standard input is sent as typed, and everything the modem sends
+is printed, unsolicited result codes included, until end of input (Ctrl-D).
+
+SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.`,
+		Example: `  gprsppp at --device /dev/ttyUSB2 I +CSQ +COPS?
+  gprsppp at --device /dev/ttyUSB2 --timeout 3m AT+COPS=?
+  gprsppp at --device tcp://localhost:2001 -i`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAt(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
+	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
+	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Second, "how long to wait for each command's final result")
+	fl.BoolVarP(&f.interactive, "interactive", "i", false, "read commands from standard input even if it is not a terminal")
+	cmd.MarkFlagRequired("device")
+	return cmd
+}
+
+// runAt opens the modem's line and runs the dialogue.
+func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals, f atFlags, args []string) error {
+	if f.timeout <= 0 {
+		return fmt.Errorf("at: --timeout must be positive")
+	}
+	interactive := len(args) == 0 && (f.interactive || isTerminal(in))
+	if len(args) == 0 && !interactive {
+		return fmt.Errorf("at: no commands given: name them as arguments, or use -i to read them from standard input")
+	}
+	if len(args) > 0 && f.interactive {
+		return fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments")
+	}
+	log := g.logger(errOut)
+	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := device.ResetInput(port); err != nil {
+		port.Close()
+		return err
+	}
+	lr := newLineReader(port)
+	go lr.run()
+	defer lr.close(port)
+
+	d := &atDialogue{port: port, lines: lr, out: out, errOut: errOut, timeout: f.timeout}
+	if interactive {
+		return d.interactive(ctx, in)
+	}
+	return d.oneShot(ctx, args)
+}
+
+// isTerminal reports whether r is a terminal (or another character device).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// atDialogue is one conversation with the modem.
+type atDialogue struct {
+	port    io.Writer
+	lines   *lineReader
+	out     io.Writer // the modem's answers
+	errOut  io.Writer // our own notes
+	timeout time.Duration
+}
+
+// oneShot sends cmds in turn, each once the one before has finished.
+func (d *atDialogue) oneShot(ctx context.Context, cmds []string) error {
+	for i, c := range cmds {
+		c = withAT(c)
+		if err := d.send(c); err != nil {
+			return err
+		}
+		result, err := d.await(ctx, c)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(result, "CONNECT") && i < len(cmds)-1 {
+			return fmt.Errorf("at: %s: the modem went into data mode (%s); not sending the rest", c, result)
+		}
+	}
+	return nil
+}
+
+// await prints the modem's answer to cmd up to its final result code and
+// returns that code, or an error if it is a failure or does not come in
+// time.
+func (d *atDialogue) await(ctx context.Context, cmd string) (string, error) {
+	timer := time.NewTimer(d.timeout)
+	defer timer.Stop()
+	echo := true // the first line may be the modem echoing cmd (ATE1)
+	for {
+		select {
+		case line, ok := <-d.lines.lines:
+			if !ok {
+				return "", d.lines.failure()
+			}
+			if echo && strings.EqualFold(line, cmd) {
+				echo = false
+				continue
+			}
+			echo = false
+			fmt.Fprintln(d.out, line)
+			if final, failed := resultCode(line); failed {
+				return "", fmt.Errorf("at: %s: %s", cmd, line)
+			} else if final {
+				return line, nil
+			}
+		case <-timer.C:
+			return "", fmt.Errorf("at: %s: no final result within %v", cmd, d.timeout)
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+}
+
+// interactive sends each line read from in and prints what the modem sends,
+// until in ends. A line typed while a command is running waits its turn, so
+// commands piped in are not sent on top of each other; at the end of input
+// it waits for the last command's final result.
+func (d *atDialogue) interactive(ctx context.Context, in io.Reader) error {
+	// If the modem hangs up while in is open, readInput stays blocked
+	// reading in after interactive returns: nothing can interrupt a Read
+	// on standard input. The process is about to exit then.
+	input := make(chan string)
+	stop := make(chan struct{})
+	defer close(stop)
+	go readInput(in, input, stop)
+
+	var queue []string
+	pending := ""    // the command awaiting its final result
+	sawEcho := false // whether pending's echo has gone by
+	timer := time.NewTimer(d.timeout)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		if pending == "" && len(queue) > 0 {
+			pending, queue, sawEcho = queue[0], queue[1:], false
+			if err := d.send(pending); err != nil {
+				return err
+			}
+			timer.Reset(d.timeout)
+		}
+		if pending == "" && input == nil {
+			return nil
+		}
+		select {
+		case s, ok := <-input:
+			if !ok {
+				input = nil
+			} else if s != "" {
+				queue = append(queue, s)
+			}
+		case line, ok := <-d.lines.lines:
+			if !ok {
+				return d.lines.failure()
+			}
+			if pending != "" && !sawEcho && strings.EqualFold(line, pending) {
+				sawEcho = true
+				continue
+			}
+			fmt.Fprintln(d.out, line)
+			if final, _ := resultCode(line); final && pending != "" {
+				pending = ""
+				timer.Stop()
+			}
+		case <-timer.C:
+			fmt.Fprintf(d.errOut, "at: %s: no final result within %v\n", pending, d.timeout)
+			pending = ""
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// readInput sends the lines of in, trimmed, to lines, and closes it at the
+// end of in. It returns early once stop is closed.
+func readInput(in io.Reader, lines chan<- string, stop <-chan struct{}) {
+	defer close(lines)
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		select {
+		case lines <- strings.TrimSpace(sc.Text()):
+		case <-stop:
+			return
+		}
+	}
+}
+
+// send writes cmd and the carriage return that ends a command line.
+func (d *atDialogue) send(cmd string) error {
+	if _, err := io.WriteString(d.port, cmd+"\r"); err != nil {
+		return fmt.Errorf("at: send %s: %w", cmd, err)
+	}
+	return nil
+}
+
+// withAT returns cmd with the "AT" prefix, adding it if missing.
+func withAT(cmd string) string {
+	cmd = strings.TrimSpace(cmd)
+	if len(cmd) >= 2 && strings.EqualFold(cmd[:2], "AT") {
+		return cmd
+	}
+	return "AT" + cmd
+}
+
+// resultCode reports whether line is a final result code (V.250 5.7.1 and
+// 3GPP TS 27.007 9.2), and whether that code means failure. CONNECT counts as
+// success: the modem has gone into data mode.
+func resultCode(line string) (final, failed bool) {
+	switch line {
+	case "OK":
+		return true, false
+	case "ERROR", "NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE", "NO DIAL TONE":
+		return true, true
+	}
+	switch {
+	case line == "CONNECT", strings.HasPrefix(line, "CONNECT "):
+		return true, false
+	case strings.HasPrefix(line, "+CME ERROR:"), strings.HasPrefix(line, "+CMS ERROR:"):
+		return true, true
+	}
+	return false, false
+}
+
+// lineReader splits what the modem sends into lines, dropping empty ones,
+// and passes them on until reading fails. Its owner stops it with close.
+type lineReader struct {
+	r     io.Reader
+	lines chan string
+	stop  chan struct{}
+	done  chan struct{}
+	err   error // why reading stopped; set before lines is closed
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{r: r, lines: make(chan string), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+func (l *lineReader) run() {
+	defer close(l.done)
+	defer close(l.lines)
+	sc := bufio.NewScanner(l.r)
+	sc.Split(scanLines)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		select {
+		case l.lines <- line:
+		case <-l.stop:
+			return
+		}
+	}
+	l.err = sc.Err()
+}
+
+// failure explains why lines was closed.
+func (l *lineReader) failure() error {
+	if l.err == nil {
+		return errors.New("at: the modem hung up")
+	}
+	return fmt.Errorf("at: read from the modem: %w", l.err)
+}
+
+// close stops the reader: closing the port ends a pending Read.
+func (l *lineReader) close(port io.Closer) {
+	close(l.stop)
+	port.Close()
+	<-l.done
+}
+
+// scanLines is a bufio.SplitFunc for modem output, whose lines end in CR,
+// LF or both.
+func scanLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}

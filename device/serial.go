@@ -1,0 +1,293 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"go.bug.st/serial"
+	"golang.org/x/sys/unix"
+)
+
+// pollInterval bounds each read timeout handed to go.bug.st/serial. Its
+// Read computes its deadline once, on entry, and only the close pipe
+// interrupts it, so a Read sliced into waits of at most pollInterval is
+// how a deadline set while a Read is pending takes effect: within
+// pollInterval. The cost is one select(2) per pollInterval on an idle
+// line.
+const pollInterval = 100 * time.Millisecond
+
+// serialPort is a serial device or pty slave opened through go.bug.st/serial.
+//
+// It holds two descriptors for the tty. sp is the library's: Reads go
+// through it, and it does the line settings, exclusive access (TIOCEXCL),
+// DTR, DCD and flushing. ctl is opened first, before TIOCEXCL shuts out
+// further opens; it is non-blocking and run by the Go poller. The library
+// has no switch for RTS/CTS (it forces CRTSCTS off), so ctl sets it, and
+// Writes go through ctl because the library's Write blocks in write(2),
+// where Close cannot reach it: with RTS/CTS on and CTS never raised it would
+// hang forever.
+type serialPort struct {
+	path string
+	sp   serial.Port
+	ctl  *os.File
+	log  *slog.Logger
+
+	readMu  sync.Mutex    // serialises Reads; the library's read timeout belongs to the Read holding it
+	timeout time.Duration // last timeout given to sp.SetReadTimeout, guarded by readMu
+
+	mu       sync.Mutex
+	deadline time.Time // read deadline, guarded by mu
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var (
+	_ Port         = (*serialPort)(nil)
+	_ ModemControl = (*serialPort)(nil)
+)
+
+// openSerial opens the serial device or pty slave at path.
+func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode) (Port, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("device %s: %w", path, err)
+	}
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: do not wait for carrier, and let the Go poller run ctl.
+	ctl, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, openErr(path, err)
+	}
+	if _, err := getTermios(ctl); err != nil {
+		ctl.Close()
+		return nil, openErr(path, err)
+	}
+	sp, err := serial.Open(path, mode)
+	if err != nil {
+		ctl.Close()
+		return nil, openErr(path, err)
+	}
+	p := &serialPort{path: path, sp: sp, ctl: ctl, log: opt.logger(), timeout: serial.NoTimeout}
+	if opt.RTSCTS {
+		if err := p.setRTSCTS(); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
+	p.log.Debug("device: opened serial port", "path", path, "baud", mode.BaudRate,
+		"databits", mode.DataBits, "parity", opt.Parity, "stopbits", opt.StopBits, "rtscts", opt.RTSCTS)
+	return p, nil
+}
+
+// setRTSCTS turns on hardware flow control and checks that the driver kept
+// it: tcsetattr succeeds even when some settings were not applied.
+func (p *serialPort) setRTSCTS() error {
+	t, err := getTermios(p.ctl)
+	if err == nil {
+		t.Cflag |= unix.CRTSCTS
+		err = setTermios(p.ctl, t)
+	}
+	if err == nil {
+		t, err = getTermios(p.ctl)
+	}
+	if err != nil {
+		return fmt.Errorf("device %s: set RTS/CTS flow control: %w", p.path, err)
+	}
+	if t.Cflag&unix.CRTSCTS == 0 {
+		return fmt.Errorf("device %s: the driver does not support RTS/CTS flow control: %w", p.path, errors.ErrUnsupported)
+	}
+	return nil
+}
+
+// Read reads through the library, which reports its read timeout as
+// (0, nil); Read turns that into os.ErrDeadlineExceeded at the deadline and
+// into another wait before it.
+func (p *serialPort) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		// The library would block, then take the empty read for a hangup.
+		return 0, nil
+	}
+	p.readMu.Lock()
+	defer p.readMu.Unlock()
+	for {
+		if p.closed.Load() {
+			return 0, p.opErr("read", net.ErrClosed)
+		}
+		wait, err := p.nextWait()
+		if err != nil {
+			return 0, err
+		}
+		if wait != p.timeout {
+			if err := p.sp.SetReadTimeout(wait); err != nil {
+				return 0, p.opErr("read", err)
+			}
+			p.timeout = wait
+		}
+		n, err := p.sp.Read(b)
+		if err != nil {
+			return n, p.readErr(err)
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
+}
+
+// nextWait returns how long the next library Read may wait, or
+// os.ErrDeadlineExceeded if the read deadline has passed.
+func (p *serialPort) nextWait() (time.Duration, error) {
+	p.mu.Lock()
+	deadline := p.deadline
+	p.mu.Unlock()
+	if deadline.IsZero() {
+		return pollInterval, nil
+	}
+	left := time.Until(deadline)
+	if left <= 0 {
+		return 0, p.opErr("read", os.ErrDeadlineExceeded)
+	}
+	return min(left, pollInterval), nil
+}
+
+// readErr translates an error from the library's Read.
+func (p *serialPort) readErr(err error) error {
+	if p.closed.Load() {
+		return p.opErr("read", net.ErrClosed)
+	}
+	var pe *serial.PortError
+	if errors.As(err, &pe) && pe.Code() == serial.PortClosed {
+		// Not closed by us: the read came back empty, the device is gone.
+		return io.EOF
+	}
+	if errors.Is(err, syscall.EIO) {
+		// A hangup: the modem was unplugged or the pty master closed.
+		return io.EOF
+	}
+	return p.opErr("read", err)
+}
+
+// Write writes through ctl (see serialPort).
+func (p *serialPort) Write(b []byte) (int, error) {
+	n, err := p.ctl.Write(b)
+	if err != nil {
+		if p.closed.Load() || errors.Is(err, os.ErrClosed) {
+			err = net.ErrClosed
+		}
+		return n, p.opErr("write", err)
+	}
+	return n, nil
+}
+
+// SetReadDeadline implements Port.
+func (p *serialPort) SetReadDeadline(t time.Time) error {
+	if p.closed.Load() {
+		return p.opErr("set deadline", net.ErrClosed)
+	}
+	p.mu.Lock()
+	p.deadline = t
+	p.mu.Unlock()
+	return nil
+}
+
+// Close closes the library's descriptor, which wakes a pending Read through
+// its close pipe and waits for it, then ctl, which wakes a pending Write.
+// The last close drops DTR. Close is idempotent.
+func (p *serialPort) Close() error {
+	p.closeOnce.Do(func() {
+		p.closed.Store(true)
+		err := errors.Join(p.sp.Close(), p.ctl.Close())
+		if err != nil {
+			p.closeErr = p.opErr("close", err)
+		}
+		p.log.Debug("device: closed serial port", "path", p.path, "err", err)
+	})
+	return p.closeErr
+}
+
+// SetDTR implements ModemControl. On a pty it fails with an error matching
+// errors.ErrUnsupported.
+func (p *serialPort) SetDTR(on bool) error {
+	if p.closed.Load() {
+		return p.opErr("set DTR", net.ErrClosed)
+	}
+	if err := p.sp.SetDTR(on); err != nil {
+		return p.controlErr("set DTR", err)
+	}
+	return nil
+}
+
+// Carrier implements ModemControl. On a pty it fails with an error matching
+// errors.ErrUnsupported; callers treat that as "carrier unknown".
+func (p *serialPort) Carrier() (bool, error) {
+	if p.closed.Load() {
+		return false, p.opErr("read DCD", net.ErrClosed)
+	}
+	bits, err := p.sp.GetModemStatusBits()
+	if err != nil {
+		return false, p.controlErr("read DCD", err)
+	}
+	return bits.DCD, nil
+}
+
+// controlErr translates an error from a modem-control ioctl. Ptys have no
+// control lines and answer ENOTTY; some USB serial drivers answer EINVAL.
+func (p *serialPort) controlErr(op string, err error) error {
+	if errors.Is(err, syscall.ENOTTY) || errors.Is(err, syscall.EINVAL) {
+		return fmt.Errorf("device: %s %s: no modem control lines (%v): %w", op, p.path, err, errors.ErrUnsupported)
+	}
+	return p.opErr(op, err)
+}
+
+// resetInput discards what the tty has received but nobody has read.
+func (p *serialPort) resetInput() error {
+	if p.closed.Load() {
+		return p.opErr("reset input", net.ErrClosed)
+	}
+	if err := p.sp.ResetInputBuffer(); err != nil {
+		return p.opErr("reset input", err)
+	}
+	return nil
+}
+
+func (p *serialPort) opErr(op string, err error) error {
+	return fmt.Errorf("device: %s %s: %w", op, p.path, err)
+}
+
+// getTermios and setTermios read and write f's terminal settings.
+func getTermios(f *os.File) (*unix.Termios, error) {
+	var t *unix.Termios
+	err := control(f, func(fd int) (err error) {
+		t, err = unix.IoctlGetTermios(fd, ioctlGetTermios)
+		return err
+	})
+	return t, err
+}
+
+func setTermios(f *os.File, t *unix.Termios) error {
+	return control(f, func(fd int) error { return unix.IoctlSetTermios(fd, ioctlSetTermios, t) })
+}
+
+// control runs fn on f's descriptor, which stays open meanwhile.
+func control(f *os.File, fn func(fd int) error) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
+}
