@@ -1,0 +1,67 @@
+package forward
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/netip"
+)
+
+// ServeRemote accepts connections on ln, a listener on the link's
+// address (normally on r.Port), and relays each to r.Target dialled with
+// dialHost on the host, until ctx ends. nil dialHost means a plain
+// net.Dialer.
+//
+// A connection whose source address is not inside one of the allow
+// prefixes is closed as soon as it is accepted and logged at info level;
+// an empty allow list refuses every connection. The peer sees its
+// connection open and then close, because the link's stack completes the
+// TCP handshake before the source can be checked.
+//
+// ServeRemote closes ln and, before returning, every relayed connection.
+// It returns nil when ctx ends and the Accept error if ln fails first.
+func ServeRemote(ctx context.Context, r Remote, ln net.Listener, allow []netip.Prefix,
+	dialHost func(ctx context.Context, network, address string) (net.Conn, error), log *slog.Logger) error {
+	log = orDiscard(log)
+	if dialHost == nil {
+		dialHost = (&net.Dialer{}).DialContext
+	}
+	return serveListener(ctx, ln, func(ctx context.Context, c net.Conn) {
+		from := c.RemoteAddr().String()
+		if !allowed(c.RemoteAddr(), allow) {
+			log.Info("forward: refused inbound connection: source not allowed", "from", from, "port", r.Port)
+			return
+		}
+		out, err := dialHost(ctx, "tcp", r.Target)
+		if err != nil {
+			log.Info("forward: dial on the host failed", "from", from, "to", r.Target, "err", err)
+			return
+		}
+		in, back, err := relayTCP(c, out)
+		logRelay(log, "forward: inbound connection ended", from, r.Target, in, back, err)
+	})
+}
+
+// allowed reports whether addr's IP lies inside one of the prefixes.
+func allowed(addr net.Addr, allow []netip.Prefix) bool {
+	var ip netip.Addr
+	switch a := addr.(type) {
+	case nil:
+		return false
+	case *net.TCPAddr:
+		ip, _ = netip.AddrFromSlice(a.IP)
+	default:
+		ap, err := netip.ParseAddrPort(a.String())
+		if err != nil {
+			return false
+		}
+		ip = ap.Addr()
+	}
+	ip = ip.Unmap()
+	for _, p := range allow {
+		if ip.IsValid() && p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
