@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"io"
 	"os"
 	"os/exec"
@@ -203,10 +204,7 @@ func TestConcurrentWrites(t *testing.T) {
 // TestTshark writes LCP, IPCP and IPv4 frames to a file and has tshark,
 // an independent reader, decode it.
 func TestTshark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed (apt-get install tshark): skipping the decode check")
-	}
+	tshark := testenv.NeedTool(t, "tshark", "apt-get install tshark")
 	path := filepath.Join(t.TempDir(), "link.pcap")
 	f, err := os.Create(path)
 	if err != nil {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,10 +13,7 @@ import (
 // names are ones only the link's DNS knows, so a lookup on the host would
 // fail the request.
 func TestCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("curl not installed (apt-get install curl): skipping the curl interop tests")
-	}
+	curl := testenv.NeedTool(t, "curl", "apt-get install curl")
 	const page = "http://web.example/info"
 	tests := []struct {
 		name       string
