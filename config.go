@@ -2,6 +2,8 @@ package gprsppp
 
 import (
 	"context"
+	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/device"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -36,12 +38,51 @@ type Config struct {
 	// NoPFC and NoACFC refuse header compression (pppd nopcomp,
 	// noaccomp).
 	NoPFC, NoACFC bool
+	// Device names the modem's port, for Dial: a serial device
+	// (/dev/ttyUSB2), unix:/path or tcp://host:port (raw, as ser2net).
+	Device string
+	// Port holds the serial settings for Dial; zero values are 115200
+	// 8N1 without flow control (see device.Options).
+	Port device.Options
+	// APN is the access point name set with AT+CGDCONT; empty leaves the
+	// modem's context as it is.
+	APN string
+	// PIN unlocks the SIM when the modem asks. Never logged.
+	PIN string
+	// DialString replaces "*99***<ContextID>#"; ContextID is the PDP
+	// context, zero meaning 1.
+	DialString string
+	ContextID  int
+	// RegistrationTimeout bounds the wait for network registration; zero
+	// means 60 s.
+	RegistrationTimeout time.Duration
+	// Script replaces the default dial script (see
+	// atcompat.ParseChatScript).
+	Script *atcompat.Script
+	// CarrierPoll is how often Data Carrier Detect is checked on ports
+	// that report it; zero means 1 s.
+	CarrierPoll time.Duration
+
 	// Trace, if set, sees every PPP frame received (sent false) and sent
 	// (sent true), without FCS, for packet captures; see package pcap.
 	Trace func(sent bool, frame []byte)
 	// Logger receives the link's progress; at debug level, every control
 	// packet in pppd's style. Nil is silent.
 	Logger *slog.Logger
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}
+
+func (c Config) carrierPoll() time.Duration {
+	if c.CarrierPoll > 0 {
+		return c.CarrierPoll
+	}
+	return time.Second
 }
 
 func (c Config) session() session.Config {

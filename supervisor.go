@@ -15,6 +15,10 @@ import (
 // bring up no more links.
 var ErrSupervisorStopped = errors.New("gprsppp: supervisor stopped")
 
+// ErrMaxFail reports that a Supervisor gave up after MaxFail consecutive
+// failed dials.
+var ErrMaxFail = errors.New("gprsppp: too many failed dials")
+
 // SupervisorConfig configures a Supervisor. Zero values take the
 // defaults given.
 type SupervisorConfig struct {
@@ -93,7 +97,7 @@ func (s *Supervisor) run(ctx context.Context) error {
 			fails++
 			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err)
 			if s.cfg.MaxFail > 0 && fails >= s.cfg.MaxFail {
-				return fmt.Errorf("gprsppp: giving up after %d failed dials: %w", fails, err)
+				return fmt.Errorf("%w (%d): %w", ErrMaxFail, fails, err)
 			}
 			if !s.cfg.Persist {
 				return err

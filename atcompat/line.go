@@ -9,8 +9,11 @@ import (
 // device.Port satisfies it.
 type Line interface {
 	io.ReadWriter
-	// SetReadDeadline bounds Reads; the zero time removes the bound. A
-	// Read past the deadline fails with an error for which
-	// errors.Is(err, os.ErrDeadlineExceeded) holds.
+	// SetReadDeadline bounds pending and future Reads; the zero time
+	// removes the bound. A Read past the deadline fails with an error for
+	// which errors.Is(err, os.ErrDeadlineExceeded) holds. Dial and Hangup
+	// call it from another goroutine to interrupt a Read when their
+	// context is cancelled, so it must be safe to call concurrently with
+	// Read.
 	SetReadDeadline(t time.Time) error
 }

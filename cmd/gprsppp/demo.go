@@ -109,16 +109,16 @@ func get(ctx context.Context, out io.Writer, c *http.Client, url string, show bo
 
 // linePair returns the two ends of an in-process serial line: a pair of
 // OS pipes, buffered by the kernel like a real port.
-func linePair() (a, b io.ReadWriteCloser, err error) {
+func linePair() (a, b duplex, err error) {
 	ar, bw, err := os.Pipe()
 	if err != nil {
-		return nil, nil, err
+		return duplex{}, duplex{}, err
 	}
 	br, aw, err := os.Pipe()
 	if err != nil {
 		ar.Close()
 		bw.Close()
-		return nil, nil, err
+		return duplex{}, duplex{}, err
 	}
 	return duplex{ar, aw}, duplex{br, bw}, nil
 }
@@ -128,8 +128,9 @@ type duplex struct {
 	w *os.File
 }
 
-func (d duplex) Read(p []byte) (int, error)  { return d.r.Read(p) }
-func (d duplex) Write(p []byte) (int, error) { return d.w.Write(p) }
+func (d duplex) Read(p []byte) (int, error)        { return d.r.Read(p) }
+func (d duplex) Write(p []byte) (int, error)       { return d.w.Write(p) }
+func (d duplex) SetReadDeadline(t time.Time) error { return d.r.SetReadDeadline(t) }
 func (d duplex) Close() error {
 	d.r.Close()
 	return d.w.Close()

@@ -22,7 +22,9 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log the PPP negotiation, pppd style")
 	root.AddCommand(newDemo(g))
+	root.AddCommand(newSim(g))
 	root.AddCommand(newAt(g))
+	root.AddCommand(newConnect(g))
 	return root
 }
 

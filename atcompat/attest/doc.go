@@ -1,0 +1,25 @@
+// Package attest provides a scripted fake modem for testing code that
+// talks AT commands (ITU-T V.250, 3GPP TS 27.007) to a cellular modem, in
+// the manner of Zephyr's modem mock and warthog618's mockModem.
+//
+// Modem plays the DCE on one end of a byte stream, answering the commands
+// an AT dialer sends, with fault switches in Config: echo, SIM PIN, PUK or
+// no SIM, slow, never or denied registration, ERROR on chosen commands,
+// the dial result, a modem that never answers, URCs injected mid-answer,
+// verbose or numeric +CME ERRORs, CR-only line ends, and data mode with
+// the +++ escape and DTR hang-up. After CONNECT it stops reading, so the
+// test owns the stream.
+//
+// Line adds read deadlines to a stream without them, such as an end of
+// ppptest.Pipe, so that it satisfies atcompat.Line:
+//
+//	dte, dce := ppptest.Pipe()
+//	m := attest.New(dce, attest.Config{PIN: "1234"})
+//	defer m.Close()
+//	line := attest.NewLine(dte)
+//	conn, err := atcompat.Dial(ctx, line, atcompat.DialConfig{PIN: "1234"})
+//
+// The fake reads the clock through package time, so tests that run it
+// inside a testing/synctest bubble get registration delays, guard times
+// and timeouts without waiting.
+package attest

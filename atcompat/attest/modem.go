@@ -1,0 +1,322 @@
+package attest
+
+import (
+	"cmp"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config sets up a Modem's behaviour and faults. The zero value is a
+// healthy modem: echo off, SIM ready without PIN, registered at home at
+// once, answering ATD with CONNECT 115200.
+type Config struct {
+	// Echo starts with command echo on (ATE1), as most modems power up;
+	// ATE0 turns it off.
+	Echo bool
+	// IgnoreE0 keeps echo on after ATE0.
+	IgnoreE0 bool
+	// LineEnd frames every answer line (before and after it, as ATV1
+	// does). Empty means "\r\n"; "\r" is a modem that sends CR only.
+	LineEnd string
+
+	// Mute never answers anything: a dead modem or the wrong port.
+	Mute bool
+	// IgnoreFirst leaves the first n command lines unanswered, as a modem
+	// still booting does.
+	IgnoreFirst int
+
+	// PIN, if not empty, is the PIN the SIM needs (+CPIN: SIM PIN).
+	PIN string
+	// PUK makes the SIM blocked (+CPIN: SIM PUK).
+	PUK bool
+	// NoSIM makes the modem find no SIM (+CME ERROR: 10).
+	NoSIM bool
+	// VerboseErrors sends +CME ERROR with text, whatever AT+CMEE says.
+	// Otherwise errors follow AT+CMEE: plain ERROR before AT+CMEE=1.
+	VerboseErrors bool
+
+	// Registration is what the registration queries report once the SIM
+	// is ready and RegisterAfter has passed.
+	Registration Registration
+	// RegisterAfter is how long after the SIM is ready (at start, or when
+	// the PIN is entered) the modem reports registration; before that it
+	// reports searching (stat 2).
+	RegisterAfter time.Duration
+	// No4G makes AT+CEREG? fail with ERROR, as on a 2G/3G-only modem.
+	No4G bool
+
+	// ErrorOn lists command prefixes ("AT+CGDCONT") answered with ERROR.
+	ErrorOn []string
+	// DialResult is the answer to ATD: CONNECT with optional text, or
+	// NO CARRIER, BUSY, NO ANSWER, NO DIALTONE, ERROR. Empty means
+	// "CONNECT 115200".
+	DialResult string
+	// AfterConnect is written right after CONNECT, as the first bytes of
+	// the data connection.
+	AfterConnect []byte
+	// Inject sends URCs in the middle of answers.
+	Inject []Inject
+
+	// Online starts in data mode, with a call up.
+	Online bool
+	// EscapeGuard is the silence the +++ escape needs before and after it
+	// in data mode (V.250 S12). Zero accepts +++ at any time.
+	EscapeGuard time.Duration
+	// IgnoreDTR makes the modem ignore DTR drops (AT&D0).
+	IgnoreDTR bool
+	// HangupResult is the answer to ATH. Empty means "OK".
+	HangupResult string
+}
+
+// Registration is the registration state the fake reports in +CREG,
+// +CGREG and +CEREG.
+type Registration int
+
+// Registration states.
+const (
+	Home     Registration = iota // stat 1 in all three
+	Roaming                      // stat 5 in all three
+	Never                        // stat 2 (searching) for ever
+	Denied                       // stat 3 in all three
+	DeniedCS                     // +CREG stat 3, packet domain registered (a data-only SIM)
+)
+
+// Inject sends Lines as URCs after the echo of, and before the answer to,
+// the first command that begins with Before (for example "AT+CSQ").
+type Inject struct {
+	Before string
+	Lines  []string
+}
+
+// Modem is a fake modem (the DCE) serving AT commands on a byte stream.
+// It reads one byte at a time and, after it answers CONNECT, stops
+// reading, so the stream is the test's from then on; Resume makes it serve
+// the data mode escapes (+++, DTR) and commands again.
+//
+// Commands, Connected, SetDTR and Close may be called at any time from any
+// goroutine; Resume only after Connected, once per CONNECT.
+type Modem struct {
+	rw  io.ReadWriteCloser
+	cfg Config
+	le  string
+	wg  sync.WaitGroup
+
+	mu         sync.Mutex
+	online     bool // data mode
+	echo       bool
+	cmee       int
+	simReady   bool
+	readyAt    time.Time // when the SIM became ready
+	cmds       []string
+	ignored    int
+	injected   []bool
+	connected  chan struct{} // closed at the first CONNECT
+	lastData   time.Time     // last byte in data mode
+	plus       int           // '+' of an escape received so far
+	escapeSeq  int           // identifies the pending escape timer
+	escapeTime *time.Timer
+}
+
+// New starts a Modem serving rw.
+func New(rw io.ReadWriteCloser, cfg Config) *Modem {
+	m := &Modem{
+		rw:        rw,
+		cfg:       cfg,
+		le:        cmp.Or(cfg.LineEnd, "\r\n"),
+		echo:      cfg.Echo,
+		online:    cfg.Online,
+		injected:  make([]bool, len(cfg.Inject)),
+		connected: make(chan struct{}),
+		lastData:  time.Now(),
+	}
+	if cfg.PIN == "" && !cfg.PUK && !cfg.NoSIM {
+		m.simReady, m.readyAt = true, time.Now()
+	}
+	m.wg.Add(1)
+	go m.serve()
+	return m
+}
+
+// Commands returns the command lines received so far, from "AT" on, and
+// "+++" for each escape to command mode.
+func (m *Modem) Commands() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.cmds...)
+}
+
+// Connected is closed once the modem has answered CONNECT.
+func (m *Modem) Connected() <-chan struct{} { return m.connected }
+
+// Resume serves the stream again after CONNECT: in data mode the modem
+// drops what it reads and watches for the +++ escape; back in command mode
+// it answers commands.
+func (m *Modem) Resume() {
+	m.wg.Wait()
+	m.wg.Add(1)
+	go m.serve()
+}
+
+// SetDTR is the DTE's Data Terminal Ready: dropping it in data mode hangs
+// up and returns to command mode with NO CARRIER, unless IgnoreDTR is set.
+func (m *Modem) SetDTR(on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !on && m.online && !m.cfg.IgnoreDTR {
+		m.online = false
+		m.answer("NO CARRIER")
+	}
+}
+
+// Close closes the stream and waits for the modem to stop.
+func (m *Modem) Close() error {
+	err := m.rw.Close()
+	m.mu.Lock()
+	if m.escapeTime != nil {
+		m.escapeTime.Stop()
+	}
+	m.escapeSeq++
+	m.mu.Unlock()
+	m.wg.Wait()
+	return err
+}
+
+// serve reads and handles bytes until the stream ends or CONNECT is sent.
+func (m *Modem) serve() {
+	defer m.wg.Done()
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := m.rw.Read(b[:])
+		if err != nil {
+			return
+		}
+		if n == 0 {
+			continue
+		}
+		m.mu.Lock()
+		stop := m.input(b[0], &line)
+		m.mu.Unlock()
+		if stop {
+			return
+		}
+	}
+}
+
+// input handles one byte and reports whether to stop reading.
+func (m *Modem) input(c byte, line *[]byte) bool {
+	if m.online {
+		m.data(c)
+		return false
+	}
+	switch c {
+	case '\r':
+		cmd := string(*line)
+		*line = (*line)[:0]
+		return m.command(cmd)
+	case '\n':
+	default:
+		if len(*line) < 1024 {
+			*line = append(*line, c)
+		}
+	}
+	return false
+}
+
+// data watches data mode bytes for the escape sequence: a guard time of
+// silence, "+++", another guard time of silence.
+func (m *Modem) data(c byte) {
+	now := time.Now()
+	if m.escapeTime != nil { // a byte within the guard time after +++
+		m.escapeTime.Stop()
+		m.escapeTime = nil
+		m.escapeSeq++
+		m.plus = 0
+	}
+	guard := m.cfg.EscapeGuard
+	switch {
+	case c != '+':
+		m.plus = 0
+	case m.plus > 0 || now.Sub(m.lastData) >= guard:
+		m.plus++
+	}
+	m.lastData = now
+	if m.plus < 3 {
+		return
+	}
+	m.plus = 0
+	if guard == 0 {
+		m.escape()
+		return
+	}
+	m.escapeSeq++
+	seq := m.escapeSeq
+	m.escapeTime = time.AfterFunc(guard, func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if seq == m.escapeSeq {
+			m.escapeTime = nil
+			m.escape()
+		}
+	})
+}
+
+// escape returns to command mode with the call still up.
+func (m *Modem) escape() {
+	m.online = false
+	m.cmds = append(m.cmds, "+++")
+	m.answer("OK")
+}
+
+// answer writes result or information lines, framed by the line end.
+func (m *Modem) answer(lines ...string) {
+	for _, l := range lines {
+		m.write(m.le + l + m.le)
+	}
+}
+
+// write sends raw bytes. A write to a closed stream is dropped: the test
+// is over.
+func (m *Modem) write(s string) { _, _ = io.WriteString(m.rw, s) }
+
+// command handles a command line and reports whether to stop reading.
+func (m *Modem) command(raw string) bool {
+	i := strings.Index(strings.ToUpper(raw), "AT")
+	if i < 0 {
+		return false // V.250: no AT prefix, not a command line
+	}
+	cmd := raw[i:]
+	m.cmds = append(m.cmds, cmd)
+	if m.cfg.Mute || m.ignored < m.cfg.IgnoreFirst {
+		m.ignored++
+		return false
+	}
+	if m.echo {
+		m.write(raw + "\r")
+	}
+	for j, in := range m.cfg.Inject {
+		if !m.injected[j] && hasPrefixFold(cmd, in.Before) {
+			m.injected[j] = true
+			m.answer(in.Lines...)
+		}
+	}
+	lines, connect := m.respond(cmd)
+	m.answer(lines...)
+	if !connect {
+		return false
+	}
+	m.write(string(m.cfg.AfterConnect))
+	m.online, m.lastData = true, time.Now()
+	select {
+	case <-m.connected:
+	default:
+		close(m.connected)
+	}
+	return true
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}

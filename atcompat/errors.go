@@ -1,0 +1,193 @@
+package atcompat
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Reasons a step fails. Dial, Hangup and WatchCarrier wrap them (usually in
+// a *StepError); test with errors.Is.
+var (
+	// ErrNoCarrier: the modem answered NO CARRIER, or reported it in the
+	// data stream after the connection ended (WatchCarrier).
+	ErrNoCarrier = errors.New("no carrier")
+	// ErrBusy: the modem answered BUSY.
+	ErrBusy = errors.New("busy")
+	// ErrNoDialtone: the modem answered NO DIALTONE.
+	ErrNoDialtone = errors.New("no dialtone")
+	// ErrNoAnswer: the modem answered NO ANSWER.
+	ErrNoAnswer = errors.New("no answer")
+	// ErrError: the modem answered ERROR (a command it does not support or
+	// whose parameters it rejects, with extended errors off).
+	ErrError = errors.New("modem answered ERROR")
+	// ErrTimeout: the modem sent no expected answer in time.
+	ErrTimeout = errors.New("timeout")
+	// ErrSIMPIN: the SIM needs its PIN and DialConfig.PIN is empty, or the
+	// modem reported +CME ERROR: 11.
+	ErrSIMPIN = errors.New("SIM PIN required")
+	// ErrSIMPUK: the SIM is blocked and needs its PUK, which Dial never
+	// sends (+CPIN: SIM PUK or +CME ERROR: 12).
+	ErrSIMPUK = errors.New("SIM PUK required")
+	// ErrSIMNotInserted: the modem reports no SIM (+CME ERROR: 10).
+	ErrSIMNotInserted = errors.New("SIM not inserted")
+	// ErrNotRegistered: the network denied registration, or the modem did
+	// not register within DialConfig.RegistrationTimeout.
+	ErrNotRegistered = errors.New("not registered")
+)
+
+// StepError reports the step of a script that failed, with the command it
+// sent. Secrets in the command (the SIM PIN) are shown as "****".
+type StepError struct {
+	Step    string // name of the step: "sync", "pin", "register", "apn", "dial", ...
+	Command string // command as sent, without CR; empty for a step that only waits
+	Err     error  // why: one of the Err* sentinels, a *CMEError, a *CMSError, a context or I/O error
+}
+
+// Error returns, for example, "atcompat: step dial (ATD*99***1#): no carrier".
+func (e *StepError) Error() string {
+	if e.Command == "" {
+		return fmt.Sprintf("atcompat: step %s: %v", e.Step, e.Err)
+	}
+	return fmt.Sprintf("atcompat: step %s (%s): %v", e.Step, e.Command, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *StepError) Unwrap() error { return e.Err }
+
+// CMEError is the final result code +CME ERROR: <err> of 3GPP TS 27.007
+// §9.2, a mobile equipment or network error. With AT+CMEE=1 the modem
+// sends a number and Text is the standard text for it ("" for codes not in
+// the table); with AT+CMEE=2 it sends text, which is kept in Text, and Code
+// is the standard code for that text, or -1 if the text is not a standard
+// one.
+//
+// errors.Is(err, ErrSIMNotInserted) holds for code 10, ErrSIMPIN for 11 and
+// ErrSIMPUK for 12.
+type CMEError struct {
+	Code int
+	Text string
+}
+
+// Error returns, for example, "CME error 10: SIM not inserted".
+func (e *CMEError) Error() string { return formatCode("CME", e.Code, e.Text) }
+
+// Is maps the SIM codes to the package's sentinels.
+func (e *CMEError) Is(target error) bool {
+	switch target {
+	case ErrSIMNotInserted:
+		return e.Code == 10
+	case ErrSIMPIN:
+		return e.Code == 11
+	case ErrSIMPUK:
+		return e.Code == 12
+	}
+	return false
+}
+
+// CMSError is the final result code +CMS ERROR: <err> of 3GPP TS 27.005
+// §3.2.5, a message service error, with Code and Text as in CMEError.
+//
+// errors.Is(err, ErrSIMNotInserted) holds for code 310, ErrSIMPIN for 311
+// and ErrSIMPUK for 316.
+type CMSError struct {
+	Code int
+	Text string
+}
+
+// Error returns, for example, "CMS error 310: SIM not inserted".
+func (e *CMSError) Error() string { return formatCode("CMS", e.Code, e.Text) }
+
+// Is maps the SIM codes to the package's sentinels.
+func (e *CMSError) Is(target error) bool {
+	switch target {
+	case ErrSIMNotInserted:
+		return e.Code == 310
+	case ErrSIMPIN:
+		return e.Code == 311
+	case ErrSIMPUK:
+		return e.Code == 316
+	}
+	return false
+}
+
+func formatCode(kind string, code int, text string) string {
+	switch {
+	case code < 0:
+		return fmt.Sprintf("%s error: %s", kind, text)
+	case text == "":
+		return fmt.Sprintf("%s error %d", kind, code)
+	}
+	return fmt.Sprintf("%s error %d: %s", kind, code, text)
+}
+
+// cmeText holds the standard texts of 3GPP TS 27.007 §9.2.1 (general) and
+// §9.2.2 (GPRS) for the codes modems commonly report.
+var cmeText = map[int]string{
+	0:   "phone failure",
+	1:   "no connection to phone",
+	2:   "phone-adaptor link reserved",
+	3:   "operation not allowed",
+	4:   "operation not supported",
+	5:   "PH-SIM PIN required",
+	6:   "PH-FSIM PIN required",
+	7:   "PH-FSIM PUK required",
+	10:  "SIM not inserted",
+	11:  "SIM PIN required",
+	12:  "SIM PUK required",
+	13:  "SIM failure",
+	14:  "SIM busy",
+	15:  "SIM wrong",
+	16:  "incorrect password",
+	17:  "SIM PIN2 required",
+	18:  "SIM PUK2 required",
+	20:  "memory full",
+	21:  "invalid index",
+	22:  "not found",
+	23:  "memory failure",
+	24:  "text string too long",
+	25:  "invalid characters in text string",
+	26:  "dial string too long",
+	27:  "invalid characters in dial string",
+	30:  "no network service",
+	31:  "network timeout",
+	32:  "network not allowed - emergency calls only",
+	40:  "network personalization PIN required",
+	100: "unknown",
+	103: "Illegal MS",
+	106: "Illegal ME",
+	107: "GPRS services not allowed",
+	111: "PLMN not allowed",
+	112: "Location area not allowed",
+	132: "service option not supported",
+	133: "requested service option not subscribed",
+	134: "service option temporarily out of order",
+	148: "unspecified GPRS error",
+	149: "PDP authentication failure",
+}
+
+// cmsText holds the standard texts of 3GPP TS 27.005 §3.2.5 for the codes
+// that are not about a particular message.
+var cmsText = map[int]string{
+	300: "ME failure",
+	301: "SMS service of ME reserved",
+	302: "operation not allowed",
+	303: "operation not supported",
+	304: "invalid PDU mode parameter",
+	305: "invalid text mode parameter",
+	310: "SIM not inserted",
+	311: "SIM PIN required",
+	312: "PH-SIM PIN required",
+	313: "SIM failure",
+	314: "SIM busy",
+	315: "SIM wrong",
+	316: "SIM PUK required",
+	317: "SIM PIN2 required",
+	318: "SIM PUK2 required",
+	320: "memory failure",
+	321: "invalid memory index",
+	322: "memory full",
+	330: "SMSC address unknown",
+	331: "no network service",
+	332: "network timeout",
+	500: "unknown error",
+}

@@ -1,0 +1,211 @@
+package atcompat_test
+
+import (
+	"context"
+	"io"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/atcompat/attest"
+)
+
+// dtrLine is a Line with a DTR output wired to the fake modem.
+type dtrLine struct {
+	*attest.Line
+	m     *attest.Modem
+	mu    sync.Mutex
+	calls []bool
+	err   error
+}
+
+func (l *dtrLine) SetDTR(on bool) error {
+	l.mu.Lock()
+	l.calls = append(l.calls, on)
+	err := l.err
+	l.mu.Unlock()
+	if err == nil {
+		l.m.SetDTR(on)
+	}
+	return err
+}
+
+// waits records the pauses Hangup asks for and returns at once.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) wait(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	w.mu.Unlock()
+	return ctx.Err()
+}
+
+func TestHangup(t *testing.T) {
+	tests := []struct {
+		name      string
+		modem     attest.Config
+		dtr       bool
+		wantCmds  []string
+		wantWaits []time.Duration
+	}{
+		{
+			name:      "escape and ATH without DTR",
+			modem:     attest.Config{Online: true},
+			wantCmds:  []string{"+++", "ATH"},
+			wantWaits: []time.Duration{time.Second},
+		},
+		{
+			name:      "DTR drop hangs up, ATH confirms",
+			modem:     attest.Config{Online: true},
+			dtr:       true,
+			wantCmds:  []string{"ATH"},
+			wantWaits: []time.Duration{500 * time.Millisecond},
+		},
+		{
+			name:      "DTR ignored, escape follows",
+			modem:     attest.Config{Online: true, IgnoreDTR: true},
+			dtr:       true,
+			wantCmds:  []string{"+++", "ATH"},
+			wantWaits: []time.Duration{500 * time.Millisecond},
+		},
+		{
+			name:      "already in command mode: +++ is ignored, ATH works",
+			modem:     attest.Config{},
+			wantCmds:  []string{"ATH"},
+			wantWaits: []time.Duration{time.Second},
+		},
+		{
+			name:      "ATH answers NO CARRIER",
+			modem:     attest.Config{Online: true, HangupResult: "NO CARRIER"},
+			wantCmds:  []string{"+++", "ATH"},
+			wantWaits: []time.Duration{time.Second},
+		},
+		{
+			name:      "echo on and CR-only line ends",
+			modem:     attest.Config{Online: true, Echo: true, LineEnd: "\r"},
+			wantCmds:  []string{"+++", "ATH"},
+			wantWaits: []time.Duration{time.Second},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, tt.modem)
+				var line atcompat.Line = r.line
+				dl := &dtrLine{Line: r.line, m: r.m}
+				if tt.dtr {
+					line = dl
+				}
+				var w waits
+				if err := atcompat.Hangup(t.Context(), line, atcompat.HangupConfig{Wait: w.wait}); err != nil {
+					t.Fatalf("Hangup: %v", err)
+				}
+				if diff := cmp.Diff(tt.wantCmds, r.m.Commands()); diff != "" {
+					t.Errorf("modem saw (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantWaits, w.d); diff != "" {
+					t.Errorf("waits (-want +got):\n%s", diff)
+				}
+				if tt.dtr {
+					if diff := cmp.Diff([]bool{false, true}, dl.calls); diff != "" {
+						t.Errorf("DTR (-want +got):\n%s", diff)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestHangupFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		modem    attest.Config
+		cfg      atcompat.HangupConfig
+		dtrErr   error
+		wantStep string
+		wantErr  error
+	}{
+		{"modem never answers", attest.Config{Mute: true}, atcompat.HangupConfig{}, nil, "hangup", atcompat.ErrTimeout},
+		{"ATH answers ERROR twice", attest.Config{Online: true, HangupResult: "ERROR"}, atcompat.HangupConfig{}, nil, "hangup", atcompat.ErrError},
+		// The modem needs 1 s of silence around +++; 200 ms is not enough,
+		// so +++ and ATH are data to it.
+		{"guard time too short", attest.Config{Online: true, EscapeGuard: time.Second},
+			atcompat.HangupConfig{GuardTime: 200 * time.Millisecond}, nil, "hangup", atcompat.ErrTimeout},
+		{"SetDTR fails", attest.Config{Online: true}, atcompat.HangupConfig{}, io.ErrClosedPipe, "dtr", io.ErrClosedPipe},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, tt.modem)
+				var line atcompat.Line = r.line
+				if tt.dtrErr != nil {
+					line = &dtrLine{Line: r.line, m: r.m, err: tt.dtrErr}
+				}
+				err := atcompat.Hangup(t.Context(), line, tt.cfg)
+				wantStepError(t, err, tt.wantStep, tt.wantErr)
+			})
+		})
+	}
+}
+
+// With the real timer, the modem's own guard-time check is met: 1 s of
+// silence, +++, and the modem's OK after another second.
+func TestHangupGuardTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, attest.Config{Online: true, EscapeGuard: time.Second})
+		start := time.Now()
+		if err := atcompat.Hangup(t.Context(), r.line, atcompat.HangupConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != 2*time.Second {
+			t.Errorf("Hangup took %v, want 2s", took)
+		}
+		if diff := cmp.Diff([]string{"+++", "ATH"}, r.m.Commands()); diff != "" {
+			t.Errorf("modem saw (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestHangupCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, attest.Config{Online: true, EscapeGuard: time.Second})
+		ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+		defer cancel()
+		err := atcompat.Hangup(ctx, r.line, atcompat.HangupConfig{})
+		wantStepError(t, err, "escape", context.DeadlineExceeded)
+	})
+}
+
+// Dial, pass data, lose nothing, hang up, dial again: the whole life of a
+// connection against the fake.
+func TestDialHangupDial(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, attest.Config{Echo: true, EscapeGuard: time.Second, LineEnd: "\r"})
+		if _, err := atcompat.Dial(t.Context(), r.line, atcompat.DialConfig{APN: "internet"}); err != nil {
+			t.Fatal(err)
+		}
+		<-r.m.Connected()
+		r.m.Resume()
+		if _, err := r.line.Write([]byte("\x7e\xff\x03\xc0\x21\x7e")); err != nil { // data, dropped by the fake
+			t.Fatal(err)
+		}
+		if err := atcompat.Hangup(t.Context(), r.line, atcompat.HangupConfig{}); err != nil {
+			t.Fatalf("Hangup: %v", err)
+		}
+		if _, err := atcompat.Dial(t.Context(), r.line, atcompat.DialConfig{APN: "internet"}); err != nil {
+			t.Fatalf("second Dial: %v", err)
+		}
+		cmds := r.m.Commands()
+		want := append(append(append([]string(nil), healthyDial...), "+++", "ATH"), healthyDial...)
+		if diff := cmp.Diff(want, cmds); diff != "" {
+			t.Errorf("modem saw (-want +got):\n%s", diff)
+		}
+	})
+}

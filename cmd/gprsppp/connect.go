@@ -1,0 +1,414 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/forward"
+	"github.com/gprsppp/gprsppp/pcap"
+	"github.com/gprsppp/gprsppp/proxy"
+	"github.com/gprsppp/gprsppp/sim"
+	"github.com/spf13/cobra"
+)
+
+// connectFlags holds the connect command's flags.
+type connectFlags struct {
+	device, apn, user, passwordFile, pinFile, dial, chatFile string
+	baud                                                     int
+	rtscts                                                   bool
+	socks5, httpProxy, proxyUser, proxyPasswordFile          string
+	locals, remotes, allow                                   []string
+	simulate, persist                                        bool
+	holdoff                                                  time.Duration
+	maxfail                                                  int
+	pcapFile                                                 string
+	echoInterval                                             time.Duration
+	echoFailures                                             int
+}
+
+func newConnect(g *globals) *cobra.Command {
+	var f connectFlags
+	cmd := &cobra.Command{
+		Use:   "connect [flags]",
+		Short: "Dial a modem and give this host a userspace network over it (SOCKS5, HTTP proxy, forwards)",
+		Long: `connect opens the modem, runs the AT dial script, brings PPP up and
+serves the link's own TCP/IP stack to this host: a SOCKS5 proxy, an HTTP
+proxy, local port forwards (-L) and inbound forwards from the link (-R).
+No kernel PPP and no root are needed.
+
+Secrets never go on the command line: the PPP password comes from
+--password-file or GPRSPPP_PASSWORD, the SIM PIN from --pin-file or
+GPRSPPP_PIN, the proxies' password from --proxy-password-file or
+GPRSPPP_PROXY_PASSWORD.
+
+Exit status: 0 after Ctrl-C (the link is terminated and the modem hung
+up); 1 bad flags or files; 2 the device could not be opened; 3 the modem's
+dial script failed; 4 PPP negotiation failed (or the line is looped back);
+5 authentication failed; 6 the link ended (peer, carrier or keepalive)
+without --persist; 7 a listener could not be opened; 8 --persist gave up
+after --maxfail failed dials.`,
+		Example: `  gprsppp connect --sim --socks5
+  gprsppp connect --device /dev/ttyUSB2 --apn internet --socks5 --http-proxy 127.0.0.1:8080
+  gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// "--socks5 ADDR" with a space: the flag's optional value
+			// arrives as an argument.
+			if len(args) == 1 {
+				if !cmd.Flags().Changed("socks5") || f.socks5 != defaultSOCKS5 {
+					return exit(exitUsage, fmt.Errorf("unexpected argument %q", args[0]))
+				}
+				f.socks5 = args[0]
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runConnect(ctx, cmd.OutOrStdout(), g, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
+	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
+	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
+	fl.StringVar(&f.apn, "apn", "", "access point name (AT+CGDCONT); empty keeps the modem's")
+	fl.StringVar(&f.user, "user", "", "PPP username, if the network asks for PAP or CHAP")
+	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the PPP password (or set GPRSPPP_PASSWORD)")
+	fl.StringVar(&f.pinFile, "pin-file", "", "file holding the SIM PIN (or set GPRSPPP_PIN)")
+	fl.StringVar(&f.dial, "dial", "", `dial string (default "*99***1#")`)
+	fl.StringVar(&f.chatFile, "chat-file", "", "chat(8)-style dial script replacing the default one ($APN and $PIN are substituted)")
+	fl.StringVar(&f.socks5, "socks5", "", "serve SOCKS5 (CONNECT, UDP ASSOCIATE) at this address (default "+defaultSOCKS5+")")
+	fl.Lookup("socks5").NoOptDefVal = defaultSOCKS5
+	fl.StringVar(&f.httpProxy, "http-proxy", "", "serve an HTTP proxy (CONNECT and plain HTTP) at this address")
+	fl.StringVar(&f.proxyUser, "proxy-user", "", "require this username on the SOCKS5 and HTTP proxies")
+	fl.StringVar(&f.proxyPasswordFile, "proxy-password-file", "", "file holding the proxies' password (or set GPRSPPP_PROXY_PASSWORD)")
+	fl.StringArrayVarP(&f.locals, "local", "L", nil, "forward [bind:]port:host:hostport[/udp] through the link (repeatable)")
+	fl.StringArrayVarP(&f.remotes, "remote", "R", nil, "accept port on the link's address and forward to host:hostport here (repeatable)")
+	fl.StringArrayVar(&f.allow, "allow", nil, "let inbound (-R) connections from this CIDR in; by default all are refused (repeatable)")
+	fl.BoolVar(&f.simulate, "sim", false, "use the built-in modem simulator instead of a device")
+	fl.BoolVar(&f.persist, "persist", false, "redial whenever the link ends")
+	fl.DurationVar(&f.holdoff, "holdoff", 5*time.Second, "pause before redialling (doubles after each failed dial)")
+	fl.IntVar(&f.maxfail, "maxfail", 10, "give up after this many consecutive failed dials (0: never)")
+	fl.StringVar(&f.pcapFile, "pcap", "", "write every PPP frame to this pcap file (LINKTYPE_PPP_WITH_DIR)")
+	fl.DurationVar(&f.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
+	fl.IntVar(&f.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
+	return cmd
+}
+
+// defaultSOCKS5 is where --socks5 listens when given no address.
+const defaultSOCKS5 = "127.0.0.1:1080"
+
+// Exit codes, as documented in the command's help.
+const (
+	exitUsage    = 1
+	exitDevice   = 2
+	exitDial     = 3
+	exitPPP      = 4
+	exitAuth     = 5
+	exitEnded    = 6
+	exitListen   = 7
+	exitGaveUp   = 8
+	exitInternal = 1
+)
+
+// exitError carries an exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exit(code int, err error) error { return &exitError{code: code, err: err} }
+
+// classify maps why a dial or a link failed to an exit status.
+func classify(err error) int {
+	var step *atcompat.StepError
+	switch {
+	case errors.Is(err, gprsppp.ErrMaxFail):
+		return exitGaveUp
+	case errors.Is(err, device.ErrNotFound), errors.Is(err, device.ErrBusy), errors.Is(err, device.ErrPermission):
+		return exitDevice
+	case errors.As(err, &step):
+		return exitDial
+	case errors.Is(err, gprsppp.ErrAuthFailed):
+		return exitAuth
+	case errors.Is(err, gprsppp.ErrNegotiation), errors.Is(err, gprsppp.ErrLoopback):
+		return exitPPP
+	}
+	return exitEnded
+}
+
+// secret reads a secret from a file, else from an environment variable.
+func secret(file, env string) (string, error) {
+	if file == "" {
+		return os.Getenv(env), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// localForward is one -L forward with its host socket.
+type localForward struct {
+	spec forward.Local
+	ln   net.Listener   // TCP
+	pc   net.PacketConn // UDP
+}
+
+// frontEnds are the host-side listeners, opened before dialling so that
+// a busy port fails at once.
+type frontEnds struct {
+	socks5, http net.Listener
+	locals       []localForward
+	remotes      []forward.Remote
+	allow        []netip.Prefix
+	ready        []string // what the ready line lists
+	closers      []io.Closer
+}
+
+func (fe *frontEnds) close() {
+	for _, c := range fe.closers {
+		c.Close()
+	}
+}
+
+func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (fe *frontEnds, err error) {
+	fe = &frontEnds{}
+	defer func() {
+		if err != nil {
+			fe.close()
+		}
+	}()
+	listen := func(what, addr string) (net.Listener, error) {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, exit(exitListen, fmt.Errorf("%s: %w", what, err))
+		}
+		fe.closers = append(fe.closers, l)
+		if ap, err := netip.ParseAddrPort(l.Addr().String()); err == nil && !ap.Addr().IsLoopback() && !auth {
+			log.Warn(what+" listens beyond this host without authentication: anyone who reaches it uses your link", "addr", l.Addr())
+		}
+		fe.ready = append(fe.ready, what+" "+l.Addr().String())
+		return l, nil
+	}
+	if f.socks5 != "" {
+		if fe.socks5, err = listen("socks5", f.socks5); err != nil {
+			return nil, err
+		}
+	}
+	if f.httpProxy != "" {
+		if fe.http, err = listen("http-proxy", f.httpProxy); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range f.locals {
+		lf := localForward{}
+		if lf.spec, err = forward.ParseLocal(s); err != nil {
+			return nil, exit(exitUsage, err)
+		}
+		if lf.spec.Network == "udp" {
+			lf.pc, err = net.ListenPacket("udp", lf.spec.Bind.String())
+			if err == nil {
+				fe.closers = append(fe.closers, lf.pc)
+			}
+		} else {
+			lf.ln, err = net.Listen("tcp", lf.spec.Bind.String())
+			if err == nil {
+				fe.closers = append(fe.closers, lf.ln)
+			}
+		}
+		if err != nil {
+			return nil, exit(exitListen, fmt.Errorf("-L %s: %w", s, err))
+		}
+		fe.locals = append(fe.locals, lf)
+		fe.ready = append(fe.ready, "-L "+lf.spec.String())
+	}
+	for _, s := range f.remotes {
+		r, err := forward.ParseRemote(s)
+		if err != nil {
+			return nil, exit(exitUsage, err)
+		}
+		fe.remotes = append(fe.remotes, r)
+		fe.ready = append(fe.ready, "-R "+r.String())
+	}
+	for _, s := range f.allow {
+		p, err := forward.ParseAllow(s)
+		if err != nil {
+			return nil, exit(exitUsage, err)
+		}
+		fe.allow = append(fe.allow, p)
+	}
+	return fe, nil
+}
+
+func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) error {
+	log := g.logger(os.Stderr)
+	cfg, err := connectConfig(f, log)
+	if err != nil {
+		return exit(exitUsage, err)
+	}
+	proxyPassword, err := secret(f.proxyPasswordFile, "GPRSPPP_PROXY_PASSWORD")
+	if err != nil {
+		return exit(exitUsage, err)
+	}
+	if proxyPassword != "" && f.proxyUser == "" {
+		return exit(exitUsage, errors.New("a proxy password needs --proxy-user"))
+	}
+	fe, err := openFrontEnds(f, log, f.proxyUser != "")
+	if err != nil {
+		return err
+	}
+	defer fe.close()
+	if f.pcapFile != "" {
+		file, err := os.Create(f.pcapFile)
+		if err != nil {
+			return exit(exitUsage, err)
+		}
+		defer file.Close()
+		w, err := pcap.NewWriter(file)
+		if err != nil {
+			return exit(exitUsage, err)
+		}
+		cfg.Trace = func(sent bool, frame []byte) { w.WriteFrame(time.Now(), sent, frame) }
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	serve := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil && runCtx.Err() == nil {
+				log.Warn("front end stopped", "err", err)
+			}
+		}()
+	}
+	maxfail := f.maxfail
+	if maxfail == 0 {
+		maxfail = -1
+	}
+	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
+			if f.simulate {
+				fmt.Fprintln(out, "dialing the built-in simulator")
+				return dialSim(ctx, cfg, log)
+			}
+			fmt.Fprintf(out, "dialing %s\n", f.device)
+			return gprsppp.Dial(ctx, cfg)
+		},
+		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log,
+		OnUp: func(l *gprsppp.Link) {
+			for _, r := range fe.remotes {
+				ln, err := l.Listen("tcp", fmt.Sprintf(":%d", r.Port))
+				if err != nil {
+					log.Warn("-R: cannot listen on the link", "port", r.Port, "err", err)
+					continue
+				}
+				serve(func() error { return forward.ServeRemote(runCtx, r, ln, fe.allow, nil, log) })
+			}
+			fmt.Fprintf(out, "ready: address %v, DNS %v", l.LocalAddr(), l.DNSServers())
+			if len(fe.ready) > 0 {
+				fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
+			}
+			fmt.Fprintln(out)
+		},
+	})
+	if fe.socks5 != nil {
+		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: sup, Logger: log}
+		serve(func() error { return proxy.ServeSOCKS5(runCtx, fe.socks5, c) })
+	}
+	if fe.http != nil {
+		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: sup, Logger: log}
+		serve(func() error { return proxy.ServeHTTP(runCtx, fe.http, c) })
+	}
+	for _, lf := range fe.locals {
+		if lf.pc != nil {
+			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, sup, log) })
+		} else {
+			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, sup, log) })
+		}
+	}
+	err = sup.Run(ctx)
+	cancel()
+	fe.close()
+	wg.Wait()
+	if err != nil {
+		return exit(classify(err), err)
+	}
+	fmt.Fprintln(out, "link closed")
+	return nil
+}
+
+// connectConfig builds the link's configuration from the flags, reading
+// the secrets from their files or the environment.
+func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
+	if (f.device == "") == !f.simulate {
+		return gprsppp.Config{}, errors.New("name the modem with --device, or use --sim")
+	}
+	password, err := secret(f.passwordFile, "GPRSPPP_PASSWORD")
+	if err != nil {
+		return gprsppp.Config{}, err
+	}
+	pin, err := secret(f.pinFile, "GPRSPPP_PIN")
+	if err != nil {
+		return gprsppp.Config{}, err
+	}
+	cfg := gprsppp.Config{
+		Username: f.user, Password: password,
+		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log},
+		APN: f.apn, PIN: pin, DialString: f.dial,
+		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
+		Logger: log,
+	}
+	if f.chatFile != "" {
+		file, err := os.Open(f.chatFile)
+		if err != nil {
+			return cfg, err
+		}
+		defer file.Close()
+		if cfg.Script, err = atcompat.ParseChatScript(file); err != nil {
+			return cfg, fmt.Errorf("%s: %w", f.chatFile, err)
+		}
+	}
+	return cfg, nil
+}
+
+// dialSim starts the built-in simulator on one end of an in-process line
+// and dials it on the other. The simulator ends with the line.
+func dialSim(ctx context.Context, cfg gprsppp.Config, log *slog.Logger) (*gprsppp.Link, error) {
+	a, b, err := linePair()
+	if err != nil {
+		return nil, err
+	}
+	modem := sim.NewModem(simModemConfig(log))
+	go modem.Serve(context.Background(), b)
+	return gprsppp.DialPort(ctx, a, cfg)
+}
+
+// simModemConfig is the simulator's default setup: the gateway at
+// 10.64.64.1 serving DNS for simName and the usual services.
+func simModemConfig(log *slog.Logger) sim.ModemConfig {
+	gw := netip.MustParseAddr("10.64.64.1")
+	return sim.ModemConfig{
+		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
+		Services: sim.Services{Names: map[string][]netip.Addr{simName: {gw}}},
+		Logger:   log.With("side", "sim"),
+	}
+}

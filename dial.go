@@ -1,0 +1,64 @@
+package gprsppp
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/device"
+)
+
+// hangupTimeout bounds the hang-up after a link ends.
+const hangupTimeout = 10 * time.Second
+
+// Dial opens the modem named by cfg.Device, runs the AT dial script (or
+// cfg.Script) up to CONNECT, and brings PPP up as Open does. Closing the
+// Link terminates PPP, hangs the modem up (DTR drop where the port has
+// it, then +++ and ATH) and closes the port.
+func Dial(ctx context.Context, cfg Config) (*Link, error) {
+	port, err := device.Open(ctx, cfg.Device, cfg.Port)
+	if err != nil {
+		return nil, fmt.Errorf("gprsppp: %w", err)
+	}
+	return DialPort(ctx, port, cfg)
+}
+
+// DialPort is Dial on a port the caller opened. The Link owns port; on
+// error port is closed.
+func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) {
+	log := cfg.logger()
+	if err := device.ResetInput(port); err != nil {
+		log.Debug("discarding stale input failed", "err", err)
+	}
+	conn, err := atcompat.Dial(ctx, port, atcompat.DialConfig{
+		APN: cfg.APN, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
+		RegistrationTimeout: cfg.RegistrationTimeout, Script: cfg.Script, Logger: log,
+	})
+	if err != nil {
+		port.Close()
+		return nil, fmt.Errorf("gprsppp: %w", err)
+	}
+	log.Info("modem connected", "speed", conn.Speed, "signal", conn.Signal)
+	line := &modemLine{port: port}
+	hangup := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), hangupTimeout)
+		defer cancel()
+		port.SetReadDeadline(time.Time{})
+		if err := atcompat.Hangup(ctx, port, atcompat.HangupConfig{Logger: log}); err != nil {
+			log.Info("modem hang-up", "err", err)
+		}
+		port.Close()
+	}
+	l, err := open(ctx, atcompat.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup})
+	if err != nil {
+		hangup()
+		return nil, err
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		line.watchDCD(l.s.Done(), cfg.carrierPoll())
+	}()
+	return l, nil
+}
