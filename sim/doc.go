@@ -2,4 +2,29 @@
 // network side of a PPP link: TCP and UDP echo (port 7), discard (port 9),
 // an HTTP server (port 80) with an index page and a large deterministic
 // file, and DNS (port 53) for the network's own names.
+//
+// It also simulates the cellular modem in front of that network, so that
+// a dialer can be tested end to end without hardware:
+//
+//   - Modem is the DCE end of a serial line. In command mode it answers
+//     AT commands as a 3GPP modem does (ITU-T V.250 for the command line,
+//     echo, result codes and S-parameters; 3GPP TS 27.007 for +CPIN,
+//     +CREG/+CGREG/+CEREG, +CSQ, +CGDCONT, +COPS, +CGATT, +CMEE and the
+//     identification commands), with switches for a locked or missing
+//     SIM, slow registration, failing dials and dropped calls. A packet
+//     data dial (ATD*99***1#, ATD*99# or AT+CGDATA="PPP",1) answers
+//     CONNECT and runs gprsppp.OpenNetwork on the same line with Serve's
+//     services on the link; when the link ends the modem reports NO
+//     CARRIER and is back in command mode. "+++" with guard times
+//     escapes to online command mode, ATO returns to the call and ATH
+//     releases it.
+//   - Pace gives any byte stream the speed and latency of a serial line.
+//   - ListenPty makes a pseudo-terminal that a client opens as it would
+//     a modem's serial port.
+//
+// Wiring, as the "gprsppp sim" command does it:
+//
+//	p, err := sim.ListenPty("/tmp/modem")          // clients open /tmp/modem
+//	m := sim.NewModem(sim.ModemConfig{PIN: "1234"})
+//	err = m.Serve(ctx, sim.Pace(p, 115200, 50*time.Millisecond, nil))
 package sim

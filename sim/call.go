@@ -1,0 +1,291 @@
+package sim
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/ppp"
+	"github.com/gprsppp/gprsppp/ppp/fsm"
+)
+
+// call is a packet data call: the network side of PPP, with the
+// services behind it, on the line.
+type call struct {
+	port    *dataPort
+	ctx     context.Context
+	cancel  context.CancelFunc
+	started bool          // routineCall runs
+	done    chan struct{} // closed when routineCall has finished
+	drop    clock.Timer   // DropAfter, if set
+}
+
+// end releases the call as a radio loss does: the port is closed first,
+// so that nothing PPP sends from now on (LCP Terminate-Request) reaches
+// the line.
+func (c *call) end() {
+	c.port.Close()
+	c.cancel()
+	if c.drop != nil {
+		c.drop.Stop()
+	}
+}
+
+// newCall prepares a call; resume starts it once CONNECT is on the line.
+func (d *dce) newCall() {
+	ctx, cancel := context.WithCancel(context.Background())
+	d.call = &call{port: newDataPort(d), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+}
+
+// enterData switches to data mode after CONNECT.
+func (d *dce) enterData() {
+	d.data = true
+	d.esc.reset()
+	d.esc.lastRx = d.m.clk.Now()
+}
+
+// resume connects the line to the call once CONNECT has been written:
+// the first time it starts PPP, after ATO it lets PPP write again.
+func (d *dce) resume() {
+	c := d.call
+	c.port.setOnline(true)
+	if c.started {
+		return
+	}
+	c.started = true
+	if dur := d.m.cfg.DropAfter; dur > 0 {
+		c.drop = d.after(dur, event{drop: c})
+	}
+	d.wg.Add(1)
+	go d.routineCall(c)
+}
+
+// routineCall runs PPP and the services until the link ends or the call
+// is released.
+func (d *dce) routineCall(c *call) {
+	defer d.wg.Done()
+	defer close(c.done)
+	log := d.m.log
+	link, err := gprsppp.OpenNetwork(c.ctx, c.port, d.m.cfg.Network)
+	if err != nil {
+		log.Info("modem: call failed", "err", err)
+		return
+	}
+	log.Info("modem: call up", "local", link.LocalAddr(), "peer", link.PeerAddr())
+	srv, err := Serve(link, d.m.cfg.Services)
+	if err != nil {
+		log.Warn("modem: services", "err", err)
+	}
+	c.port.openGate()
+	select {
+	case <-link.Done():
+	case <-c.ctx.Done():
+	}
+	link.Close()
+	if srv != nil {
+		srv.Close()
+	}
+	log.Info("modem: call ended", "reason", link.Err())
+}
+
+// hangup releases the call, if any, and waits for it.
+func (d *dce) hangup() {
+	c := d.call
+	if c == nil {
+		return
+	}
+	d.m.log.Info("modem: hanging up")
+	d.leaveCall()
+	c.end()
+	if c.started {
+		<-c.done
+	}
+}
+
+// callEnded handles the end of the call's PPP link: the carrier is lost.
+func (d *dce) callEnded() {
+	d.call.end()
+	d.leaveCall()
+	d.result(resultNoCarrier)
+}
+
+// leaveCall returns to command mode without a call.
+func (d *dce) leaveCall() {
+	d.call = nil
+	d.data = false
+	d.esc.reset()
+}
+
+// guardTime is the escape guard time, S12 in fiftieths of a second.
+func (d *dce) guardTime() time.Duration {
+	return time.Duration(d.sregs[12]) * time.Second / 50
+}
+
+// escapeState detects the Hayes escape sequence, "+++" with guard times
+// (S12, here always with "+" as S2): a guard time of silence, three "+"
+// each within a guard time of the one before, and a guard time of
+// silence again. The "+" are held back from the call until they turn out
+// not to be an escape.
+type escapeState struct {
+	lastRx   time.Time   // when data mode last received bytes
+	lastPlus time.Time   // when the last held "+" came
+	plus     int         // how many "+" are held back
+	gen      int         // identifies the pending guard timer
+	timer    clock.Timer // the trailing guard time, once three "+" came
+}
+
+func (e *escapeState) reset() {
+	if e.timer != nil {
+		e.timer.Stop()
+		e.timer = nil
+	}
+	e.plus = 0
+	e.gen++
+}
+
+// dataInput passes bytes received in data mode to the call, watching for
+// the escape sequence.
+func (d *dce) dataInput(ctx context.Context, b []byte) {
+	now, guard := d.m.clk.Now(), d.guardTime()
+	silent := now.Sub(d.esc.lastRx) >= guard
+	d.esc.lastRx = now
+	if d.esc.plus == 0 && (b[0] != '+' || !silent) {
+		d.call.port.deliver(ctx, b)
+		return
+	}
+	fwd := make([]byte, 0, len(b)+3)
+	for i, c := range b {
+		switch {
+		case c == '+' && d.esc.plus == 0 && i == 0 && silent,
+			c == '+' && 0 < d.esc.plus && d.esc.plus < 3 && now.Sub(d.esc.lastPlus) < guard:
+			d.esc.plus++
+			d.esc.lastPlus = now
+		default:
+			fwd = append(fwd, "+++"[:d.esc.plus]...)
+			fwd = append(fwd, c)
+			d.esc.reset()
+		}
+	}
+	if d.esc.plus == 3 && d.esc.timer == nil {
+		d.esc.gen++
+		d.esc.timer = d.after(guard, event{escape: d.esc.gen})
+	}
+	if len(fwd) > 0 {
+		d.call.port.deliver(ctx, fwd)
+	}
+}
+
+// dataPort is the line as a call's PPP sees it, the wrapper that keeps
+// the line open: Close only ends the call's use of the line. While the
+// modem is in online command mode (after an escape), writes are
+// discarded, as they would be lost on the air, and reads wait.
+//
+// Until the services listen, the port holds back the network side's IPCP
+// Configure-Ack frames: the client cannot open IPCP, and so cannot send a
+// packet, before something is there to answer it. Without this its first
+// connection would race the services' start and could be refused. This is
+// interim, until gprsppp.NetworkConfig has a hook that runs before IP
+// flows; nothing else depends on it.
+type dataPort struct {
+	d       *dce
+	in      chan []byte   // bytes from the line, from the loop
+	pending []byte        // the rest of the last chunk; owned by Read's caller
+	gone    chan struct{} // closed by Close
+	once    sync.Once
+
+	// Guarded by d.wmu.
+	online bool     // writes reach the line
+	opened bool     // the services listen: no more holding back
+	held   [][]byte // IPCP Configure-Acks held back
+}
+
+var _ io.ReadWriteCloser = (*dataPort)(nil)
+
+func newDataPort(d *dce) *dataPort {
+	return &dataPort{d: d, in: make(chan []byte, 8), gone: make(chan struct{})}
+}
+
+// deliver queues bytes from the line for Read, blocking while the queue
+// is full (the line's flow control) unless the port or ctx closes.
+func (p *dataPort) deliver(ctx context.Context, b []byte) {
+	select {
+	case p.in <- b:
+	case <-p.gone:
+	case <-ctx.Done():
+	}
+}
+
+func (p *dataPort) setOnline(on bool) {
+	p.d.wmu.Lock()
+	p.online = on
+	p.d.wmu.Unlock()
+}
+
+// Read returns bytes from the line; io.EOF once the port is closed.
+func (p *dataPort) Read(b []byte) (int, error) {
+	if len(p.pending) == 0 {
+		select {
+		case p.pending = <-p.in:
+		case <-p.gone:
+			return 0, io.EOF
+		}
+	}
+	n := copy(b, p.pending)
+	p.pending = p.pending[n:]
+	return n, nil
+}
+
+// Write writes to the line in data mode and discards b in online command
+// mode; it fails with io.ErrClosedPipe once the port is closed.
+func (p *dataPort) Write(b []byte) (int, error) {
+	p.d.wmu.Lock()
+	defer p.d.wmu.Unlock()
+	select {
+	case <-p.gone:
+		return 0, io.ErrClosedPipe
+	default:
+	}
+	if !p.opened && isIPCPConfigureAck(b) {
+		p.held = append(p.held, append([]byte(nil), b...))
+		return len(b), nil
+	}
+	if !p.online {
+		return len(b), nil
+	}
+	return p.d.line.Write(b)
+}
+
+// openGate writes the frames held back and stops holding any.
+func (p *dataPort) openGate() {
+	p.d.wmu.Lock()
+	defer p.d.wmu.Unlock()
+	p.opened = true
+	for _, f := range p.held {
+		if p.online {
+			p.d.line.Write(f)
+		}
+	}
+	p.held = nil
+}
+
+// isIPCPConfigureAck reports whether b, whole frames as the session writes
+// them, holds an IPCP Configure-Ack (RFC 1332 §2, RFC 1661 §5.2).
+func isIPCPConfigureAck(b []byte) bool {
+	var dec ppp.Decoder
+	found := false
+	dec.Decode(b, func(f []byte) {
+		proto, info, err := ppp.ParseFrame(f)
+		found = found || err == nil && proto == ppp.ProtocolIPCP && len(info) > 0 && fsm.Code(info[0]) == fsm.ConfigureAck
+	})
+	return found
+}
+
+// Close ends the port's use of the line, which stays open. It is
+// idempotent.
+func (p *dataPort) Close() error {
+	p.once.Do(func() { close(p.gone) })
+	return nil
+}

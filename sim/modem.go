@@ -1,0 +1,400 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/internal/clock"
+)
+
+// ModemConfig configures a simulated modem. Zero values take the defaults
+// given.
+type ModemConfig struct {
+	// NoEcho turns command echo off at power-on, as ATE0 does; false
+	// means echo on, as real modems start.
+	NoEcho bool
+	// PIN, if set, locks the SIM: AT+CPIN? answers "+CPIN: SIM PIN",
+	// the modem does not register and dialling fails with +CME ERROR: 11
+	// until AT+CPIN="<PIN>" is sent. A wrong PIN gets +CME ERROR: 16.
+	// Empty means no PIN.
+	PIN string
+	// NoSIM makes the modem act as if no SIM were inserted: SIM commands
+	// and dialling fail with +CME ERROR: 10 and it never registers.
+	NoSIM bool
+	// RegistrationDelay is how long after power-on (or after the PIN is
+	// entered) the modem searches before it registers: until then
+	// AT+CREG?, AT+CGREG? and AT+CEREG? report status 2 (searching)
+	// and dialling gets NO CARRIER, then status 1 (registered, home).
+	// Zero registers at once.
+	RegistrationDelay time.Duration
+	// DialResult is the final result code of every dial: "" (or
+	// "CONNECT") connects; "NO CARRIER", "ERROR", "BUSY", "NO ANSWER" or
+	// "NO DIALTONE" fail with that code.
+	DialResult string
+	// DropAfter, if positive, drops each call that long after CONNECT
+	// as a radio loss would: PPP ends without LCP Terminate and the
+	// modem reports NO CARRIER. Zero keeps calls up until hung up.
+	DropAfter time.Duration
+	// ConnectSpeed follows CONNECT in the verbose result code; empty
+	// means "115200".
+	ConnectSpeed string
+	// Network configures the network side of each call (addresses, DNS,
+	// authentication); see gprsppp.NetworkConfig for its defaults. A nil
+	// Network.Logger takes Logger.
+	Network gprsppp.NetworkConfig
+	// Services configures the services reachable during each call; see
+	// Services for its defaults. A nil Services.Logger takes Logger.
+	Services Services
+	// Clock drives registration, the escape guard times and DropAfter;
+	// nil means the system clock. (The PPP timers use the system clock.)
+	Clock clock.Clock
+	// Logger receives the AT dialogue and call progress at debug and info
+	// level; nil is silent. PINs are not logged.
+	Logger *slog.Logger
+}
+
+// Modem is a simulated cellular modem: the DCE end of a serial line that
+// answers AT commands and, on a packet data dial, runs the network side
+// of PPP with Services behind it.
+//
+// At power-on, and after ATZ or AT&F, echo is on (unless NoEcho), result
+// codes are verbose (V1) and not suppressed (Q0), and AT+CMEE is 1
+// (numeric +CME ERROR codes). PDP contexts, S-parameters, the SIM lock
+// and registration survive ATZ. A command line is CR or LF terminated;
+// text before "AT" (in any case) is ignored, and a line without "AT" is
+// ignored as a whole.
+//
+// The call ends, and the modem reports NO CARRIER, when the PPP link ends
+// (the client terminated it, the network side's keepalive failed) or on
+// DropAfter. After the escape sequence, ATH releases the call and answers
+// OK, as V.250 has it; the client's PPP is not told, as it is not
+// listening in command mode.
+type Modem struct {
+	cfg ModemConfig
+	clk clock.Clock
+	log *slog.Logger
+}
+
+// NewModem returns a modem with configuration cfg.
+func NewModem(cfg ModemConfig) *Modem {
+	m := &Modem{cfg: cfg, clk: cfg.Clock, log: cfg.Logger}
+	if m.clk == nil {
+		m.clk = clock.Real
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
+	if m.cfg.ConnectSpeed == "" {
+		m.cfg.ConnectSpeed = "115200"
+	}
+	if m.cfg.Network.Logger == nil {
+		m.cfg.Network.Logger = m.log.With("side", "network")
+	}
+	if m.cfg.Services.Logger == nil {
+		m.cfg.Services.Logger = m.log
+	}
+	return m
+}
+
+// Serve runs the modem on line, the DCE side of a serial line, from
+// power-on until ctx ends or line fails. Serve owns line and closes it
+// before returning; a call in progress is dropped. It returns ctx.Err()
+// when ctx ends, or the line's error.
+//
+// Each Serve is a power cycle: settings, the SIM lock and registration
+// start from their power-on state.
+func (m *Modem) Serve(ctx context.Context, line io.ReadWriteCloser) error {
+	d := newDCE(m, line)
+	stop := context.AfterFunc(ctx, func() { line.Close() })
+	defer stop()
+	d.wg.Add(1)
+	go d.routineRead()
+	err := d.loop(ctx)
+	line.Close()
+	d.shutdown()
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return err
+}
+
+// maxLine is the longest command line kept; longer input keeps its tail.
+const maxLine = 512
+
+// event is a timer that fired: the escape guard time or DropAfter.
+type event struct {
+	escape int   // the escape generation it belongs to, if > 0
+	drop   *call // the call to drop, if not nil
+}
+
+// dce is the state of one Serve: it belongs to the goroutine running
+// loop, except for the fields under wmu.
+type dce struct {
+	m    *Modem
+	line io.ReadWriteCloser
+
+	rx     chan []byte // bytes read from the line
+	rxErr  chan error  // why the line failed
+	events chan event
+	stop   chan struct{} // closed when Serve ends
+	wg     sync.WaitGroup
+
+	// wmu serialises writes to the line by the loop and by a call's
+	// dataPort, and guards the dataPort's online flag.
+	wmu sync.Mutex
+
+	settings
+	out      []byte    // responses not yet written
+	cmdLine  []byte    // the command line being typed
+	pinOK    bool      // the SIM is unlocked
+	regStart time.Time // when the modem started searching for a network
+	contexts map[int]string
+	sregs    map[int]int
+
+	call *call // the call up, if any
+	data bool  // in data mode (else command mode, online if call != nil)
+	esc  escapeState
+}
+
+// settings are what ATZ and AT&F reset.
+type settings struct {
+	echo    bool
+	verbose bool // V1: verbose result codes
+	quiet   bool // Q1: no result codes
+	cmee    int  // AT+CMEE: 0 ERROR, 1 numeric, 2 verbose +CME ERROR
+	regN    map[string]int
+}
+
+func (m *Modem) defaults() settings {
+	return settings{echo: !m.cfg.NoEcho, verbose: true, cmee: 1, regN: map[string]int{}}
+}
+
+func newDCE(m *Modem, line io.ReadWriteCloser) *dce {
+	d := &dce{
+		m:        m,
+		line:     line,
+		rx:       make(chan []byte),
+		rxErr:    make(chan error, 1),
+		events:   make(chan event),
+		stop:     make(chan struct{}),
+		settings: m.defaults(),
+		pinOK:    m.cfg.PIN == "",
+		regStart: m.clk.Now(),
+		contexts: map[int]string{1: `"IP","internet"`},
+		sregs:    map[int]int{0: 0, 3: 13, 4: 10, 5: 8, 7: 50, 12: 50},
+	}
+	return d
+}
+
+// routineRead reads the line and hands each chunk to the loop.
+func (d *dce) routineRead() {
+	defer d.wg.Done()
+	for {
+		buf := make([]byte, 4096)
+		n, err := d.line.Read(buf)
+		if n > 0 {
+			select {
+			case d.rx <- buf[:n]:
+			case <-d.stop:
+				return
+			}
+		}
+		if err != nil {
+			d.rxErr <- err
+			return
+		}
+	}
+}
+
+// loop runs the modem until ctx ends or the line fails.
+func (d *dce) loop(ctx context.Context) error {
+	d.m.log.Info("modem: power on")
+	for {
+		var callDone <-chan struct{}
+		if d.call != nil {
+			callDone = d.call.done
+		}
+		select {
+		case b := <-d.rx:
+			if err := d.input(ctx, b); err != nil {
+				return err
+			}
+		case err := <-d.rxErr:
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("sim: modem line: %w", err)
+		case ev := <-d.events:
+			d.timer(ev)
+		case <-callDone:
+			d.callEnded()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if err := d.flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// input handles bytes from the line: command mode bytes go to the
+// command line editor, data mode bytes to the call.
+func (d *dce) input(ctx context.Context, b []byte) error {
+	for len(b) > 0 {
+		if d.data {
+			d.dataInput(ctx, b)
+			return nil
+		}
+		n := d.commandInput(b)
+		b = b[n:]
+		// Anything a command line wrote (CONNECT) must reach the line
+		// before the call's first frame.
+		if err := d.flush(); err != nil {
+			return err
+		}
+		if d.data {
+			d.resume()
+		}
+	}
+	return nil
+}
+
+// commandInput edits and runs command lines from b, echoing it if echo is
+// on. It returns how much of b it took: it stops after a line that
+// entered data mode.
+func (d *dce) commandInput(b []byte) int {
+	for i, c := range b {
+		if d.echo {
+			d.out = append(d.out, c)
+		}
+		switch c {
+		case '\r', '\n':
+			if len(d.cmdLine) == 0 {
+				continue
+			}
+			l := string(d.cmdLine)
+			d.cmdLine = d.cmdLine[:0]
+			d.runLine(l)
+			if d.data {
+				return i + 1
+			}
+		case byte(d.sregs[5]):
+			if n := len(d.cmdLine); n > 0 {
+				d.cmdLine = d.cmdLine[:n-1]
+			}
+		default:
+			if len(d.cmdLine) >= maxLine {
+				d.cmdLine = append(d.cmdLine[:0], d.cmdLine[maxLine/2:]...)
+			}
+			d.cmdLine = append(d.cmdLine, c)
+		}
+	}
+	return len(b)
+}
+
+// flush writes the pending responses.
+func (d *dce) flush() error {
+	if len(d.out) == 0 {
+		return nil
+	}
+	d.wmu.Lock()
+	_, err := d.line.Write(d.out)
+	d.wmu.Unlock()
+	d.out = d.out[:0]
+	if err != nil {
+		return fmt.Errorf("sim: modem line: %w", err)
+	}
+	return nil
+}
+
+// timer handles a timer that fired.
+func (d *dce) timer(ev event) {
+	switch {
+	case ev.drop != nil && ev.drop == d.call:
+		d.m.log.Info("modem: dropping the call (DropAfter)")
+		d.call.end()
+	case ev.escape > 0 && ev.escape == d.esc.gen && d.esc.plus == 3:
+		d.m.log.Debug("modem: escape, online command mode")
+		d.esc.reset()
+		d.data = false
+		d.call.port.setOnline(false)
+		d.result(resultOK)
+	}
+}
+
+// after sends ev to the loop once d has passed.
+func (d *dce) after(dur time.Duration, ev event) clock.Timer {
+	return d.m.clk.AfterFunc(dur, func() {
+		select {
+		case d.events <- ev:
+		case <-d.stop:
+		}
+	})
+}
+
+// shutdown ends a call in progress and waits for every goroutine.
+func (d *dce) shutdown() {
+	d.hangup()
+	close(d.stop)
+	d.wg.Wait()
+	d.m.log.Info("modem: power off")
+}
+
+// runLine runs one command line. Text without "AT" is ignored, as junk
+// from the other end (stray PPP frames after a drop) is on real modems.
+func (d *dce) runLine(l string) {
+	body, ok := afterAT(l)
+	if !ok {
+		return
+	}
+	d.m.log.Debug("modem: command", "line", redact("AT"+body))
+	cmds, err := parseCommandLine(body)
+	if err != nil {
+		d.m.log.Debug("modem: bad command line", "err", err)
+		d.result(resultError)
+		return
+	}
+	for _, c := range cmds {
+		r := d.exec(c)
+		if r.code == resultOK {
+			continue
+		}
+		d.final(r)
+		if r.code == resultConnect {
+			d.enterData()
+		}
+		return
+	}
+	d.result(resultOK)
+}
+
+// afterAT returns what follows the first "AT", in any case, in l.
+func afterAT(l string) (string, bool) {
+	for i := 0; i+1 < len(l); i++ {
+		if l[i]|0x20 == 'a' && l[i+1]|0x20 == 't' {
+			return l[i+2:], true
+		}
+	}
+	return "", false
+}
+
+// redact hides the PIN in a command line for the log.
+func redact(l string) string {
+	upper := []byte(l)
+	for i, c := range upper {
+		if 'a' <= c && c <= 'z' {
+			upper[i] = c - ('a' - 'A')
+		}
+	}
+	if i := strings.Index(string(upper), "+CPIN="); i >= 0 {
+		return l[:i+6] + "<redacted>"
+	}
+	return l
+}
