@@ -123,6 +123,11 @@ type NetworkConfig struct {
 	// with a reset. This is how a simulator lets the client reach
 	// services on the host (slirp-like). Nil refuses them all.
 	Forward func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
+	// Ready, if set, runs once the link's stack exists and before any IP
+	// packet reaches it: the place to start the services the client will
+	// connect to, so that its first connection finds them listening. An
+	// error ends the link.
+	Ready func(*Link) error
 	// Trace and Logger as in Config.
 	Trace  func(sent bool, frame []byte)
 	Logger *slog.Logger

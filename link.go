@@ -46,7 +46,7 @@ func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error)
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward})
+	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready})
 }
 
 // linkOptions are the parts of a link beyond the session's config.
@@ -55,6 +55,8 @@ type linkOptions struct {
 	forward func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
 	// hangup runs once PPP is done, to hang a modem up.
 	hangup func()
+	// ready is NetworkConfig.Ready.
+	ready func(*Link) error
 }
 
 func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
@@ -84,8 +86,15 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	if opt.forward != nil {
 		st.ForwardTCP(opt.forward)
 	}
-	s.SetIPHandler(st.DeliverInbound)
 	l := &Link{s: s, st: st, hangup: opt.hangup}
+	if opt.ready != nil {
+		if err := opt.ready(l); err != nil {
+			s.Close()
+			st.Close()
+			return nil, fmt.Errorf("gprsppp: %w", err)
+		}
+	}
+	s.SetIPHandler(st.DeliverInbound)
 	l.wg.Add(1)
 	go l.routineWatch()
 	return l, nil

@@ -80,7 +80,7 @@ func (s *Session) registerProtocols() {
 			s.ipcp.Receive(info)
 		}
 	})
-	d.Register(ppp.ProtocolIPv4, func([]byte) { s.stats.ipDrops.Add(1) }) // IPCP is not Opened
+	d.Register(ppp.ProtocolIPv4, s.earlyIPv4)
 }
 
 // receive handles one control packet on the loop.
@@ -145,7 +145,7 @@ func (s *Session) lcpDown() {
 	s.auth.stop()
 	s.ipcp.LowerDown()
 	s.w.reset()
-	s.early = nil
+	s.early, s.earlyIP = nil, nil
 	// Closing or Stopping: the link is going; otherwise LCP is
 	// renegotiating and packets of the next phases may be held again.
 	if st := s.lcp.State(); st == fsm.Closing || st == fsm.Stopping {
@@ -177,6 +177,7 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 	s.cfg.Logger.Info("network up", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)
 	s.ipUp.Store(true)
 	s.wasUp = true
+	s.deliverEarlyIP()
 	select {
 	case <-s.up:
 	default:
@@ -197,4 +198,37 @@ func (s *Session) protocolRejected(p ppp.Protocol) {
 	if p == ppp.ProtocolIPCP || p == ppp.ProtocolIPv4 {
 		s.lcp.Close(fmt.Errorf("%w: peer rejected %v", ErrNegotiation, p))
 	}
+}
+
+// maxEarlyIP bounds the IPv4 packets held while the network layer comes up.
+const maxEarlyIP = 32
+
+// earlyIPv4 takes an IPv4 packet that reached the loop: one sent by a
+// peer whose IPCP opened before ours, or before the stack was attached.
+// In the Network phase it is held for the handler (a dropped SYN would
+// cost the first connection a retransmission); otherwise it is dropped.
+func (s *Session) earlyIPv4(pkt []byte) {
+	if h := s.handler.Load(); h != nil && s.ipUp.Load() {
+		s.stats.ipIn.Add(1)
+		(*h)(pkt)
+		return
+	}
+	if s.phase != ppp.PhaseNetwork || len(s.earlyIP) >= maxEarlyIP {
+		s.stats.ipDrops.Add(1)
+		return
+	}
+	s.earlyIP = append(s.earlyIP, pkt)
+}
+
+// deliverEarlyIP hands held packets to the handler once IP is up.
+func (s *Session) deliverEarlyIP() {
+	h := s.handler.Load()
+	if h == nil || !s.ipUp.Load() {
+		return
+	}
+	for _, pkt := range s.earlyIP {
+		s.stats.ipIn.Add(1)
+		(*h)(pkt)
+	}
+	s.earlyIP = nil
 }

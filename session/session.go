@@ -24,7 +24,8 @@ type Session struct {
 	lcp     *lcp.LCP
 	ipcp    *ipcp.IPCP
 	auth    authState
-	early   []frame // auth and IPCP packets that came before their phase
+	early   []frame  // auth and IPCP packets that came before their phase
+	earlyIP [][]byte // IPv4 packets that came before IP was up
 	closing bool
 	wasUp   bool // IPCP was Opened at least once
 
@@ -115,8 +116,12 @@ func (s *Session) LCP() lcp.Negotiated {
 }
 
 // SetIPHandler sets the function that receives inbound IPv4 packets. It
-// runs on the line's reading goroutine and must copy what it keeps.
-func (s *Session) SetIPHandler(h func(pkt []byte)) { s.handler.Store(&h) }
+// runs on the line's reading goroutine (or the link's, for packets held
+// while IP came up) and must copy what it keeps.
+func (s *Session) SetIPHandler(h func(pkt []byte)) {
+	s.handler.Store(&h)
+	s.do(s.deliverEarlyIP)
+}
 
 // WriteIPv4 sends one IPv4 packet. It blocks while the line is busy,
 // which is the link's back-pressure, and fails with ErrNotUp before IPCP

@@ -8,8 +8,6 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/clock"
-	"github.com/gprsppp/gprsppp/ppp"
-	"github.com/gprsppp/gprsppp/ppp/fsm"
 )
 
 // call is a packet data call: the network side of PPP, with the
@@ -69,17 +67,20 @@ func (d *dce) routineCall(c *call) {
 	defer d.wg.Done()
 	defer close(c.done)
 	log := d.m.log
-	link, err := gprsppp.OpenNetwork(c.ctx, c.port, d.m.cfg.Network)
+	var srv *Server
+	network := d.m.cfg.Network
+	// The services listen before the first packet from the client
+	// arrives, so that its first connection finds them.
+	network.Ready = func(l *gprsppp.Link) (err error) {
+		srv, err = Serve(l, d.m.cfg.Services)
+		return err
+	}
+	link, err := gprsppp.OpenNetwork(c.ctx, c.port, network)
 	if err != nil {
 		log.Info("modem: call failed", "err", err)
 		return
 	}
 	log.Info("modem: call up", "local", link.LocalAddr(), "peer", link.PeerAddr())
-	srv, err := Serve(link, d.m.cfg.Services)
-	if err != nil {
-		log.Warn("modem: services", "err", err)
-	}
-	c.port.openGate()
 	select {
 	case <-link.Done():
 	case <-c.ctx.Done():
@@ -182,13 +183,6 @@ func (d *dce) dataInput(ctx context.Context, b []byte) {
 // the line open: Close only ends the call's use of the line. While the
 // modem is in online command mode (after an escape), writes are
 // discarded, as they would be lost on the air, and reads wait.
-//
-// Until the services listen, the port holds back the network side's IPCP
-// Configure-Ack frames: the client cannot open IPCP, and so cannot send a
-// packet, before something is there to answer it. Without this its first
-// connection would race the services' start and could be refused. This is
-// interim, until gprsppp.NetworkConfig has a hook that runs before IP
-// flows; nothing else depends on it.
 type dataPort struct {
 	d       *dce
 	in      chan []byte   // bytes from the line, from the loop
@@ -197,9 +191,7 @@ type dataPort struct {
 	once    sync.Once
 
 	// Guarded by d.wmu.
-	online bool     // writes reach the line
-	opened bool     // the services listen: no more holding back
-	held   [][]byte // IPCP Configure-Acks held back
+	online bool // writes reach the line
 }
 
 var _ io.ReadWriteCloser = (*dataPort)(nil)
@@ -248,39 +240,10 @@ func (p *dataPort) Write(b []byte) (int, error) {
 		return 0, io.ErrClosedPipe
 	default:
 	}
-	if !p.opened && isIPCPConfigureAck(b) {
-		p.held = append(p.held, append([]byte(nil), b...))
-		return len(b), nil
-	}
 	if !p.online {
 		return len(b), nil
 	}
 	return p.d.line.Write(b)
-}
-
-// openGate writes the frames held back and stops holding any.
-func (p *dataPort) openGate() {
-	p.d.wmu.Lock()
-	defer p.d.wmu.Unlock()
-	p.opened = true
-	for _, f := range p.held {
-		if p.online {
-			p.d.line.Write(f)
-		}
-	}
-	p.held = nil
-}
-
-// isIPCPConfigureAck reports whether b, whole frames as the session writes
-// them, holds an IPCP Configure-Ack (RFC 1332 §2, RFC 1661 §5.2).
-func isIPCPConfigureAck(b []byte) bool {
-	var dec ppp.Decoder
-	found := false
-	dec.Decode(b, func(f []byte) {
-		proto, info, err := ppp.ParseFrame(f)
-		found = found || err == nil && proto == ppp.ProtocolIPCP && len(info) > 0 && fsm.Code(info[0]) == fsm.ConfigureAck
-	})
-	return found
 }
 
 // Close ends the port's use of the line, which stays open. It is
