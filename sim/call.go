@@ -71,9 +71,12 @@ func (d *dce) routineCall(c *call) {
 	network := d.m.cfg.Network
 	// The services listen before the first packet from the client
 	// arrives, so that its first connection finds them.
+	ready := network.Ready
 	network.Ready = func(l *gprsppp.Link) (err error) {
-		srv, err = Serve(l, d.m.cfg.Services)
-		return err
+		if srv, err = Serve(l, d.m.cfg.Services); err != nil || ready == nil {
+			return err
+		}
+		return ready(l)
 	}
 	link, err := gprsppp.OpenNetwork(c.ctx, c.port, network)
 	if err != nil {

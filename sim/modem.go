@@ -47,7 +47,8 @@ type ModemConfig struct {
 	ConnectSpeed string
 	// Network configures the network side of each call (addresses, DNS,
 	// authentication); see gprsppp.NetworkConfig for its defaults. A nil
-	// Network.Logger takes Logger.
+	// Network.Logger takes Logger. Network.Ready, if set, runs after the
+	// services have started.
 	Network gprsppp.NetworkConfig
 	// Services configures the services reachable during each call; see
 	// Services for its defaults. A nil Services.Logger takes Logger.

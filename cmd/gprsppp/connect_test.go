@@ -7,12 +7,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/sim"
 )
@@ -213,5 +216,62 @@ func TestConnectPcap(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("tshark shows no %s:\n%s", want, out)
 		}
+	}
+}
+
+// -R: an inbound connection from the network side to the link's address
+// reaches a service on this host, and one from outside --allow is refused.
+func TestConnectRemoteForward(t *testing.T) {
+	host, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	go func() {
+		for {
+			c, err := host.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "host service\n")
+			c.Close()
+		}
+	}()
+	for _, tc := range []struct {
+		allow string
+		want  string
+	}{{"10.64.64.1/32", "host service\n"}, {"192.0.2.0/24", ""}} {
+		t.Run("allow "+tc.allow, func(t *testing.T) {
+			network := make(chan *gprsppp.Link, 1)
+			tty := filepath.Join(t.TempDir(), "tty")
+			pty, err := sim.ListenPty(tty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := simModemConfig(slog.New(slog.DiscardHandler))
+			cfg.Network.Ready = func(l *gprsppp.Link) error { network <- l; return nil }
+			ctx, cancel := context.WithCancel(context.Background())
+			served := make(chan struct{})
+			go func() {
+				sim.NewModem(cfg).Serve(ctx, pty)
+				close(served)
+			}()
+			defer func() { cancel(); <-served }()
+
+			r := startConnect(t, connectFlags{device: tty, remotes: []string{"2222:" + host.Addr().String()},
+				allow: []string{tc.allow}, maxfail: 1})
+			gw := <-network
+			c, err := gw.DialContext(ctx, "tcp", "10.64.64.2:2222")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.SetDeadline(time.Now().Add(20 * time.Second))
+			got, _ := io.ReadAll(c)
+			c.Close()
+			if string(got) != tc.want {
+				t.Errorf("read %q, want %q", got, tc.want)
+			}
+			r.stop(t)
+		})
 	}
 }
