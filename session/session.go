@@ -79,8 +79,9 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 	s.lcp = lcp.New(s.lcpConfig())
 	s.ipcp = ipcp.New(s.ipcpConfig())
 	s.registerProtocols()
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.routineRead()
+	go s.w.routineWrite()
 	go s.routineLoop()
 	return s
 }
@@ -123,15 +124,15 @@ func (s *Session) SetIPHandler(h func(pkt []byte)) {
 	s.do(s.deliverEarlyIP)
 }
 
-// WriteIPv4 sends one IPv4 packet. It blocks while the line is busy,
-// which is the link's back-pressure, and fails with ErrNotUp before IPCP
-// is Opened.
+// WriteIPv4 queues one IPv4 packet for the line and returns at once; see
+// writer for the queue's policy. Packets the queue drops are counted in
+// Stats.QueueDrops. It fails with ErrNotUp before IPCP is Opened.
 func (s *Session) WriteIPv4(pkt []byte) error {
 	if !s.ipUp.Load() {
 		s.stats.ipDrops.Add(1)
 		return ErrNotUp
 	}
-	return s.w.write(ppp.ProtocolIPv4, pkt, false)
+	return s.w.enqueue(pkt)
 }
 
 // Close ends the link: LCP Terminate-Request, then a wait of at most one

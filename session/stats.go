@@ -20,6 +20,9 @@ type Stats struct {
 	// loop was busy; IPDrops counts IPv4 packets dropped because IPCP was
 	// not Opened or no handler was set.
 	ControlDrops, IPDrops uint64
+	// QueueDrops counts IPv4 packets dropped because the output queue
+	// was full.
+	QueueDrops uint64
 	// WriteErrors counts failed writes to the line.
 	WriteErrors uint64
 }
@@ -27,6 +30,7 @@ type Stats struct {
 type counters struct {
 	framesOut, octetsOut, ipIn, ipOut              atomic.Uint64
 	badHeaders, controlDrops, ipDrops, writeErrors atomic.Uint64
+	queueDrops                                     atomic.Uint64
 }
 
 // Stats returns the link's counters.
@@ -39,6 +43,7 @@ func (s *Session) Stats() Stats {
 		FCSErrors: d.FCSErrors.Load(), Aborts: d.Aborts.Load(), TooLong: d.TooLong.Load(),
 		Runts: d.Runts.Load(), Garbage: d.Garbage.Load(),
 		BadHeaders: s.stats.badHeaders.Load(), ControlDrops: s.stats.controlDrops.Load(),
-		IPDrops: s.stats.ipDrops.Load(), WriteErrors: s.stats.writeErrors.Load(),
+		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load(),
+		WriteErrors: s.stats.writeErrors.Load(),
 	}
 }

@@ -1,29 +1,70 @@
 package session
 
 import (
+	"errors"
 	"sync"
+	"time"
 
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
 )
 
+// QueueLen is how many IPv4 frames wait for the line at most.
+const QueueLen = 1024
+
+// MaxQueueDelay is how long a frame may wait for the line: older frames
+// are dropped when they reach the head of the queue.
+const MaxQueueDelay = 2 * time.Second
+
+// maxBatch bounds the octets routineWrite hands the line in one Write.
+const maxBatch = 64 << 10
+
+// ErrQueueFull reports an IPv4 packet dropped because the line's queue
+// was full.
+var ErrQueueFull = errors.New("session: output queue full")
+
 // writer frames packets onto the line. LCP packets always go with the
 // default ACCM and no compression (RFC 1661 §6.5, §6.6; RFC 1662 §7.1);
 // everything else with what LCP negotiated.
+//
+// Queue policy: IPv4 packets are framed by the goroutine that sends them
+// and queued; TCP's own goroutines never block on a slow line. The queue
+// is bounded in time rather than length: a frame that waited more than
+// MaxQueueDelay for the line is dropped (and counted) instead of sent,
+// as a router's queue manager would, so TCP sees a loss and slows down
+// before the queue adds seconds of delay to everything on a slow line,
+// while a fast line absorbs bursts without loss. QueueLen frames is a
+// hard limit beyond that. routineWrite drains the queue, several frames
+// to a Write. Control packets are written at once.
 type writer struct {
-	s     *Session
-	mu    sync.Mutex // guards all below and serialises writes to the line
+	s *Session
+
+	mu    sync.Mutex // guards the encoders and trace
 	ctl   ppp.Encoder
 	data  ppp.Encoder
-	buf   []byte
 	trace []byte
-	dead  bool
+
+	line sync.Mutex // serialises writes to the line; guards ctlBuf, batch, dead
+	ctlBuf,
+	batch []byte
+	dead bool
+
+	queue chan *queued // framed IPv4 packets for routineWrite
+	pool  sync.Pool    // of *queued, the queue's buffers
+}
+
+// queued is a framed packet waiting for the line.
+type queued struct {
+	frame []byte
+	at    time.Time // when it was queued
 }
 
 func (w *writer) init(s *Session) {
 	w.s = s
 	w.ctl = ppp.Encoder{ACCM: 0xffffffff}
 	w.data = w.ctl
+	w.queue = make(chan *queued, QueueLen)
+	w.pool = sync.Pool{New: func() any { return new(queued) }}
 }
 
 // negotiated applies LCP's outcome to data frames.
@@ -40,32 +81,101 @@ func (w *writer) reset() {
 	w.data = w.ctl
 }
 
-// write frames and sends one packet; a failure is reported to the loop.
-func (w *writer) write(proto ppp.Protocol, info []byte, control bool) error {
+// frame appends the framed packet to dst with the encoder for proto.
+func (w *writer) frame(dst []byte, proto ppp.Protocol, info []byte) []byte {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.dead {
-		return ErrClosed
-	}
-	enc := &w.data
-	if control {
-		enc = &w.ctl
-	}
 	if t := w.s.cfg.Trace; t != nil {
 		w.trace = append(append(w.trace[:0], 0xff, 0x03, byte(proto>>8), byte(proto)), info...)
 		t(true, w.trace)
 	}
-	w.buf = enc.AppendFrame(w.buf[:0], proto, info)
-	if _, err := w.s.rw.Write(w.buf); err != nil {
+	enc := &w.data
+	if proto == ppp.ProtocolLCP {
+		enc = &w.ctl
+	}
+	return enc.AppendFrame(dst, proto, info)
+}
+
+// enqueue frames an IPv4 packet onto the output queue, or drops it if
+// the queue is full.
+func (w *writer) enqueue(pkt []byte) error {
+	q := w.pool.Get().(*queued)
+	q.frame = w.frame(q.frame[:0], ppp.ProtocolIPv4, pkt)
+	q.at = w.s.cfg.Clock.Now()
+	select {
+	case w.queue <- q:
+		return nil
+	default:
+		w.pool.Put(q)
+		w.s.stats.queueDrops.Add(1)
+		return ErrQueueFull
+	}
+}
+
+// take appends a dequeued frame to the batch unless it waited too long.
+func (w *writer) take(q *queued, now time.Time) int {
+	defer w.pool.Put(q)
+	if now.Sub(q.at) > MaxQueueDelay {
+		w.s.stats.queueDrops.Add(1)
+		return 0
+	}
+	w.batch = append(w.batch, q.frame...)
+	return 1
+}
+
+// routineWrite writes queued frames until the link ends, gathering the
+// frames already waiting into one Write.
+func (w *writer) routineWrite() {
+	defer w.s.wg.Done()
+	for {
+		var q *queued
+		select {
+		case q = <-w.queue:
+		case <-w.s.done:
+			return
+		}
+		now := w.s.cfg.Clock.Now()
+		w.line.Lock()
+		w.batch = w.batch[:0]
+		frames := w.take(q, now)
+	gather:
+		for len(w.batch) < maxBatch {
+			select {
+			case q = <-w.queue:
+				frames += w.take(q, now)
+			default:
+				break gather
+			}
+		}
+		if frames > 0 {
+			w.writeLine(w.batch, frames, frames)
+		}
+		w.line.Unlock()
+	}
+}
+
+// write frames and sends a control packet at once.
+func (w *writer) write(proto ppp.Protocol, info []byte) error {
+	w.line.Lock()
+	defer w.line.Unlock()
+	w.ctlBuf = w.frame(w.ctlBuf[:0], proto, info)
+	return w.writeLine(w.ctlBuf, 1, 0)
+}
+
+// writeLine writes framed octets; w.line is held. A failure is reported
+// to the loop.
+func (w *writer) writeLine(b []byte, frames, ipFrames int) error {
+	if w.dead {
+		return ErrClosed
+	}
+	if _, err := w.s.rw.Write(b); err != nil {
 		w.s.stats.writeErrors.Add(1)
 		w.s.lineError(err)
 		return err
 	}
-	w.s.stats.framesOut.Add(1)
-	w.s.stats.octetsOut.Add(uint64(len(w.buf)))
-	if proto == ppp.ProtocolIPv4 {
-		w.s.stats.ipOut.Add(1)
-	}
+	w.s.stats.framesOut.Add(uint64(frames))
+	w.s.stats.octetsOut.Add(uint64(len(b)))
+	w.s.stats.ipOut.Add(uint64(ipFrames))
 	return nil
 }
 
@@ -73,15 +183,15 @@ func (w *writer) write(proto ppp.Protocol, info []byte, control bool) error {
 func (w *writer) close() {
 	// Closing first unblocks a write stuck on a dead line.
 	w.s.rw.Close()
-	w.mu.Lock()
+	w.line.Lock()
 	w.dead = true
-	w.mu.Unlock()
+	w.line.Unlock()
 }
 
 // sendFunc returns a Send function for a control protocol.
 func (s *Session) sendFunc(proto ppp.Protocol) func([]byte) {
 	return func(pkt []byte) {
 		s.logPacket("sent", proto, pkt)
-		s.w.write(proto, pkt, proto == ppp.ProtocolLCP)
+		s.w.write(proto, pkt)
 	}
 }
