@@ -96,10 +96,12 @@ func (n *negotiation) ReceiveRequest(b, reply []byte, rejectOnly bool) (fsm.Code
 	for _, r := range raw {
 		o := decodeOption(OptionType(r.Type), r.Data)
 		suggest, ok := n.checkPeer(o)
+		a, isAddr := o.(IPAddress)
+		sawAddr = sawAddr || isAddr
 		switch {
 		case ok:
-			if a, isAddr := o.(IPAddress); isAddr {
-				sawAddr, n.his = true, netip.Addr(a)
+			if isAddr {
+				n.his = netip.Addr(a)
 			}
 		case suggest != nil && !rejectOnly:
 			naks = AppendOptions(naks, suggest)

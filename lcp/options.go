@@ -88,10 +88,7 @@ func (o RawOption) appendData(b []byte) []byte   { return append(b, o.Data...) }
 // AppendOptions appends the encoded options to b (RFC 1661 §6).
 func AppendOptions(b []byte, opts ...Option) []byte {
 	for _, o := range opts {
-		start := len(b)
-		b = append(b, uint8(o.Type()), 0)
-		b = o.appendData(b)
-		b[start+1] = uint8(len(b) - start)
+		b = fsm.AppendOption(b, uint8(o.Type()), o.appendData)
 	}
 	return b
 }

@@ -2,14 +2,13 @@ package ppptest
 
 import (
 	"errors"
-	"fmt"
+	"github.com/gprsppp/gprsppp/internal/rawtty"
 	"io"
 	"os"
 	"syscall"
 	"testing"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 )
 
 // PtyPair returns two ends joined through a real pseudo-terminal: a is the
@@ -33,7 +32,7 @@ func PtyPair(t testing.TB) (a, b io.ReadWriteCloser) {
 	}
 	// pty.Open leaves the master in blocking mode (it calls Fd), where Close
 	// would not interrupt a Read; give the poller a fresh descriptor.
-	master, err = pollable(master)
+	master, err = rawtty.Pollable(master)
 	if err != nil {
 		slave.Close()
 		t.Fatalf("ppptest: pty master: %v", err)
@@ -43,59 +42,11 @@ func PtyPair(t testing.TB) (a, b io.ReadWriteCloser) {
 		slave.Close()
 	})
 	for _, f := range []*os.File{master, slave} {
-		if err := makeRaw(f); err != nil {
+		if err := rawtty.MakeRaw(f); err != nil {
 			t.Fatalf("ppptest: %v", err)
 		}
 	}
 	return &ptyEnd{f: master}, &ptyEnd{f: slave}
-}
-
-// pollable returns a non-blocking duplicate of f that the Go runtime polls,
-// and closes f.
-func pollable(f *os.File) (*os.File, error) {
-	defer f.Close()
-	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("dup %s: %w", f.Name(), err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("set %s non-blocking: %w", f.Name(), err)
-	}
-	// os.NewFile registers a non-blocking descriptor with the poller.
-	return os.NewFile(uintptr(fd), f.Name()), nil
-}
-
-// makeRaw sets the terminal f to raw mode like cfmakeraw(3), and also turns
-// off software flow control and modem-control signals.
-func makeRaw(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return fmt.Errorf("raw %s: %w", f.Name(), err)
-	}
-	var terr error
-	err = rc.Control(func(fd uintptr) {
-		var tio *unix.Termios
-		tio, terr = unix.IoctlGetTermios(int(fd), unix.TCGETS)
-		if terr != nil {
-			return
-		}
-		tio.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP |
-			unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF | unix.IXANY
-		tio.Oflag &^= unix.OPOST
-		tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-		tio.Cflag &^= unix.CSIZE | unix.PARENB
-		tio.Cflag |= unix.CS8 | unix.CREAD | unix.CLOCAL
-		tio.Cc[unix.VMIN], tio.Cc[unix.VTIME] = 1, 0
-		terr = unix.IoctlSetTermios(int(fd), unix.TCSETS, tio)
-	})
-	if err == nil {
-		err = terr
-	}
-	if err != nil {
-		return fmt.Errorf("raw %s: %w", f.Name(), err)
-	}
-	return nil
 }
 
 // ptyEnd is one end of a PtyPair. It turns the kernel's hangup error into

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/rawtty"
 	"io"
 	"io/fs"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"syscall"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 )
 
 // Pty is a pseudo-terminal standing in for a modem's serial port: a
@@ -47,11 +47,11 @@ func ListenPty(link string) (*Pty, error) {
 	p := &Pty{path: slave.Name(), holder: slave}
 	// pty.Open leaves the master in blocking mode, where Close would not
 	// interrupt a Read; give the poller a fresh descriptor.
-	if p.master, err = pollable(master); err != nil {
+	if p.master, err = rawtty.Pollable(master); err != nil {
 		slave.Close()
 		return nil, fmt.Errorf("sim: pty master: %w", err)
 	}
-	if err := makeRaw(slave); err != nil {
+	if err := rawtty.MakeRaw(slave); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("sim: %w", err)
 	}
@@ -130,41 +130,6 @@ func symlink(target, link string) error {
 	if err := os.Rename(tmp, link); err != nil {
 		os.Remove(tmp)
 		return err
-	}
-	return nil
-}
-
-// pollable returns a non-blocking duplicate of f that the Go runtime
-// polls, and closes f.
-func pollable(f *os.File) (*os.File, error) {
-	defer f.Close()
-	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("dup %s: %w", f.Name(), err)
-	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("set %s non-blocking: %w", f.Name(), err)
-	}
-	return os.NewFile(uintptr(fd), f.Name()), nil
-}
-
-// makeRaw sets the terminal f to raw mode like cfmakeraw(3), and also
-// turns off software flow control and modem-control signals.
-func makeRaw(f *os.File) error {
-	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("raw %s: %w", f.Name(), err)
-	}
-	tio.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP |
-		unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF | unix.IXANY
-	tio.Oflag &^= unix.OPOST
-	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	tio.Cflag &^= unix.CSIZE | unix.PARENB
-	tio.Cflag |= unix.CS8 | unix.CREAD | unix.CLOCAL
-	tio.Cc[unix.VMIN], tio.Cc[unix.VTIME] = 1, 0
-	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
-		return fmt.Errorf("raw %s: %w", f.Name(), err)
 	}
 	return nil
 }

@@ -25,6 +25,15 @@ func (o RawOption) Append(b []byte) []byte {
 	return append(b, o.Data...)
 }
 
+// AppendOption appends one option of type typ whose data the function
+// appends, filling in the Length field (RFC 1661 §6).
+func AppendOption(b []byte, typ uint8, data func([]byte) []byte) []byte {
+	start := len(b)
+	b = data(append(b, typ, 0))
+	b[start+1] = uint8(len(b) - start)
+	return b
+}
+
 // ParseOptions splits the Options field of a Configure-Request, -Ack, -Nak
 // or -Reject into raw options. Data slices alias b.
 func ParseOptions(b []byte) ([]RawOption, error) {
