@@ -63,6 +63,11 @@ type Config struct {
 	// that report it; zero means 1 s.
 	CarrierPoll time.Duration
 
+	// TrackUnacked makes the link's TCP connections report how many
+	// octets the peer has not acknowledged (an Unacked method), which
+	// the QI* shim's AT+QISACK needs; it costs a little per segment.
+	TrackUnacked bool
+
 	// Trace, if set, sees every PPP frame received (sent false) and sent
 	// (sent true), without FCS, for packet captures; see package pcap.
 	Trace func(sent bool, frame []byte)

@@ -50,7 +50,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		}
 		port.Close()
 	}
-	l, err := open(ctx, atcompat.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup})
+	l, err := open(ctx, atcompat.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked})
 	if err != nil {
 		hangup()
 		return nil, err

@@ -40,7 +40,7 @@ type Link struct {
 // The Link owns rw and closes it when the link ends; on error rw is
 // closed too.
 func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{})
+	return open(ctx, rw, cfg.session(), linkOptions{trackUnacked: cfg.TrackUnacked})
 }
 
 // OpenNetwork runs the network side of a link on rw: it assigns the
@@ -57,6 +57,8 @@ type linkOptions struct {
 	hangup func()
 	// ready is NetworkConfig.Ready.
 	ready func(*Link) error
+	// trackUnacked is Config.TrackUnacked.
+	trackUnacked bool
 }
 
 func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
@@ -76,8 +78,9 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		Out:        writer{s},
 		DNSServers: ip.DNS,
 		// Forwarding needs the packets addressed to other hosts.
-		Promiscuous: opt.forward != nil,
-		Logger:      cfg.Logger,
+		Promiscuous:  opt.forward != nil,
+		TrackUnacked: opt.trackUnacked,
+		Logger:       cfg.Logger,
 	})
 	if err != nil {
 		s.Close()

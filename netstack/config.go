@@ -52,6 +52,11 @@ type Config struct {
 	// default) accepts only packets for LocalAddr.
 	Promiscuous bool
 
+	// TrackUnacked makes TCP connections follow how many octets the peer
+	// has not acknowledged (their Unacked method), at the cost of a copy
+	// of the connection's state after every segment; off by default.
+	TrackUnacked bool
+
 	// Logger receives debug logs about dropped packets and similar events.
 	// Nil means silent.
 	Logger *slog.Logger

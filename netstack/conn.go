@@ -1,11 +1,13 @@
 package netstack
 
 import (
+	"errors"
 	"net"
 	"sync/atomic"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/waiter"
 )
 
@@ -13,17 +15,35 @@ import (
 // errnos instead of gVisor messages, and net.ErrClosed once closed.
 type tcpConn struct {
 	*gonet.TCPConn
+	s            *Stack
+	sb           *sendBuffer
+	id           tcp.TCPEndpointID
 	laddr, raddr net.Addr
 	closed       atomic.Bool
 }
 
-func newTCPConn(wq *waiter.Queue, ep tcpip.Endpoint) *tcpConn {
-	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep)}
+func newTCPConn(s *Stack, wq *waiter.Queue, ep tcpip.Endpoint) *tcpConn {
+	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep), s: s}
+	c.sb, c.id = s.sndBufs.track(ep)
 	// A connected socket's addresses never change; remembering them keeps
 	// LocalAddr and RemoteAddr working after Close, as in the net package.
 	c.laddr = c.TCPConn.LocalAddr()
 	c.raddr = c.TCPConn.RemoteAddr()
 	return c
+}
+
+// Unacked returns how many octets written to the connection the peer
+// has not acknowledged yet: those still in the send buffer, sent (RFC
+// 9293 SND.NXT - SND.UNA) or waiting to be.
+// It fails with errors.ErrUnsupported unless Config.TrackUnacked is set.
+func (c *tcpConn) Unacked() (int, error) {
+	if c.closed.Load() {
+		return 0, c.opError("unacked", net.ErrClosed)
+	}
+	if c.sb == nil {
+		return 0, errors.ErrUnsupported
+	}
+	return c.sb.unacked(), nil
 }
 
 // Read implements net.Conn.
@@ -35,6 +55,9 @@ func (c *tcpConn) Read(b []byte) (int, error) {
 // Write implements net.Conn.
 func (c *tcpConn) Write(b []byte) (int, error) {
 	n, err := c.TCPConn.Write(b)
+	if c.sb != nil {
+		c.sb.written.Add(int64(n))
+	}
 	return n, c.fix("write", err)
 }
 
@@ -51,6 +74,7 @@ func (c *tcpConn) Close() error {
 	if c.closed.Swap(true) {
 		return c.opError("close", net.ErrClosed)
 	}
+	c.s.sndBufs.forget(c.id)
 	return c.TCPConn.Close()
 }
 

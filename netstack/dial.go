@@ -149,7 +149,7 @@ func (s *Stack) dialTCP(ctx context.Context, ap netip.AddrPort) (*tcpConn, error
 		}
 		return nil, convertError(terr)
 	}
-	return newTCPConn(&wq, ep), nil
+	return newTCPConn(s, &wq, ep), nil
 }
 
 // dialUDP opens a connected UDP socket; no packet is sent.

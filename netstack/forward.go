@@ -45,7 +45,7 @@ func (s *Stack) ForwardTCP(dial func(ctx context.Context, dst netip.AddrPort) (n
 			return
 		}
 		r.Complete(false)
-		go splice(s.ctx, newTCPConn(&wq, ep), up)
+		go splice(s.ctx, newTCPConn(s, &wq, ep), up)
 	})
 	s.ipstack.SetTransportProtocolHandler(tcp.ProtocolNumber, fwd.HandlePacket)
 }

@@ -89,7 +89,7 @@ func (l *tcpListener) Accept() (net.Conn, error) {
 		ep, wq, terr := l.ep.Accept(nil)
 		switch terr.(type) {
 		case nil:
-			return newTCPConn(wq, ep), nil
+			return newTCPConn(l.s, wq, ep), nil
 		case *tcpip.ErrWouldBlock:
 		default:
 			if l.isClosed() {

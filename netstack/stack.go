@@ -25,6 +25,7 @@ const nicID tcpip.NICID = 1
 type Stack struct {
 	ipstack    *stack.Stack
 	ep         *endpoint
+	sndBufs    sendBuffers
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
 	log        *slog.Logger
@@ -62,7 +63,7 @@ func New(cfg Config) (*Stack, error) {
 		// adds ICMP echo endpoints, for sending pings from this side
 		// (link liveness checks) later.
 		TransportProtocols: []stack.TransportProtocolFactory{
-			tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4,
+			tcpProtocol(cfg, s), udp.NewProtocol, icmp.NewProtocol4,
 		},
 		// Traffic to our own address stays inside the stack instead
 		// of being sent to the peer. Not when promiscuous: gVisor then
@@ -76,6 +77,17 @@ func New(cfg Config) (*Stack, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// tcpProtocol is TCP, with a probe following send buffers for Unacked
+// when cfg.TrackUnacked asks for it: the probe copies the endpoint's
+// state after every segment, a cost the plain stack does not pay.
+func tcpProtocol(cfg Config, s *Stack) stack.TransportProtocolFactory {
+	if !cfg.TrackUnacked {
+		return tcp.NewProtocol
+	}
+	s.sndBufs.enabled = true
+	return tcp.NewProtocolProbe(s.sndBufs.probe)
 }
 
 // setup configures TCP, the NIC, its address and the default route.
