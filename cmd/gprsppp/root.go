@@ -25,6 +25,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newSim(g))
 	root.AddCommand(newAt(g))
 	root.AddCommand(newConnect(g))
+	root.AddCommand(newShim(g))
 	return root
 }
 

@@ -1,0 +1,316 @@
+// The QI* shim: a DCE that answers a legacy host written for the internal
+// TCP/IP stack of a Quectel GSM module (M95, M66, M26, M35, MC60) while the
+// TCP/IP actually runs on a Backend's Network, so firmware that speaks
+// AT+QIOPEN/AT+QISEND/AT+QIRD keeps working over a PPP link.
+//
+// The dialogues follow Quectel's "GSM TCPIP Application Note" V1.2 (English
+// and Chinese editions: command order, state names of §5.6, transparent mode
+// guard times of §4, the +QISACK, +QIRD and +RECEIVE formats) and the shim
+// checklist drawn from the clients that drive real modules (TinyGSM M95 and
+// MC60, mbed-os M26, TobudOS M26): plain "SEND OK", "<n>, CONNECT OK",
+// QILOCIP answering only the address, edge-triggered +QIRDI, plain ERROR
+// while AT+CMEE=0, host names accepted even with AT+QIDNSIP=0, and +QISACK
+// backed by real counters so that nAcked reaches 0.
+//
+// Each Serve call is one host with its own module state. One goroutine (the
+// session loop) owns that state; the host reader, the per-connection reader
+// and writer goroutines, activation, dialing and timers talk to it by
+// posting closures on a channel.
+
+package atcompat
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
+)
+
+// Profile bounds what one host may use, like the limits of the module being
+// imitated.
+type Profile struct {
+	// MaxConnections is the number of connection indexes under AT+QIMUX=1
+	// (0 to MaxConnections-1). Zero means 6, as on the M95.
+	MaxConnections int
+	// MaxSend is the largest AT+QISEND payload. Zero means 1460.
+	MaxSend int
+	// RecvBuffer is how many received bytes each connection holds for
+	// the host before the shim stops reading from it, so that TCP flow
+	// control holds the sender back. Received data is never dropped.
+	// Zero means 64 KiB.
+	RecvBuffer int
+}
+
+// DefaultProfile is the profile of a Quectel M95: six connections, 1460-byte
+// sends, 64 KiB of receive buffer per connection.
+var DefaultProfile = Profile{MaxConnections: 6, MaxSend: 1460, RecvBuffer: 64 << 10}
+
+func (p Profile) withDefaults() Profile {
+	p.MaxConnections = cmp.Or(max(p.MaxConnections, 0), DefaultProfile.MaxConnections)
+	p.MaxSend = cmp.Or(max(p.MaxSend, 0), DefaultProfile.MaxSend)
+	p.RecvBuffer = cmp.Or(max(p.RecvBuffer, 0), DefaultProfile.RecvBuffer)
+	return p
+}
+
+// ShimConfig configures a Shim.
+type ShimConfig struct {
+	// Backend activates contexts (AT+QIACT) and reports the modem's
+	// identity and radio state. Required.
+	Backend Backend
+	// Profile bounds each host; zero fields take DefaultProfile's values.
+	Profile Profile
+	// CompatQISTATE makes the shim answer the BG96-style
+	// AT+QISTATE=1,<n> with a +QISTATE line (state 2 when connected),
+	// which TinyGSM's M95 driver sends to test a socket. A real M95
+	// answers ERROR, the default.
+	CompatQISTATE bool
+	// Clock times the transparent mode's escape guard and packing timers.
+	// Nil means the system clock.
+	Clock clock.Clock
+	// Logger receives debug logs of commands and state changes. Nil means
+	// silent.
+	Logger *slog.Logger
+}
+
+// Shim answers QI* hosts. It is safe for concurrent use: each Serve call is
+// an independent host.
+type Shim struct {
+	cfg ShimConfig
+}
+
+// NewShim returns a shim for cfg.
+func NewShim(cfg ShimConfig) *Shim {
+	cfg.Profile = cfg.Profile.withDefaults()
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Shim{cfg: cfg}
+}
+
+// UnackedConn is optionally implemented by the connections a Network
+// returns. Unacked reports how many written bytes the peer has not yet
+// acknowledged (TCP's SND.NXT - SND.UNA plus what is still queued), so that
+// AT+QISACK reports real acknowledgements. Without it the shim counts bytes
+// as acknowledged once the connection's Write has accepted them.
+type UnackedConn interface {
+	Unacked() (int, error)
+}
+
+// Serve answers one host on rw until ctx ends (returning ctx's error) or rw
+// fails (returning that error, or nil at io.EOF). Connections the host
+// opened are closed before Serve returns. A Read of rw that is still
+// blocked then finishes in the background when rw delivers or fails; a
+// Write blocked by a host that reads nothing delays the return until it
+// completes or fails.
+//
+// If rw has a method DTR() (bool, error) reporting the host's DTR line,
+// a drop of DTR after AT&D1 returns from transparent data mode to command
+// mode, as on the module (seed §4); it is polled every 100 ms in data mode.
+func (s *Shim) Serve(ctx context.Context, rw io.ReadWriter) error {
+	ctx, cancel := context.WithCancel(ctx)
+	ss := newShimSession(ctx, s, rw)
+	err := ss.run()
+	cancel()
+	ss.shutdown()
+	return err
+}
+
+// shimEventQueue is the capacity of a session's event channel. Every poster
+// has at most a few events outstanding (one per connection reader, one per
+// write of a connection writer whose queue is shimTxQueue deep, timers), so
+// the loop never blocks on itself.
+const shimEventQueue = 256
+
+// shimSession is one host's module: everything mutable in it belongs to the
+// goroutine running run.
+type shimSession struct {
+	sh    *Shim
+	cfg   *ShimConfig
+	log   *slog.Logger
+	rw    io.ReadWriter
+	ctx   context.Context
+	wg    sync.WaitGroup
+	in    chan []byte // host bytes from routineRead
+	inErr error       // set before in is closed
+	ev    chan func()
+
+	out      bytes.Buffer // pending output, flushed after each event
+	writeErr error
+
+	set     shimSettings
+	saved   shimSettings // AT&W
+	inState shimInput
+	busy    bool   // a command is running: host input waits
+	pending []byte // unprocessed host input of the last chunk
+	closing bool   // Serve is returning: no more host input
+
+	fg   int // foreground context (AT+QIFGCNT)
+	pdps [2]*shimPDP
+	ip   shimIPSettings
+	data *shimData // transparent mode; nil when not set up
+}
+
+// shimSettings is the profile AT&W saves and ATZ restores.
+type shimSettings struct {
+	echo    bool
+	verbose bool
+	quiet   bool
+	cmee    int
+	ipr     int
+	qnitz   int
+	qiurc   int
+	dtr     int // AT&D: 1 = a DTR drop leaves transparent data mode
+}
+
+var shimFactory = shimSettings{echo: true, verbose: true, qiurc: 1}
+
+func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSession {
+	s := &shimSession{
+		sh: sh, cfg: &sh.cfg, log: sh.cfg.Logger, rw: rw, ctx: ctx,
+		in:  make(chan []byte),
+		ev:  make(chan func(), shimEventQueue),
+		set: shimFactory, saved: shimFactory,
+		ip: defaultIPSettings,
+	}
+	for i := range s.pdps {
+		s.pdps[i] = newShimPDP(i, sh.cfg.Profile)
+	}
+	return s
+}
+
+// run is the session loop.
+func (s *shimSession) run() error {
+	go s.routineRead()
+	for {
+		in := s.in
+		if s.busy {
+			in = nil // leave host bytes unread: flow control
+		}
+		select {
+		case <-s.ctx.Done():
+			return s.ctx.Err()
+		case b, ok := <-in:
+			if !ok {
+				return s.inErr
+			}
+			s.input(b)
+		case f := <-s.ev:
+			f()
+		}
+		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// routineRead copies host bytes to the loop.
+func (s *shimSession) routineRead() {
+	buf := make([]byte, 2048)
+	for {
+		n, err := s.rw.Read(buf)
+		if n > 0 {
+			select {
+			case s.in <- bytes.Clone(buf[:n]):
+			case <-s.ctx.Done():
+				return
+			}
+		}
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			s.inErr = err
+			close(s.in)
+			return
+		}
+	}
+}
+
+// post runs f on the loop. It reports false once the session is over.
+func (s *shimSession) post(f func()) bool {
+	select {
+	case s.ev <- f:
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+// goAsync runs work in a goroutine owned by the session and then runs the
+// closure it returns on the loop.
+func (s *shimSession) goAsync(work func(ctx context.Context) func()) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if done := work(s.ctx); done != nil {
+			s.post(done)
+		}
+	}()
+}
+
+// afterFunc runs f on the loop after d of the configured clock.
+func (s *shimSession) afterFunc(d time.Duration, f func()) clock.Timer {
+	return s.cfg.Clock.AfterFunc(d, func() { s.post(f) })
+}
+
+// shutdown closes everything the host opened and waits for the goroutines.
+func (s *shimSession) shutdown() {
+	s.closing, s.data = true, nil
+	for _, p := range s.pdps {
+		p.closeAll(s)
+		p.stopServer()
+		p.forget()
+	}
+	s.wg.Wait()
+}
+
+func (s *shimSession) flush() error {
+	if s.writeErr != nil || s.out.Len() == 0 {
+		return s.writeErr
+	}
+	_, s.writeErr = s.rw.Write(s.out.Bytes())
+	s.out.Reset()
+	return s.writeErr
+}
+
+// raw queues bytes for the host as they are.
+func (s *shimSession) raw(b []byte) { s.out.Write(b) }
+
+// line queues an information text or unsolicited result: "\r\n<text>\r\n"
+// with ATV1, "<text>\r\n" with ATV0.
+func (s *shimSession) line(text string) {
+	if s.set.verbose {
+		s.out.WriteString("\r\n")
+	}
+	s.out.WriteString(text)
+	s.out.WriteString("\r\n")
+}
+
+// shimNumeric are the V.250 result codes with a numeric form under ATV0.
+var shimNumeric = map[string]string{
+	"OK": "0", "CONNECT": "1", "RING": "2", "NO CARRIER": "3", "ERROR": "4",
+}
+
+// result queues a final result code, numeric with ATV0, none with ATQ1.
+func (s *shimSession) result(code string) {
+	if s.set.quiet {
+		return
+	}
+	if s.set.verbose {
+		s.line(code)
+		return
+	}
+	if n, ok := shimNumeric[code]; ok {
+		s.out.WriteString(n + "\r")
+		return
+	}
+	s.line(code)
+}

@@ -1,0 +1,354 @@
+package atcompat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// shimHandler runs one command. It returns nil for OK (sent once the whole
+// line has run), errShimFinal when it queued its own final answer (or
+// prompt, or started something that answers later), or an error: a
+// *CMEError is answered +CME ERROR under AT+CMEE=1/2, anything else ERROR.
+type shimHandler func(s *shimSession, c *shimCmd) error
+
+var (
+	errShimFinal   = errors.New("atcompat: shim: final result sent")
+	errShimUnknown = errors.New("atcompat: shim: unknown command")
+	errShimParam   = &CMEError{Code: 3, Text: cmeText[3]} // the M95 answers "operation not allowed"
+	errShimState   = &CMEError{Code: 3, Text: cmeText[3]}
+)
+
+// shimCommands maps command names to handlers; see shim_tcpip.go for the
+// QI* commands it adds in init.
+var shimCommands = map[string]shimHandler{
+	"E":      shimFlag(func(s *shimSettings) *bool { return &s.echo }),
+	"V":      shimFlag(func(s *shimSettings) *bool { return &s.verbose }),
+	"Q":      shimFlag(func(s *shimSettings) *bool { return &s.quiet }),
+	"I":      (*shimSession).cmdATI,
+	"Z":      (*shimSession).cmdATZ,
+	"&F":     (*shimSession).cmdATZ,
+	"&W":     (*shimSession).cmdATW,
+	"&D":     (*shimSession).cmdATD,
+	"&C":     shimAccept,
+	"X":      shimAccept,
+	"L":      shimAccept,
+	"M":      shimAccept,
+	"H":      shimAccept,
+	"+IPR":   (*shimSession).cmdIPR,
+	"+CMEE":  shimIntSetting("+CMEE", 0, 2, func(s *shimSession) *int { return &s.set.cmee }),
+	"+QNITZ": shimIntSetting("+QNITZ", 0, 1, func(s *shimSession) *int { return &s.set.qnitz }),
+	"+QIURC": shimIntSetting("+QIURC", 0, 1, func(s *shimSession) *int { return &s.set.qiurc }),
+	"+CPIN":  (*shimSession).cmdCPIN,
+	"+CREG":  shimRegQuery("+CREG"),
+	"+CGREG": shimRegQuery("+CGREG"),
+	"+CGATT": (*shimSession).cmdCGATT,
+	"+CSQ":   (*shimSession).cmdCSQ,
+	"+CGMI":  shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
+	"+GMI":   shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
+	"+CGMM":  shimInfoLine(func(m ModemInfo) string { return m.Model }),
+	"+GMM":   shimInfoLine(func(m ModemInfo) string { return m.Model }),
+	"+CGMR":  shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
+	"+GMR":   shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
+	"+CGSN":  shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
+	"+GSN":   shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
+	"+CIMI":  shimInfoLine(func(ModemInfo) string { return shimIMSI }),
+	"+QCCID": shimInfoLine(func(ModemInfo) string { return shimICCID }),
+	"+COPS":  (*shimSession).cmdCOPS,
+	"+QSPN":  (*shimSession).cmdQSPN,
+	"+CCLK":  (*shimSession).cmdCCLK,
+	"+CFUN":  (*shimSession).cmdCFUN,
+	// Accepted for the clients that send them and ignore the answer
+	// (MC60: CGDCONT, CGACT; sleep and URC switches).
+	"+CGDCONT": shimAccept,
+	"+CGACT":   shimAccept,
+	"+QSCLK":   shimAccept,
+}
+
+// The Backend reports no SIM identities; the shim answers with the test
+// network's (MCC 001, MNC 01) so that hosts that log them carry on.
+const (
+	shimIMSI  = "001010000000000"
+	shimICCID = "89860000000000000000"
+)
+
+// exec runs one command of a line.
+func (s *shimSession) exec(c shimCmd) error {
+	h := shimCommands[c.name]
+	if h == nil && c.name[0] == 'S' && len(c.name) > 1 {
+		h = (*shimSession).cmdSReg
+	}
+	if h == nil {
+		return errShimUnknown
+	}
+	return h(s, &c)
+}
+
+// errorResult answers a failed command.
+func (s *shimSession) errorResult(err error) {
+	var cme *CMEError
+	if !errors.As(err, &cme) || s.set.cmee == 0 {
+		s.result("ERROR")
+		return
+	}
+	if s.set.cmee == 1 || cme.Text == "" {
+		s.line("+CME ERROR: " + strconv.Itoa(cme.Code))
+		return
+	}
+	s.line("+CME ERROR: " + cme.Text)
+}
+
+func shimAccept(*shimSession, *shimCmd) error { return nil }
+
+// shimFlag is a basic on/off command such as ATE1.
+func shimFlag(field func(*shimSettings) *bool) shimHandler {
+	return func(s *shimSession, c *shimCmd) error {
+		v, ok := c.basicValue()
+		if !ok || v > 1 {
+			return errShimParam
+		}
+		*field(&s.set) = v == 1
+		return nil
+	}
+}
+
+// shimIntSetting is an extended command holding an integer in [lo, hi]
+// with the read form "+NAME: <n>" and test form "+NAME: (lo-hi)".
+func shimIntSetting(name string, lo, hi int, field func(*shimSession) *int) shimHandler {
+	return func(s *shimSession, c *shimCmd) error {
+		switch c.op {
+		case shimRead:
+			s.line(fmt.Sprintf("%s: %d", name, *field(s)))
+		case shimTest:
+			s.line(fmt.Sprintf("%s: (%d-%d)", name, lo, hi))
+		case shimSet:
+			v, ok := c.intArg(0, lo, hi)
+			if !ok || len(c.args) != 1 {
+				return errShimParam
+			}
+			*field(s) = v
+		default:
+			return errShimParam
+		}
+		return nil
+	}
+}
+
+// info asks the backend for the modem's state with a short deadline.
+func (s *shimSession) info() ModemInfo {
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	defer cancel()
+	m := s.cfg.Backend.Info(ctx)
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def(&m.Manufacturer, "Quectel")
+	def(&m.Model, "M95")
+	def(&m.Revision, "M95FAR02A08")
+	def(&m.IMEI, "860000000000000")
+	return m
+}
+
+// shimInfoLine answers an identity query with one line.
+func shimInfoLine(f func(ModemInfo) string) shimHandler {
+	return func(s *shimSession, c *shimCmd) error {
+		switch c.op {
+		case shimExec:
+			s.line(f(s.info()))
+		case shimTest:
+		default:
+			return errShimParam
+		}
+		return nil
+	}
+}
+
+func (s *shimSession) cmdATI(c *shimCmd) error {
+	m := s.info()
+	s.line(m.Manufacturer + "_Ltd")
+	s.line(m.Manufacturer + "_" + m.Model)
+	s.line("Revision: " + m.Revision)
+	return nil
+}
+
+func (s *shimSession) cmdATZ(c *shimCmd) error {
+	if _, ok := c.basicValue(); !ok {
+		return errShimParam
+	}
+	if c.name == "&F" {
+		s.set = shimFactory
+	} else {
+		s.set = s.saved
+	}
+	return nil
+}
+
+func (s *shimSession) cmdATW(c *shimCmd) error {
+	s.saved = s.set
+	return nil
+}
+
+func (s *shimSession) cmdATD(c *shimCmd) error {
+	v, ok := c.basicValue()
+	if !ok || v > 2 {
+		return errShimParam
+	}
+	s.set.dtr = v
+	return nil
+}
+
+func (s *shimSession) cmdSReg(c *shimCmd) error {
+	if c.op == shimRead {
+		s.line("000")
+	}
+	return nil
+}
+
+// shimRates are the fixed rates AT+IPR takes (0 is autobauding).
+var shimRates = map[int]bool{0: true, 300: true, 600: true, 1200: true, 2400: true, 4800: true,
+	9600: true, 14400: true, 19200: true, 28800: true, 38400: true, 57600: true, 115200: true}
+
+func (s *shimSession) cmdIPR(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		s.line("+IPR: " + strconv.Itoa(s.set.ipr))
+	case shimTest:
+		s.line("+IPR: (),(0,300,600,1200,2400,4800,9600,14400,19200,28800,38400,57600,115200)")
+	case shimSet:
+		v, err := strconv.Atoi(c.args[0].val)
+		if err != nil || !shimRates[v] || len(c.args) != 1 {
+			return errShimParam
+		}
+		s.set.ipr = v
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func (s *shimSession) cmdCPIN(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		if !s.info().SIMReady {
+			return &CMEError{Code: 10, Text: cmeText[10]}
+		}
+		s.line("+CPIN: READY")
+	case shimTest:
+	default:
+		return errShimParam // no PIN to enter: the SIM is ready or absent
+	}
+	return nil
+}
+
+// shimRegQuery answers +CREG?/+CGREG? with the modem's registration; the
+// set form (URC on/off) is accepted and ignored.
+func shimRegQuery(name string) shimHandler {
+	return func(s *shimSession, c *shimCmd) error {
+		switch c.op {
+		case shimRead:
+			s.line(fmt.Sprintf("%s: 0,%d", name, s.info().Registration))
+		case shimTest:
+			s.line(name + ": (0-2)")
+		case shimSet:
+			if _, ok := c.intArg(0, 0, 2); !ok {
+				return errShimParam
+			}
+		default:
+			return errShimParam
+		}
+		return nil
+	}
+}
+
+func (s *shimSession) cmdCGATT(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		r := s.info().Registration
+		s.line("+CGATT: " + strconv.Itoa(shimBool(r == 1 || r == 5)))
+	case shimTest:
+		s.line("+CGATT: (0,1)")
+	case shimSet:
+		if _, ok := c.intArg(0, 0, 1); !ok {
+			return errShimParam
+		}
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func shimBool(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *shimSession) cmdCSQ(c *shimCmd) error {
+	switch c.op {
+	case shimExec:
+		m := s.info()
+		s.line(fmt.Sprintf("+CSQ: %d,%d", m.RSSI, m.BER))
+	case shimTest:
+		s.line("+CSQ: (0-31,99),(0-7,99)")
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func (s *shimSession) cmdCOPS(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		m := s.info()
+		if m.Operator == "" {
+			s.line("+COPS: 0")
+		} else {
+			s.line(fmt.Sprintf("+COPS: 0,0,%q", m.Operator))
+		}
+	case shimSet, shimTest:
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func (s *shimSession) cmdQSPN(c *shimCmd) error {
+	if c.op != shimRead {
+		return errShimParam
+	}
+	op := s.info().Operator
+	s.line(fmt.Sprintf("+QSPN: %q,%q,\"\",0,\"\"", op, op))
+	return nil
+}
+
+func (s *shimSession) cmdCCLK(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		s.line(s.cfg.Clock.Now().UTC().Format(`+CCLK: "06/01/02,15:04:05+00"`))
+	case shimSet, shimTest:
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func (s *shimSession) cmdCFUN(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		s.line("+CFUN: 1")
+	case shimTest:
+		s.line("+CFUN: (0,1,4),(0,1)")
+	case shimSet:
+		if _, ok := c.intArg(0, 0, 4); !ok {
+			return errShimParam
+		}
+	default:
+		return errShimParam
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package atcompat
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// shimParseSeeds are annotated valid (and a few invalid) command lines,
+// without the "AT".
+var shimParseSeeds = []string{
+	"",                                  // plain AT
+	"E0V1Q0",                            // basic commands run together
+	"+CMEE=2;+CSQ",                      // ';' between extended commands
+	"+IPR=115200&W",                     // extended then basic, no ';'
+	`+QICSGP=1,"CMNET","user","pass"`,   // quoted parameters
+	`+QIOPEN=0,"TCP","10.0.0.1",7007`,   // mux open, port unquoted
+	`+QIOPEN="TCP","host.example","80"`, // port quoted
+	"+QIRD=0,1,0,1500",                  // numbers
+	"+QIMUX?",                           // read
+	"+QIOPEN=?",                         // test
+	"+QIDNSCFG=\u201c1.1.1.1\u201d",     // typographic quotes of the seed
+	"S0=2;S7?",                          // S-registers
+	"D*99#",                             // dial takes the rest
+	`+X=,,""`,                           // empty parameters
+	`+X="unterminated`,                  // invalid
+}
+
+// FuzzShimParse checks that parsing never panics and that a parsed line
+// printed back parses to the same commands.
+func FuzzShimParse(f *testing.F) {
+	for _, s := range shimParseSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		cmds, err := parseShimLine(line)
+		if err != nil {
+			return
+		}
+		var parts []string
+		for _, c := range cmds {
+			parts = append(parts, c.String())
+		}
+		again, err := parseShimLine(strings.Join(parts, ";"))
+		if err != nil {
+			t.Fatalf("reparse of %q (from %q): %v", parts, line, err)
+		}
+		if diff := cmp.Diff(cmds, again, cmp.AllowUnexported(shimCmd{}, shimArg{})); diff != "" {
+			t.Fatalf("reparse of %q (-first +second):\n%s", line, diff)
+		}
+	})
+}
+
+func TestShimParse(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []shimCmd
+	}{
+		{"basic", "e0v1", []shimCmd{{name: "E", args: []shimArg{{val: "0"}}}, {name: "V", args: []shimArg{{val: "1"}}}}},
+		{"ipr and w", "+IPR=115200&W", []shimCmd{{name: "+IPR", op: shimSet, args: []shimArg{{val: "115200"}}}, {name: "&W"}}},
+		{"quoted", `+qiopen=1, "TCP" ,"a,b", 7`, []shimCmd{{name: "+QIOPEN", op: shimSet,
+			args: []shimArg{{val: "1"}, {val: "TCP", quoted: true}, {val: "a,b", quoted: true}, {val: "7"}}}}},
+		{"read test", "+QIMUX?;+QIMUX=?", []shimCmd{{name: "+QIMUX", op: shimRead}, {name: "+QIMUX", op: shimTest}}},
+		{"s register", "S0=2", []shimCmd{{name: "S0", op: shimSet, args: []shimArg{{val: "2"}}}}},
+		// Fuzz regression (testdata/fuzz/FuzzShimParse/c41ee758a63105e6):
+		// a vertical tab before a quote once made an unquoted `""`.
+		{"space before quote", "#0=\v\"\"", []shimCmd{{name: "#0", op: shimSet, args: []shimArg{{quoted: true}}}}},
+		// Fuzz regression (98d65c0f41bf4b74): "= ?" is a parameter "?",
+		// which printed back as the test form "=?".
+		{"question parameter", "#0= ?", []shimCmd{{name: "#0", op: shimSet, args: []shimArg{{val: "?"}}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseShimLine(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(shimCmd{}, shimArg{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range []string{`+X="a`, "+", "!", `+X="a"b`, "S", "&"} {
+		if _, err := parseShimLine(bad); err == nil {
+			t.Errorf("parseShimLine(%q) succeeded", bad)
+		}
+	}
+}
+
+// FuzzShimServe feeds arbitrary bytes to a whole session and checks that
+// it survives and still answers AT afterwards.
+func FuzzShimServe(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+QIMUX=1\rAT+QIOPEN=0,\"TCP\",\"1.2.3.4\",7\rAT+QISEND=0,3\rabc",
+		"AT+QIMODE=1\rAT+QIOPEN=\"TCP\",\"1.2.3.4\",7\r+++",
+		"AT+QISEND\r\x08\x1a\x1b",
+		"ATQ1V0E0&W\r",
+		"\x00\xff\r\n\x08AT+QIREGAPP;+QIACT;+QILOCIP\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		synctest.Test(t, func(t *testing.T) {
+			// Dialled connections echo (nobody takes the far ends).
+			pn := &shimPipeNet{done: make(chan struct{})}
+			r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, nil)
+			r.send(string(data))
+			// Leave any QISEND payload, command line and data mode.
+			r.send("\x1b" + strings.Repeat("x", 1500) + "\r")
+			time.Sleep(time.Second)
+			r.send("+++")
+			time.Sleep(time.Second)
+			close(pn.done) // ends data mode even with AT+QITCFG's escape off
+			r.send("\rAT&F\r")
+			synctest.Wait()
+			r.drain()
+			r.send("AT\r")
+			r.until("AT\r\r\nOK\r\n")
+		})
+	})
+}
+
+// drain discards the output so far.
+func (r *shimRig) drain() {
+	for {
+		select {
+		case b := <-r.out:
+			r.buf = append(r.buf, b...)
+		default:
+			r.buf = bytes.Clone(r.buf[:0])
+			return
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package atcompat
+
+import (
+	"strings"
+	"time"
+)
+
+// shimMaxLine is the longest command line the shim takes, as the M95's
+// input buffer; longer lines are discarded up to their CR and answered
+// ERROR.
+const shimMaxLine = 556
+
+const (
+	shimCR     = '\r'
+	shimLF     = '\n'
+	shimBS     = 0x08
+	shimDEL    = 0x7f
+	shimCtrlZ  = 0x1a
+	shimESC    = 0x1b
+	shimPrompt = "> "
+)
+
+// shimInput is the host input state: a command line being typed, or the
+// payload of an AT+QISEND after its prompt.
+type shimInput struct {
+	line     []byte
+	overlong bool
+	afterCR  bool           // the last byte ended a command line
+	send     *shimSendInput // non-nil after a QISEND prompt
+}
+
+// shimSendInput collects a QISEND payload: fixed (n > 0) ends after n
+// bytes, variable ends with Ctrl+Z; ESC cancels both.
+type shimSendInput struct {
+	conn  *shimConn
+	fixed int
+	buf   []byte
+}
+
+// input handles one chunk of host bytes.
+func (s *shimSession) input(b []byte) {
+	for i := 0; i < len(b); i++ {
+		if s.busy {
+			s.pending = append(s.pending, b[i:]...)
+			return
+		}
+		if s.data != nil && s.data.active {
+			s.dataInput(b[i:])
+			return
+		}
+		s.inputByte(b[i])
+	}
+}
+
+// resume processes host input held while a command ran.
+func (s *shimSession) resume() {
+	if s.closing {
+		return
+	}
+	s.busy = false
+	p := s.pending
+	s.pending = nil
+	s.input(p)
+	s.flushRecv()
+}
+
+func (s *shimSession) inputByte(c byte) {
+	afterCR := s.inState.afterCR
+	s.inState.afterCR = c == shimCR
+	if st := s.inState.send; st != nil {
+		// Hosts end lines with CR LF (TinyGSM's AT_NL): the LF of the
+		// QISEND command line is not payload.
+		if !(afterCR && c == shimLF && len(st.buf) == 0) {
+			s.sendByte(st, c)
+		}
+		return
+	}
+	if s.set.echo {
+		s.out.WriteByte(c)
+	}
+	switch c {
+	case shimCR:
+		line, over := string(s.inState.line), s.inState.overlong
+		s.inState.line, s.inState.overlong = s.inState.line[:0], false
+		if over {
+			s.result("ERROR")
+			return
+		}
+		s.execLine(line)
+		if !s.busy && s.inState.send == nil {
+			s.flushRecv()
+		}
+	case shimLF:
+	case shimBS, shimDEL:
+		if n := len(s.inState.line); n > 0 {
+			s.inState.line = s.inState.line[:n-1]
+		}
+	default:
+		if len(s.inState.line) >= shimMaxLine {
+			s.inState.overlong = true
+			return
+		}
+		s.inState.line = append(s.inState.line, c)
+	}
+}
+
+// sendByte takes one byte of a QISEND payload.
+func (s *shimSession) sendByte(st *shimSendInput, c byte) {
+	if st.fixed > 0 {
+		st.buf = append(st.buf, c)
+		if s.set.echo && s.ip.sde != 0 {
+			s.out.WriteByte(c)
+		}
+		if len(st.buf) == st.fixed {
+			s.inState.send = nil
+			s.sendPayload(st.conn, st.buf)
+		}
+		return
+	}
+	switch c {
+	case shimCtrlZ:
+		s.inState.send = nil
+		s.sendPayload(st.conn, st.buf)
+		return
+	case shimESC:
+		s.inState.send = nil
+		s.result("OK")
+		return
+	case shimBS:
+		if n := len(st.buf); n > 0 {
+			st.buf = st.buf[:n-1]
+		}
+	default:
+		// "The data beyond 1460 will be omitted."
+		if len(st.buf) < s.cfg.Profile.MaxSend {
+			st.buf = append(st.buf, c)
+		}
+	}
+	if s.set.echo && s.ip.sde != 0 {
+		s.out.WriteByte(c)
+	}
+}
+
+// startSend shows the prompt and collects a payload for c (fixed > 0 for
+// AT+QISEND=<len>).
+func (s *shimSession) startSend(c *shimConn, fixed int) {
+	st := &shimSendInput{conn: c, fixed: fixed}
+	s.inState.send = st
+	if s.ip.autos == 1 {
+		// Timed sending: whatever came in is sent when the timer
+		// expires, SEND FAIL if nothing did.
+		s.afterFunc(time.Duration(s.ip.autosT)*time.Second, func() {
+			if s.inState.send == st {
+				s.inState.send = nil
+				s.sendPayload(c, st.buf)
+			}
+		})
+	}
+	if s.ip.prompt != 1 {
+		return // AT+QIPROMPT=0/2: no prompt
+	}
+	if s.set.verbose {
+		s.out.WriteString("\r\n")
+	}
+	s.out.WriteString(shimPrompt)
+}
+
+// execLine runs one command line: "AT" followed by commands.
+func (s *shimSession) execLine(line string) {
+	body, ok := shimATBody(line)
+	if !ok {
+		if strings.TrimSpace(line) != "" {
+			s.result("ERROR")
+		}
+		return
+	}
+	cmds, err := parseShimLine(body)
+	if err != nil {
+		s.log.Debug("atcompat: shim: bad command line", "line", line, "err", err)
+		s.result("ERROR")
+		return
+	}
+	s.log.Debug("atcompat: shim: command", "line", line)
+	for _, c := range cmds {
+		err := s.exec(c)
+		switch {
+		case err == nil:
+			continue
+		case err == errShimFinal:
+			return
+		}
+		s.errorResult(err)
+		return
+	}
+	s.result("OK")
+}
+
+// shimATBody finds the "AT" that starts a command line, skipping line noise
+// before it, and returns what follows.
+func shimATBody(line string) (string, bool) {
+	for i := 0; i+1 < len(line); i++ {
+		if (line[i] == 'A' || line[i] == 'a') && (line[i+1] == 'T' || line[i+1] == 't') {
+			return line[i+2:], true
+		}
+	}
+	return "", false
+}

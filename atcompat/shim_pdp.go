@@ -1,0 +1,439 @@
+package atcompat
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// shimPDPState is the TCP/IP stack state of one context (seed §5.6,
+// figures 3 and 4). The connection states (TCP CONNECTING, CONNECT OK, IP
+// CLOSE, IP PROCESSING) are derived from the connections.
+type shimPDPState int
+
+const (
+	pdpInitial shimPDPState = iota
+	pdpStart
+	pdpConfig
+	pdpGPRSAct
+	pdpStatus
+	pdpDeact
+)
+
+var shimPDPStateNames = [...]string{"IP INITIAL", "IP START", "IP CONFIG", "IP GPRSACT", "IP STATUS", "PDP DEACT"}
+
+func (st shimPDPState) String() string { return shimPDPStateNames[st] }
+
+// Timeouts of the network operations, the longest the clients wait.
+const (
+	shimActivateTimeout = 150 * time.Second // umodem waits 150 s for QIACT
+	shimDialTimeout     = 75 * time.Second  // QIOPEN: "up to 75 s"
+	shimLookupTimeout   = 60 * time.Second
+)
+
+// shimPDP is one of the two local contexts (AT+QIFGCNT, seed §7) with the
+// TCP/IP settings made while it was in the foreground.
+type shimPDP struct {
+	id              int
+	apn, user, pass string
+	state           shimPDPState
+	gen             int // bumped when the context is torn down
+	net             Network
+	stopWatch       context.CancelFunc
+	activating      []func(error) // waiting for a running activation
+
+	mux, mode, dnsip int
+	conns            []*shimConn // by index; nil = free
+	ipClose          bool        // single mode: a connection has closed (IP CLOSE)
+	srv              *shimServer
+	lportTCP         int
+	lportUDP         int
+	dns              [2]netip.Addr // AT+QIDNSCFG, zero = the network's
+}
+
+func newShimPDP(id int, p Profile) *shimPDP {
+	return &shimPDP{id: id, apn: "CMNET", conns: make([]*shimConn, max(p.MaxConnections, 2)),
+		lportTCP: 2020, lportUDP: 3030}
+}
+
+// stateName is what AT+QISTAT reports.
+func (p *shimPDP) stateName() string {
+	if p.state != pdpStatus && p.state != pdpInitial {
+		return p.state.String()
+	}
+	live := p.liveConns()
+	if p.mux == 1 {
+		if p.state == pdpStatus && len(live) > 0 {
+			return "IP PROCESSING"
+		}
+		return p.state.String()
+	}
+	if c := p.conns[0]; c != nil && c.state != connClosed {
+		live = []*shimConn{c} // the client goes first
+	}
+	if len(live) > 0 {
+		if c := live[0]; c.state == connConnecting {
+			return c.proto() + " CONNECTING"
+		}
+		return "CONNECT OK"
+	}
+	if p.ipClose {
+		return "IP CLOSE"
+	}
+	return p.state.String()
+}
+
+func (p *shimPDP) liveConns() []*shimConn {
+	var live []*shimConn
+	for _, c := range p.conns {
+		if c != nil && c.state != connClosed {
+			live = append(live, c)
+		}
+	}
+	return live
+}
+
+// closeAll closes every connection without URCs.
+func (p *shimPDP) closeAll(s *shimSession) {
+	for i, c := range p.conns {
+		if c != nil {
+			s.closeConn(c, false)
+			p.conns[i] = nil
+		}
+	}
+}
+
+// forget drops the network after QIDEACT or a network loss.
+func (p *shimPDP) forget() {
+	p.gen++
+	if p.stopWatch != nil {
+		p.stopWatch()
+		p.stopWatch = nil
+	}
+	p.net = nil
+	for _, f := range p.activating {
+		f(errShimState)
+	}
+	p.activating = nil
+}
+
+func (s *shimSession) pdp() *shimPDP { return s.pdps[s.fg] }
+
+// setState moves p to st, logging the transition.
+func (s *shimSession) setState(p *shimPDP, st shimPDPState) {
+	if p.state != st {
+		s.log.Debug("atcompat: shim: state", "context", p.id, "old", p.state, "new", st)
+		p.state = st
+	}
+}
+
+// ensureActive calls then once p has a network, activating it first if
+// needed (QIOPEN, QISERVER and QIDNSGIP activate on their own).
+func (s *shimSession) ensureActive(p *shimPDP, then func(error)) {
+	if p.net != nil {
+		then(nil)
+		return
+	}
+	if p.state == pdpDeact {
+		then(errShimState)
+		return
+	}
+	p.activating = append(p.activating, then)
+	if len(p.activating) > 1 {
+		return
+	}
+	if p.state < pdpConfig {
+		s.setState(p, pdpConfig)
+	}
+	gen, be := p.gen, s.cfg.Backend
+	apn, user, pass := p.apn, p.user, p.pass
+	s.goAsync(func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, shimActivateTimeout)
+		defer cancel()
+		n, err := be.Activate(ctx, apn, user, pass)
+		return func() { s.activated(p, gen, n, err) }
+	})
+}
+
+func (s *shimSession) activated(p *shimPDP, gen int, n Network, err error) {
+	if gen != p.gen {
+		return // deactivated meanwhile; the backend's context is shared
+	}
+	waiting := p.activating
+	p.activating = nil
+	if err != nil {
+		s.log.Debug("atcompat: shim: activation failed", "context", p.id, "err", err)
+		s.setState(p, pdpInitial)
+		err = fmt.Errorf("atcompat: shim: activate: %w", err)
+	} else {
+		p.net = n
+		if p.state < pdpGPRSAct {
+			s.setState(p, pdpGPRSAct)
+		}
+		s.watchPDP(p, n)
+	}
+	for _, f := range waiting {
+		f(err)
+	}
+}
+
+// watchPDP reports +PDP DEACT when n goes away.
+func (s *shimSession) watchPDP(p *shimPDP, n Network) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	p.stopWatch = cancel
+	gen := p.gen
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		select {
+		case <-n.Done():
+			s.post(func() {
+				if p.gen == gen {
+					s.pdpDeact(p)
+				}
+			})
+		case <-ctx.Done():
+		}
+	}()
+}
+
+// pdpDeact handles the loss of p's network: CLOSED for each connection,
+// then +PDP DEACT.
+func (s *shimSession) pdpDeact(p *shimPDP) {
+	s.log.Debug("atcompat: shim: context lost", "context", p.id)
+	for i, c := range p.conns {
+		if c != nil && c.state != connClosed {
+			s.closeConn(c, true)
+		}
+		if c != nil && c.rxLen == 0 {
+			p.conns[i] = nil // what was received stays readable
+		}
+	}
+	p.stopServer()
+	p.forget()
+	s.setState(p, pdpDeact)
+	s.line("+PDP DEACT")
+}
+
+func (s *shimSession) cmdQIFGCNT(c *shimCmd) error {
+	switch c.op {
+	case shimRead:
+		s.line(fmt.Sprintf("+QIFGCNT: %d", s.fg))
+	case shimTest:
+		s.line("+QIFGCNT: (0,1)")
+	case shimSet:
+		v, ok := c.intArg(0, 0, 1)
+		if !ok || len(c.args) != 1 {
+			return errShimParam
+		}
+		s.fg = v
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func (s *shimSession) cmdQICSGP(c *shimCmd) error {
+	p := s.pdp()
+	switch c.op {
+	case shimRead:
+		s.line("+QICSGP: 1")
+	case shimTest:
+		s.line(`+QICSGP: (0,1),"APN","USER","PWD","RATE"`)
+	case shimSet:
+		mode, ok := c.intArg(0, 0, 1)
+		if !ok || !c.argc(1, 5) {
+			return errShimParam
+		}
+		if mode == 1 {
+			p.apn, p.user, p.pass = shimArgOr(c, 1), shimArgOr(c, 2), shimArgOr(c, 3)
+		}
+	default:
+		return errShimParam
+	}
+	return nil
+}
+
+func shimArgOr(c *shimCmd, k int) string {
+	if k < len(c.args) {
+		return c.args[k].val
+	}
+	return ""
+}
+
+func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
+	p := s.pdp()
+	switch c.op {
+	case shimRead:
+		s.line(fmt.Sprintf("+QIREGAPP: %q,%q,%q", p.apn, p.user, p.pass))
+		return nil
+	case shimTest:
+		s.line(`+QIREGAPP: "APN","USER","PWD"`)
+		return nil
+	case shimSet:
+		if !c.argc(1, 4) {
+			return errShimParam
+		}
+	}
+	if p.state != pdpInitial {
+		return errShimState
+	}
+	if c.op == shimSet {
+		p.apn, p.user, p.pass = shimArgOr(c, 0), shimArgOr(c, 1), shimArgOr(c, 2)
+	}
+	s.setState(p, pdpStart)
+	return nil
+}
+
+func (s *shimSession) cmdQIACT(c *shimCmd) error {
+	p := s.pdp()
+	if c.op == shimTest {
+		return nil
+	}
+	if c.op != shimExec || p.state != pdpStart {
+		return errShimState
+	}
+	s.busy = true
+	s.ensureActive(p, func(err error) {
+		if err != nil {
+			s.errorResult(err)
+		} else {
+			s.result("OK")
+		}
+		s.resume()
+	})
+	return errShimFinal
+}
+
+func (s *shimSession) cmdQIDEACT(c *shimCmd) error {
+	if c.op == shimTest {
+		return nil
+	}
+	if c.op != shimExec {
+		return errShimParam
+	}
+	// The M35 manual rejects QIDEACT in IP INITIAL, but TobudOS and
+	// TinyGSM send it first thing and TobudOS insists on DEACT OK.
+	p := s.pdp()
+	p.closeAll(s)
+	p.stopServer()
+	p.forget()
+	s.setState(p, pdpInitial)
+	p.ipClose = false
+	s.line("DEACT OK")
+	return errShimFinal
+}
+
+func (s *shimSession) cmdQILOCIP(c *shimCmd) error {
+	p := s.pdp()
+	if c.op != shimExec || p.net == nil {
+		return errShimState
+	}
+	if p.state == pdpGPRSAct {
+		s.setState(p, pdpStatus)
+	}
+	s.line(p.net.LocalAddr().String())
+	return errShimFinal // the address is the whole answer: no OK
+}
+
+func (s *shimSession) cmdQISTAT(c *shimCmd) error {
+	p := s.pdp()
+	if c.op == shimTest {
+		return nil
+	}
+	if c.op != shimExec {
+		return errShimParam
+	}
+	if p.mux == 0 {
+		s.result("OK")
+		s.line("STATE: " + p.stateName())
+		return errShimFinal
+	}
+	for _, cn := range p.liveConns() {
+		s.line(fmt.Sprintf("+QISTAT: %d,%q,%q,%d", cn.idx, cn.proto(), cn.host, cn.port))
+	}
+	return nil
+}
+
+func (s *shimSession) cmdQISTATE(c *shimCmd) error {
+	p := s.pdp()
+	switch {
+	case c.op == shimSet && s.cfg.CompatQISTATE:
+		return s.compatQISTATE(c)
+	case c.op == shimTest:
+		return nil
+	case c.op != shimExec:
+		return errShimParam
+	}
+	s.result("OK")
+	s.line("STATE: " + p.stateName())
+	for i := range s.cfg.Profile.MaxConnections {
+		cn := p.conns[i]
+		if cn == nil {
+			s.line(fmt.Sprintf(`+QISTATE: %d,"","",,"INITIAL"`, i))
+			continue
+		}
+		s.line(fmt.Sprintf("+QISTATE: %d,%q,%q,%d,%q", i, cn.proto(), cn.host, cn.port, cn.stateWord()))
+	}
+	return errShimFinal
+}
+
+// compatQISTATE answers the BG96 form AT+QISTATE=1,<n> (CompatQISTATE).
+func (s *shimSession) compatQISTATE(c *shimCmd) error {
+	p := s.pdp()
+	typ, ok1 := c.intArg(0, 0, 1)
+	n, ok2 := c.intArg(1, 0, len(p.conns)-1)
+	if !ok1 || !ok2 || typ != 1 || len(c.args) != 2 {
+		return errShimParam
+	}
+	if cn := p.conns[n]; cn != nil && cn.state != connClosed {
+		st := map[shimConnState]int{connConnecting: 1, connConnected: 2}[cn.state]
+		s.line(fmt.Sprintf(`+QISTATE: %d,%q,%q,%d,%d,%d,1,0,0,"uart1"`,
+			n, cn.proto(), cn.host, cn.port, cn.local.Port(), st))
+	}
+	return nil
+}
+
+func (s *shimSession) cmdQISSTAT(c *shimCmd) error {
+	if c.op != shimExec {
+		return errShimParam
+	}
+	s.result("OK")
+	if s.pdp().srv != nil {
+		s.line("S: LISTENNING") // sic, as the seed's transcript
+	} else {
+		s.line("S: INITIAL")
+	}
+	return errShimFinal
+}
+
+// shimPDPInt is a per-context setting that may change only in IP INITIAL
+// (QIMUX, QIMODE): the M95 answers ERROR elsewhere (TinyGSM #324).
+func shimPDPInt(name string, hi int, field func(*shimPDP) *int, initialOnly bool) shimHandler {
+	return func(s *shimSession, c *shimCmd) error {
+		p := s.pdp()
+		switch c.op {
+		case shimRead:
+			s.line(fmt.Sprintf("%s: %d", name, *field(p)))
+		case shimTest:
+			s.line(fmt.Sprintf("%s: (0-%d)", name, hi))
+		case shimSet:
+			v, ok := c.intArg(0, 0, hi)
+			if !ok || len(c.args) != 1 {
+				return errShimParam
+			}
+			if initialOnly && (p.state != pdpInitial || len(p.liveConns()) > 0 || p.srv != nil) {
+				return errShimState
+			}
+			*field(p) = v
+			if p.mux == 1 && p.mode == 1 {
+				*field(p) = 0 // transparent mode has a single connection
+				return errShimState
+			}
+		default:
+			return errShimParam
+		}
+		return nil
+	}
+}

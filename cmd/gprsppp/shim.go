@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/sim"
+	"github.com/spf13/cobra"
+)
+
+// shimFlags holds the shim command's own flags; the modem is named with
+// connect's flags.
+type shimFlags struct {
+	modem          connectFlags
+	listen         []string
+	maxConnections int
+	maxSend        int
+	recvBuffer     int
+	compatQISTATE  bool
+}
+
+func newShim(g *globals) *cobra.Command {
+	f := shimFlags{}
+	cmd := &cobra.Command{
+		Use:   "shim --listen SPEC [--listen SPEC...] (--device DEV | --sim) [flags]",
+		Short: "Present Quectel's QI* TCP/IP AT commands to legacy hosts, over this host's PPP link",
+		Long: `shim lets firmware written for a Quectel GSM module's internal TCP/IP stack
+(M95, M66, M26, MC60: AT+QIOPEN, AT+QISEND, AT+QIRD...) run unchanged: each
+host on a --listen port sees a module of its own answering QI* commands,
+while the TCP/IP runs in gprsppp's stack over the modem's PPP link.
+
+Listeners: pty[:LINK] (a pseudo-terminal, with a stable symlink), serial:DEV[@BAUD]
+(a real serial port), tcp://ADDR:PORT (each TCP client is a host).
+
+Beyond the module: received data is never dropped (each connection buffers
+--recv-buffer octets, then TCP flow control holds the sender back); the
+connection count and send size default to the module's limits and can be
+raised.`,
+		Example: `  gprsppp shim --sim --listen pty:/tmp/ttyQUECTEL
+  gprsppp shim --device /dev/ttyUSB2 --apn internet --listen serial:/dev/ttyS1@115200 --listen tcp://127.0.0.1:5000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runShim(ctx, cmd.OutOrStdout(), g, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.modem.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
+	fl.IntVar(&f.modem.baud, "baud", 115200, "the modem's serial speed")
+	fl.BoolVar(&f.modem.rtscts, "rtscts", false, "RTS/CTS flow control on the modem's line")
+	fl.StringVar(&f.modem.apn, "apn", "", "access point name")
+	fl.StringVar(&f.modem.user, "user", "", "PPP username, if the network asks")
+	fl.StringVar(&f.modem.passwordFile, "password-file", "", "file holding the PPP password (or set GPRSPPP_PASSWORD)")
+	fl.StringVar(&f.modem.pinFile, "pin-file", "", "file holding the SIM PIN (or set GPRSPPP_PIN)")
+	fl.StringVar(&f.modem.dial, "dial", "", `dial string (default "*99***1#")`)
+	fl.StringVar(&f.modem.chatFile, "chat-file", "", "chat(8)-style dial script replacing the default one")
+	fl.BoolVar(&f.modem.simulate, "sim", false, "use the built-in modem simulator instead of a device")
+	fl.DurationVar(&f.modem.holdoff, "holdoff", 5*time.Second, "pause before redialling")
+	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
+	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
+	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT (repeatable)")
+	fl.IntVar(&f.maxConnections, "max-connections", 6, "connections per host (the module has 6)")
+	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
+	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
+	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "answer the BG96-style AT+QISTATE=1,<n> some client libraries send")
+	return cmd
+}
+
+// shimHosts serves hosts on the listeners until ctx ends.
+type shimHosts struct {
+	shim *atcompat.Shim
+	log  *slog.Logger
+	wg   sync.WaitGroup
+}
+
+func (h *shimHosts) serve(ctx context.Context, name string, rw io.ReadWriteCloser) {
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer rw.Close()
+		stop := context.AfterFunc(ctx, func() { rw.Close() })
+		defer stop()
+		if err := h.shim.Serve(ctx, rw); err != nil && ctx.Err() == nil {
+			h.log.Info("shim host ended", "listener", name, "err", err)
+		}
+	}()
+}
+
+func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error {
+	log := g.logger(os.Stderr)
+	if len(f.listen) == 0 {
+		return exit(exitUsage, errors.New("name at least one --listen"))
+	}
+	f.modem.maxfail = -1
+	cfg, err := connectConfig(f.modem, log)
+	if err != nil {
+		return exit(exitUsage, err)
+	}
+	cfg.TrackUnacked = true // AT+QISACK
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
+			if f.modem.simulate {
+				return dialSim(ctx, cfg, log)
+			}
+			return gprsppp.Dial(ctx, cfg)
+		},
+		Persist: true, Holdoff: f.modem.holdoff, MaxFail: -1, Logger: log,
+		OnUp: func(l *gprsppp.Link) {
+			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
+		},
+	})
+	hosts := &shimHosts{log: log, shim: atcompat.NewShim(atcompat.ShimConfig{
+		Backend:       &gprsppp.ShimBackend{Link: sup.Link},
+		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
+		CompatQISTATE: f.compatQISTATE,
+		Logger:        log,
+	})}
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	for _, spec := range f.listen {
+		c, desc, err := openShimListener(runCtx, spec, hosts, log)
+		if err != nil {
+			return exit(exitListen, fmt.Errorf("--listen %s: %w", spec, err))
+		}
+		closers = append(closers, c)
+		fmt.Fprintf(out, "listening: %s\n", desc)
+	}
+	fmt.Fprintln(out, "ready")
+	supDone := make(chan error, 1)
+	go func() { supDone <- sup.Run(runCtx) }()
+	<-ctx.Done()
+	cancel()
+	for _, c := range closers {
+		c.Close()
+	}
+	closers = nil
+	hosts.wg.Wait()
+	<-supDone
+	return nil
+}
+
+// openShimListener opens one --listen spec and serves its hosts.
+func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.Logger) (io.Closer, string, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch {
+	case kind == "pty":
+		p, err := sim.ListenPty(arg)
+		if err != nil {
+			return nil, "", err
+		}
+		desc := "pty " + p.Path()
+		if p.Link() != "" {
+			desc += " (" + p.Link() + ")"
+		}
+		h.serve(ctx, spec, p)
+		return p, desc, nil
+	case kind == "serial":
+		dev, baud, hasBaud := strings.Cut(arg, "@")
+		opt := device.Options{Logger: log}
+		if hasBaud {
+			b, err := strconv.Atoi(baud)
+			if err != nil {
+				return nil, "", fmt.Errorf("bad baud rate %q", baud)
+			}
+			opt.Baud = b
+		}
+		port, err := device.Open(ctx, dev, opt)
+		if err != nil {
+			return nil, "", err
+		}
+		h.serve(ctx, spec, port)
+		return port, "serial " + dev, nil
+	case strings.HasPrefix(spec, "tcp://"):
+		l, err := net.Listen("tcp", strings.TrimPrefix(spec, "tcp://"))
+		if err != nil {
+			return nil, "", err
+		}
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				h.serve(ctx, spec, c)
+			}
+		}()
+		return l, "tcp " + l.Addr().String(), nil
+	}
+	return nil, "", fmt.Errorf("want pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT")
+}
