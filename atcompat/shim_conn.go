@@ -281,10 +281,17 @@ func (s *shimSession) closeConn(c *shimConn, urc bool) {
 // index means: under QIMUX=0 the client, or with AT+QISRVC=2 the accepted
 // one.
 func (s *shimSession) connFor(p *shimPDP) *shimConn {
+	client, server := p.conns[0], p.conns[1]
 	if s.ip.srvc == 2 {
-		return p.conns[1]
+		return server
 	}
-	return p.conns[0]
+	// With only an accepted connection (server mode, no AT+QISRVC=2),
+	// that one is meant, as the application note's transparent server
+	// session shows.
+	if (client == nil || client.state == connClosed) && server != nil && server.state != connClosed {
+		return server
+	}
+	return client
 }
 
 // connArg finds the connection named by parameter k under QIMUX=1, or the

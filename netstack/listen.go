@@ -39,6 +39,9 @@ func (s *Stack) Listen(network, address string) (net.Listener, error) {
 	if terr != nil {
 		return nil, opErr(convertError(terr))
 	}
+	// As Go's net package does (SO_REUSEADDR): listening again on a port
+	// whose last connection is in TIME-WAIT must work.
+	ep.SocketOptions().SetReuseAddress(true)
 	if terr := ep.Bind(full); terr != nil {
 		ep.Close()
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
