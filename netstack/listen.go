@@ -3,6 +3,7 @@ package netstack
 import (
 	"net"
 	"sync"
+	"syscall"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -53,6 +54,12 @@ func (s *Stack) Listen(network, address string) (net.Listener, error) {
 	bound, terr := ep.GetLocalAddress()
 	if terr != nil {
 		bound = full
+	}
+	// gVisor lets two SO_REUSEADDR sockets listen on one port; Linux,
+	// rightly, does not.
+	if !s.listening.claim(bound.Port) {
+		ep.Close()
+		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: syscall.EADDRINUSE}
 	}
 	return &tcpListener{
 		s:    s,
@@ -126,6 +133,7 @@ func (l *tcpListener) Close() error {
 	l.closeOnce.Do(func() {
 		close(l.done)
 		l.ep.Close()
+		l.s.listening.release(l.addr.(*net.TCPAddr).Port)
 		err = nil
 	})
 	return err
@@ -164,4 +172,30 @@ func (s *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
 	}
 	return newUDPConn(&wq, ep), nil
+}
+
+// ports is a set of TCP ports with a listener.
+type ports struct {
+	mu sync.Mutex
+	m  map[uint16]bool
+}
+
+// claim adds port to the set, false if it was there.
+func (p *ports) claim(port uint16) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m[port] {
+		return false
+	}
+	if p.m == nil {
+		p.m = make(map[uint16]bool)
+	}
+	p.m[port] = true
+	return true
+}
+
+func (p *ports) release(port int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, uint16(port))
 }

@@ -26,6 +26,7 @@ type Stack struct {
 	ipstack    *stack.Stack
 	ep         *endpoint
 	sndBufs    sendBuffers
+	listening  ports // TCP ports with a listener
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
 	log        *slog.Logger
