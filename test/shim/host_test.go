@@ -179,14 +179,6 @@ func (h *host) prompt(timeout time.Duration) {
 	}
 }
 
-// quiet checks that nothing arrives for d.
-func (h *host) quiet(d time.Duration) {
-	h.t.Helper()
-	if len(h.buf) > 0 || h.fill(time.Now().Add(d)) {
-		h.t.Fatalf("unexpected output: %s", h.tail())
-	}
-}
-
 // drain discards what arrives until the line is silent for d.
 func (h *host) drain(d time.Duration) {
 	h.buf = nil

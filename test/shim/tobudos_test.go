@@ -58,7 +58,7 @@ func (c *tobudM26) line(deadline time.Time) (string, bool) {
 			c.h.buf = c.h.buf[len(event):]
 			c.incoming(deadline)
 			return event, true // the event ran; the caller looks again
-		case len(c.h.buf) < len(event) && bytes.HasPrefix([]byte(event), c.h.buf) && bytes.IndexAny(c.h.buf, "\r\n") < 0:
+		case len(c.h.buf) < len(event) && bytes.HasPrefix([]byte(event), c.h.buf) && !bytes.ContainsAny(c.h.buf, "\r\n"):
 			if !c.h.fill(deadline) {
 				return "", false
 			}
