@@ -5,10 +5,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"runtime"
 	"testing"
-	"time"
 
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/netstack"
 	"github.com/gprsppp/gprsppp/netstack/netstacktest"
 )
@@ -24,9 +23,9 @@ var (
 // TestMain fails the run if any test, internal or external, left a
 // goroutine behind.
 func TestMain(m *testing.M) {
-	before := runtime.NumGoroutine()
+	before := testenv.Goroutines()
 	code := m.Run()
-	if leaked := waitGoroutines(before); leaked != "" {
+	if leaked := testenv.WaitGoroutines(before); leaked != "" {
 		fmt.Fprintln(os.Stderr, leaked)
 		code = 1
 	}
@@ -38,32 +37,12 @@ func TestMain(m *testing.M) {
 // called.
 func checkGoroutines(t *testing.T) {
 	t.Helper()
-	before := runtime.NumGoroutine()
+	before := testenv.Goroutines()
 	t.Cleanup(func() {
-		if leaked := waitGoroutines(before); leaked != "" {
+		if leaked := testenv.WaitGoroutines(before); leaked != "" {
 			t.Error(leaked)
 		}
 	})
-}
-
-// waitGoroutines waits until no more than n goroutines run. Goroutines
-// stop asynchronously, so it polls until a deadline; then it returns a
-// report with every goroutine's stack.
-func waitGoroutines(n int) string {
-	deadline := time.NewTimer(10 * time.Second)
-	defer deadline.Stop()
-	poll := time.NewTicker(5 * time.Millisecond)
-	defer poll.Stop()
-	for runtime.NumGoroutine() > n {
-		select {
-		case <-poll.C:
-		case <-deadline.C:
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			return fmt.Sprintf("goroutines leaked: %d before, %d after\n%s", n, runtime.NumGoroutine(), buf)
-		}
-	}
-	return ""
 }
 
 // pair is netstacktest.Pair between addrA and addrB with a leak check.
