@@ -9,13 +9,14 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/ppptest"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
 // A modem that loses the carrier mid-call reports NO CARRIER on the
 // line; the link ends promptly with that reason, not at a keepalive.
 func TestCarrierLossEndsLink(t *testing.T) {
-	client, modemEnd := osLinePair(t)
+	client, modemEnd := ppptest.OSPipe(t)
 	gw := netip.MustParseAddr("10.64.64.1")
 	modem := sim.NewModem(sim.ModemConfig{
 		Network:   gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},

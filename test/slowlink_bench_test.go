@@ -5,36 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/ppptest"
 	"github.com/gprsppp/gprsppp/sim"
 )
-
-// osLine is one end of an in-process serial line made of two OS pipes.
-type osLine struct{ r, w *os.File }
-
-func (l osLine) Read(p []byte) (int, error)        { return l.r.Read(p) }
-func (l osLine) Write(p []byte) (int, error)       { return l.w.Write(p) }
-func (l osLine) SetReadDeadline(t time.Time) error { return l.r.SetReadDeadline(t) }
-func (l osLine) Close() error {
-	l.r.Close()
-	return l.w.Close()
-}
-
-func osLinePair(tb testing.TB) (osLine, osLine) {
-	ar, bw, err := os.Pipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	br, aw, err := os.Pipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return osLine{ar, aw}, osLine{br, bw}
-}
 
 // dialPacedSim dials the simulator over a line paced at bps bit/s with
 // latency each way, as `gprsppp sim --baud --latency` does.
@@ -43,7 +20,7 @@ func dialPacedSim(b *testing.B, bps int, latency time.Duration, patternSize int)
 }
 
 func dialPacedSimT(b testing.TB, bps int, latency time.Duration, patternSize int) *gprsppp.Link {
-	client, modemEnd := osLinePair(b)
+	client, modemEnd := ppptest.OSPipe(b)
 	gw := netip.MustParseAddr("10.64.64.1")
 	modem := sim.NewModem(sim.ModemConfig{
 		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
@@ -102,7 +79,7 @@ func BenchmarkSlowLinkGoodput(b *testing.B) {
 func BenchmarkLinkUpLatency(b *testing.B) {
 	const latency = 150 * time.Millisecond
 	for range b.N {
-		client, netEnd := osLinePair(b)
+		client, netEnd := ppptest.OSPipe(b)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		nch := make(chan *gprsppp.Link, 1)
 		go func() {

@@ -39,30 +39,6 @@ const (
 	oncePort = 2001
 )
 
-// osLine is one end of an in-process serial line made of two OS pipes,
-// as in package test: it has the SetReadDeadline a device.Port needs.
-type osLine struct{ r, w *os.File }
-
-func (l osLine) Read(p []byte) (int, error)        { return l.r.Read(p) }
-func (l osLine) Write(p []byte) (int, error)       { return l.w.Write(p) }
-func (l osLine) SetReadDeadline(t time.Time) error { return l.r.SetReadDeadline(t) }
-func (l osLine) Close() error {
-	l.r.Close()
-	return l.w.Close()
-}
-
-func osLinePair(tb testing.TB) (osLine, osLine) {
-	ar, bw, err := os.Pipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	br, aw, err := os.Pipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return osLine{ar, aw}, osLine{br, bw}
-}
-
 // stack is everything under the shim: the simulated modem, the PPP link
 // the client dialled through it, and the network side of that link.
 type stack struct {
@@ -77,7 +53,7 @@ type stack struct {
 // it down.
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	clientEnd, modemEnd := osLinePair(t)
+	clientEnd, modemEnd := ppptest.OSPipe(t)
 	netLinks := make(chan *gprsppp.Link, 1)
 	var svc services
 	modem := sim.NewModem(sim.ModemConfig{

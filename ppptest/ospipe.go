@@ -1,0 +1,46 @@
+package ppptest
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// OSLine is one end of an in-process serial line made of two OS pipes:
+// unlike Conn it has SetReadDeadline, as a device.Port must, and the
+// kernel buffers it like a real port.
+type OSLine struct{ r, w *os.File }
+
+// Read implements io.Reader.
+func (l OSLine) Read(p []byte) (int, error) { return l.r.Read(p) }
+
+// Write implements io.Writer.
+func (l OSLine) Write(p []byte) (int, error) { return l.w.Write(p) }
+
+// SetReadDeadline bounds Reads, as on a serial port.
+func (l OSLine) SetReadDeadline(t time.Time) error { return l.r.SetReadDeadline(t) }
+
+// Close closes both pipes' ends held by l.
+func (l OSLine) Close() error {
+	l.r.Close()
+	return l.w.Close()
+}
+
+// OSPipe returns the two ends of an OS-pipe serial line; t.Cleanup
+// closes them.
+func OSPipe(t testing.TB) (a, b OSLine) {
+	ar, bw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, aw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b = OSLine{ar, aw}, OSLine{br, bw}
+	t.Cleanup(func() {
+		a.Close()
+		b.Close()
+	})
+	return a, b
+}
