@@ -15,6 +15,7 @@ import (
 // errnos instead of gVisor messages, and net.ErrClosed once closed.
 type tcpConn struct {
 	*gonet.TCPConn
+	ep           tcpip.Endpoint // for socket options gonet does not expose
 	s            *Stack
 	sb           *sendBuffer
 	id           tcp.TCPEndpointID
@@ -23,7 +24,7 @@ type tcpConn struct {
 }
 
 func newTCPConn(s *Stack, wq *waiter.Queue, ep tcpip.Endpoint) *tcpConn {
-	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep), s: s}
+	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep), ep: ep, s: s}
 	c.sb, c.id = s.sndBufs.track(ep)
 	// A connected socket's addresses never change; remembering them keeps
 	// LocalAddr and RemoteAddr working after Close, as in the net package.

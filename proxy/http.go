@@ -183,6 +183,8 @@ func (p *httpProxy) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer p.tunnels.leave(c, out)
+	keepAlive(c)
+	keepAlive(out)
 	if _, err := c.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n")); err != nil {
 		return
 	}

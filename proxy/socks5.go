@@ -60,7 +60,11 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 			// when the server stops too.
 			dctx, stop := mergeCancel(dctx, ctx)
 			defer stop()
-			return cfg.Dialer.DialContext(dctx, network, addr)
+			c, err := cfg.Dialer.DialContext(dctx, network, addr)
+			if err == nil {
+				keepAlive(c)
+			}
+			return c, err
 		}),
 		socks5.WithConnectMiddleware(func(_ context.Context, w io.Writer, r *socks5.Request) error {
 			clearDeadline(w)
@@ -91,6 +95,7 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 		if !g.enter(c) {
 			continue
 		}
+		keepAlive(c)
 		go func() {
 			defer g.leave(c)
 			// Bound the negotiation; the request handlers clear it.
