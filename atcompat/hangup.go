@@ -64,15 +64,24 @@ func Hangup(ctx context.Context, l Line, cfg HangupConfig) error {
 	release := watchContext(ctx, l)
 	defer release()
 
-	escape := true
+	escape, dtrDone := true, false
 	if dtr, ok := l.(DTRSetter); ok {
 		done, err := dropDTR(ctx, c, dtr, cmp.Or(cfg.DTRDrop, defaultDTRDrop), guard)
-		if err != nil {
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			// A port without modem lines (a pty): escape as if it had
+			// no DTR at all.
+			c.log.Debug("atcompat: no DTR on this line", "err", err)
+		case err != nil:
 			return err
+		default:
+			escape, dtrDone = !done, true
 		}
-		escape = !done
-	} else if err := c.wait(ctx, guard); err != nil {
-		return &StepError{Step: "escape", Command: "+++", Err: err}
+	}
+	if !dtrDone {
+		if err := c.wait(ctx, guard); err != nil {
+			return &StepError{Step: "escape", Command: "+++", Err: err}
+		}
 	}
 	if escape {
 		// The step's read window is the guard time after +++: nothing is

@@ -2,6 +2,8 @@ package atcompat_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -52,6 +54,7 @@ func TestHangup(t *testing.T) {
 		name      string
 		modem     attest.Config
 		dtr       bool
+		dtrErr    error
 		wantCmds  []string
 		wantWaits []time.Duration
 	}{
@@ -74,6 +77,14 @@ func TestHangup(t *testing.T) {
 			dtr:       true,
 			wantCmds:  []string{"+++", "ATH"},
 			wantWaits: []time.Duration{500 * time.Millisecond},
+		},
+		{
+			name:      "a line without modem lines (pty): escape and ATH",
+			modem:     attest.Config{Online: true},
+			dtr:       true,
+			dtrErr:    fmt.Errorf("no modem control lines: %w", errors.ErrUnsupported),
+			wantCmds:  []string{"+++", "ATH"},
+			wantWaits: []time.Duration{time.Second},
 		},
 		{
 			name:      "already in command mode: +++ is ignored, ATH works",
@@ -99,7 +110,7 @@ func TestHangup(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				r := newRig(t, tt.modem)
 				var line atcompat.Line = r.line
-				dl := &dtrLine{Line: r.line, m: r.m}
+				dl := &dtrLine{Line: r.line, m: r.m, err: tt.dtrErr}
 				if tt.dtr {
 					line = dl
 				}
@@ -113,7 +124,7 @@ func TestHangup(t *testing.T) {
 				if diff := cmp.Diff(tt.wantWaits, w.d); diff != "" {
 					t.Errorf("waits (-want +got):\n%s", diff)
 				}
-				if tt.dtr {
+				if tt.dtr && tt.dtrErr == nil {
 					if diff := cmp.Diff([]bool{false, true}, dl.calls); diff != "" {
 						t.Errorf("DTR (-want +got):\n%s", diff)
 					}
