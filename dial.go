@@ -2,6 +2,7 @@ package gprsppp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,7 +42,13 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	}
 	log.Info("modem connected", "speed", conn.Speed, "signal", conn.Signal)
 	line := &modemLine{port: port}
-	hangup := func() {
+	hangup := func(reason error) {
+		if errors.Is(reason, atcompat.ErrNoCarrier) {
+			// The modem said NO CARRIER: it is in command mode already
+			// and the escape would only cost its guard times.
+			port.Close()
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), hangupTimeout)
 		defer cancel()
 		port.SetReadDeadline(time.Time{})
@@ -52,7 +59,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	}
 	l, err := open(ctx, atcompat.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked})
 	if err != nil {
-		hangup()
+		hangup(err)
 		return nil, err
 	}
 	l.wg.Add(1)

@@ -32,7 +32,7 @@ type Link struct {
 	st        *netstack.Stack
 	closeOnce sync.Once
 	wg        sync.WaitGroup
-	hangup    func() // hangs the modem up once PPP is done; nil for Open
+	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
 }
 
 // Open brings PPP up in the client role on rw, a byte stream already in
@@ -53,8 +53,9 @@ func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) 
 type linkOptions struct {
 	// forward is NetworkConfig.Forward.
 	forward func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)
-	// hangup runs once PPP is done, to hang a modem up.
-	hangup func()
+	// hangup runs once PPP is done, to hang a modem up; reason is why
+	// the link ended.
+	hangup func(reason error)
 	// ready is NetworkConfig.Ready.
 	ready func(*Link) error
 	// trackUnacked is Config.TrackUnacked.
@@ -110,7 +111,7 @@ func (l *Link) routineWatch() {
 	<-l.s.Done()
 	l.st.Close()
 	if l.hangup != nil {
-		l.hangup()
+		l.hangup(l.s.Err())
 	}
 }
 
