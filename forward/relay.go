@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/keepalive"
 	"io"
 	"log/slog"
 	"net"
 	"sync"
-	"time"
 )
 
 // connGroup owns the goroutines serving a listener's connections and the
@@ -100,8 +100,8 @@ type closeWriter interface {
 // fails, both connections are closed so the other direction ends too.
 // It returns the octets copied each way.
 func relayTCP(a, b net.Conn) (aToB, bToA int64, err error) {
-	keepAlive(a)
-	keepAlive(b)
+	keepalive.Enable(a)
+	keepalive.Enable(b)
 	var once sync.Once
 	closeBoth := func() {
 		once.Do(func() {
@@ -140,24 +140,3 @@ func logRelay(log *slog.Logger, msg string, from, to string, up, down int64, err
 	}
 	log.Debug(msg, "from", from, "to", to, "sent", up, "received", down, "err", err)
 }
-
-// keepAliver is a TCP connection with keepalive probes, like
-// *net.TCPConn and the link's TCP connections.
-type keepAliver interface {
-	SetKeepAlive(bool) error
-	SetKeepAlivePeriod(time.Duration) error
-}
-
-// keepAlive turns on keepalive probes on c, if it has them, so that a
-// relayed connection whose peer vanished (a host that went away, a link
-// that dropped without a FIN) is noticed and closed instead of held.
-func keepAlive(c net.Conn) {
-	if k, ok := c.(keepAliver); ok {
-		k.SetKeepAlive(true)
-		k.SetKeepAlivePeriod(keepAlivePeriod)
-	}
-}
-
-// keepAlivePeriod is the idle time before the first probe and between
-// probes on relayed connections.
-const keepAlivePeriod = 60 * time.Second

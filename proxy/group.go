@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"sync"
-	"time"
 )
 
 // connGroup owns the goroutines serving a proxy's clients and the sockets
@@ -123,24 +122,3 @@ func mergeCancel(ctx, also context.Context) (context.Context, context.CancelFunc
 		cancel()
 	}
 }
-
-// keepAliver is a TCP connection with keepalive probes, like
-// *net.TCPConn and the link's TCP connections.
-type keepAliver interface {
-	SetKeepAlive(bool) error
-	SetKeepAlivePeriod(time.Duration) error
-}
-
-// keepAlive turns on keepalive probes on c, if it has them, so that a
-// relayed connection whose peer vanished (a host that went away, a link
-// that dropped without a FIN) is noticed and closed instead of held.
-func keepAlive(c net.Conn) {
-	if k, ok := c.(keepAliver); ok {
-		k.SetKeepAlive(true)
-		k.SetKeepAlivePeriod(keepAlivePeriod)
-	}
-}
-
-// keepAlivePeriod is the idle time before the first probe and between
-// probes on relayed connections.
-const keepAlivePeriod = 60 * time.Second

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/keepalive"
 	"log/slog"
 	"net"
 	"net/http"
@@ -183,8 +184,8 @@ func (p *httpProxy) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer p.tunnels.leave(c, out)
-	keepAlive(c)
-	keepAlive(out)
+	keepalive.Enable(c)
+	keepalive.Enable(out)
 	if _, err := c.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n")); err != nil {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/keepalive"
 	"io"
 	"log/slog"
 	"net"
@@ -62,7 +63,7 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 			defer stop()
 			c, err := cfg.Dialer.DialContext(dctx, network, addr)
 			if err == nil {
-				keepAlive(c)
+				keepalive.Enable(c)
 			}
 			return c, err
 		}),
@@ -95,7 +96,7 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 		if !g.enter(c) {
 			continue
 		}
-		keepAlive(c)
+		keepalive.Enable(c)
 		go func() {
 			defer g.leave(c)
 			// Bound the negotiation; the request handlers clear it.
