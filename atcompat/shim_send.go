@@ -80,8 +80,10 @@ func (s *shimSession) cmdQISACK(c *shimCmd) error {
 		return errShimState
 	}
 	// sent counts what the module took (queued or written); acked what
-	// the peer acknowledged, or, without UnackedConn, what was written.
-	sent, acked := cn.sent+cn.queued, cn.sent
+	// the peer acknowledged, or, without UnackedConn, all of it: a write
+	// still in flight must not show as unacknowledged after its echo was
+	// already received.
+	sent, acked := cn.sent+cn.queued, cn.sent+cn.queued
 	if cn.udp {
 		acked = 0 // "In UDP connection, the acknowledged data is always 0."
 	} else if u, ok := cn.conn.(UnackedConn); ok && cn.state == connConnected {
