@@ -10,11 +10,10 @@ import (
 // IPCP is one link's IP Control Protocol. Its methods must be called from
 // the link's goroutine.
 type IPCP struct {
-	cfg     Config
-	m       *fsm.Machine
-	n       negotiation
-	reason  error
-	pending error // found while the automaton was running
+	cfg    Config
+	m      *fsm.Machine
+	n      negotiation
+	reason error
 }
 
 // New returns an IPCP in the Initial state.
@@ -65,10 +64,6 @@ func (p *IPCP) Receive(pkt []byte) {
 	if err := p.m.Receive(pkt); err != nil {
 		p.cfg.Logger.Debug("ipcp: malformed packet dropped", "err", err)
 	}
-	if p.pending != nil {
-		p.reason, p.pending = p.pending, nil
-		p.m.Close()
-	}
 }
 
 func (p *IPCP) negotiated() Negotiated {
@@ -88,7 +83,10 @@ func (p *IPCP) negotiated() Negotiated {
 func (p *IPCP) up() {
 	ng := p.negotiated()
 	if !ng.LocalAddr.IsValid() || ng.LocalAddr.IsUnspecified() {
-		p.pending = ErrNoAddress
+		// The automaton queues this Close until the current
+		// transition is complete.
+		p.reason = ErrNoAddress
+		p.m.Close()
 		return
 	}
 	p.cfg.Logger.Debug("ipcp: opened", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)

@@ -85,7 +85,6 @@ func (s *Session) registerProtocols() {
 
 // receive handles one control packet on the loop.
 func (s *Session) receive(f frame) {
-	s.lcp.Received()
 	s.logPacket("rcvd", f.proto, f.info)
 	s.demux.Input(f.proto, f.info)
 }
@@ -157,7 +156,6 @@ func (s *Session) lcpDown() {
 
 func (s *Session) lcpFinished(err error) {
 	switch {
-	case s.closing && errors.Is(err, ErrClosed):
 	case errors.Is(err, lcp.ErrNegotiation):
 		err = fmt.Errorf("%w: %w", ErrNegotiation, err)
 	case errors.Is(err, lcp.ErrAuthRefused) && errors.Is(err, ErrPeerTerminated) && s.wasUp:

@@ -26,8 +26,7 @@ type Session struct {
 	auth    authState
 	early   []frame  // auth and IPCP packets that came before their phase
 	earlyIP [][]byte // IPv4 packets that came before IP was up
-	closing bool
-	wasUp   bool // IPCP was Opened at least once
+	wasUp   bool     // IPCP was Opened at least once
 
 	in         chan frame
 	timers     chan timerFire
@@ -150,7 +149,6 @@ func (s *Session) Close() error {
 		defer t.Stop()
 		terminate := func() {
 			if s.phase != ppp.PhaseDead {
-				s.closing = true
 				s.lcp.Close(ErrClosed)
 			}
 		}
