@@ -15,6 +15,7 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/device"
 	"github.com/gprsppp/gprsppp/ppptest"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/gprsppp/gprsppp/test/pppvm"
@@ -70,6 +71,9 @@ type simModems struct {
 	client gprsppp.Config
 	// relayed puts a relay between the client and the modem.
 	relayed bool
+	// port, if set, makes the client's port for the n-th dial from its
+	// end of the line.
+	port func(n int, line ppptest.OSLine) device.Port
 
 	ctx    context.Context // ends the modems
 	wg     sync.WaitGroup
@@ -108,7 +112,11 @@ func (m *simModems) dial(ctx context.Context) (*gprsppp.Link, error) {
 		defer m.wg.Done()
 		modem.Serve(m.ctx, line)
 	}()
-	return gprsppp.DialPort(ctx, clientEnd, m.client)
+	var port device.Port = clientEnd
+	if m.port != nil {
+		port = m.port(n, clientEnd)
+	}
+	return gprsppp.DialPort(ctx, port, m.client)
 }
 
 func (m *simModems) dials() int {
