@@ -33,6 +33,9 @@ type Link struct {
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
+
+	mu         sync.Mutex
+	renumbered chan struct{} // closed and replaced at each renumbering
 }
 
 // Open brings PPP up in the client role on rw, a byte stream already in
@@ -90,7 +93,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	if opt.forward != nil {
 		st.ForwardTCP(opt.forward)
 	}
-	l := &Link{s: s, st: st, hangup: opt.hangup}
+	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{})}
 	if opt.ready != nil {
 		if err := opt.ready(l); err != nil {
 			s.Close()
@@ -104,15 +107,49 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	return l, nil
 }
 
-// routineWatch closes the stack as soon as the link ends, so that sockets
-// fail promptly rather than time out.
+// routineWatch moves the stack to what a renegotiation agreed on, and
+// closes it as soon as the link ends, so that sockets fail promptly
+// rather than time out.
 func (l *Link) routineWatch() {
 	defer l.wg.Done()
-	<-l.s.Done()
+	for done := false; !done; {
+		select {
+		case <-l.s.Reopened():
+			l.renumber()
+		case <-l.s.Done():
+			done = true
+		}
+	}
 	l.st.Close()
 	if l.hangup != nil {
 		l.hangup(l.s.Err())
 	}
+}
+
+// renumber applies a renegotiated address, DNS servers and MTU to the
+// stack; a stack that cannot take them ends the link.
+func (l *Link) renumber() {
+	ip := l.s.IPCP()
+	if err := l.st.Renumber(ip.LocalAddr, ip.DNS, uint32(l.s.LCP().SendMRU)); err != nil {
+		l.s.Terminate(fmt.Errorf("%w: %w", ErrNegotiation, err))
+		return
+	}
+	l.mu.Lock()
+	close(l.renumbered)
+	l.renumbered = make(chan struct{})
+	l.mu.Unlock()
+}
+
+// Renumbered returns a channel closed the next time the peer
+// renegotiates the link (LCP, or IPCP alone) and the link's sockets have
+// moved to the outcome: LocalAddr, DNSServers and MTU tell it. Sockets
+// bound to an address that went away fail; the others carry on. A
+// program that announces its address somewhere (pppd's ip-up) waits on
+// it in a loop, calling Renumbered again each time.
+func (l *Link) Renumbered() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.renumbered
 }
 
 type writer struct{ s *session.Session }

@@ -63,7 +63,7 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 // dialAddrs returns the IPv4 addresses to try for host.
 func (s *Stack) dialAddrs(ctx context.Context, host string) ([]netip.Addr, error) {
 	if host == "" {
-		return []netip.Addr{s.localAddr}, nil
+		return []netip.Addr{s.LocalAddr()}, nil
 	}
 	if ip, ok, err := parseIP(host); ok {
 		return []netip.Addr{ip}, err

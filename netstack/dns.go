@@ -49,11 +49,12 @@ func (s *Stack) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, err
 	if err != nil {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true, UnwrapErr: err}
 	}
-	if len(s.dnsServers) == 0 {
+	servers := s.DNSServers()
+	if len(servers) == 0 {
 		return nil, &net.DNSError{Err: "netstack: no DNS servers configured", Name: host}
 	}
 	var last *net.DNSError
-	for _, srv := range s.dnsServers {
+	for _, srv := range servers {
 		server := netip.AddrPortFrom(srv.Unmap(), dnsPort)
 		for range dnsTries {
 			ans, err := s.tryServer(ctx, server, q)

@@ -23,13 +23,15 @@ const nicID tcpip.NICID = 1
 // Stack is a userspace TCP/IP stack whose only interface is a PPP link.
 // Its methods are safe for concurrent use.
 type Stack struct {
-	ipstack    *stack.Stack
-	ep         *endpoint
-	sndBufs    sendBuffers
-	listening  ports // TCP ports with a listener
+	ipstack   *stack.Stack
+	ep        *endpoint
+	sndBufs   sendBuffers
+	listening ports // TCP ports with a listener
+	log       *slog.Logger
+
+	mu         sync.Mutex // guards localAddr and dnsServers, which Renumber changes
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
-	log        *slog.Logger
 
 	// ctx is cancelled when Close starts; blocking calls watch it.
 	ctx       context.Context
@@ -180,8 +182,20 @@ func (s *Stack) DeliverInbound(pkt []byte) {
 	s.ep.deliver(pkt)
 }
 
-// LocalAddr returns the stack's address, Config.LocalAddr.
-func (s *Stack) LocalAddr() netip.Addr { return s.localAddr }
+// LocalAddr returns the stack's address: Config.LocalAddr, or the
+// address given to Renumber since.
+func (s *Stack) LocalAddr() netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.localAddr
+}
+
+// DNSServers returns the servers LookupNetIP asks.
+func (s *Stack) DNSServers() []netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.dnsServers)
+}
 
 // MTU returns the largest packet the stack sends.
 func (s *Stack) MTU() uint32 { return s.ep.MTU() }

@@ -174,12 +174,15 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 	s.mu.Unlock()
 	s.cfg.Logger.Info("network up", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)
 	s.ipUp.Store(true)
-	s.wasUp = true
 	s.deliverEarlyIP()
-	select {
-	case <-s.up:
-	default:
+	if !s.wasUp {
+		s.wasUp = true
 		close(s.up)
+		return
+	}
+	select {
+	case s.reopened <- struct{}{}:
+	default:
 	}
 }
 

@@ -33,6 +33,7 @@ type Session struct {
 	cmds       chan func()
 	ioErr      chan error
 	up         chan struct{} // closed when IPCP is Opened
+	reopened   chan struct{} // signalled when IPCP is Opened again
 	done       chan struct{} // closed when the link has ended
 	wg         sync.WaitGroup
 	endOnce    sync.Once
@@ -64,14 +65,15 @@ type frame struct {
 func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 	cfg.setDefaults()
 	s := &Session{
-		cfg:    cfg,
-		rw:     rw,
-		in:     make(chan frame, 64),
-		timers: make(chan timerFire, 16),
-		cmds:   make(chan func()),
-		ioErr:  make(chan error, 1),
-		up:     make(chan struct{}),
-		done:   make(chan struct{}),
+		cfg:      cfg,
+		rw:       rw,
+		in:       make(chan frame, 64),
+		timers:   make(chan timerFire, 16),
+		cmds:     make(chan func()),
+		ioErr:    make(chan error, 1),
+		up:       make(chan struct{}),
+		reopened: make(chan struct{}, 1),
+		done:     make(chan struct{}),
 	}
 	s.w.init(s)
 	s.dec.MaxFrame = int(max(cfg.MRU, 1500)) + 4
@@ -87,6 +89,12 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 
 // Up is closed once IPCP is Opened and IP packets flow.
 func (s *Session) Up() <-chan struct{} { return s.up }
+
+// Reopened receives a value when IPCP is Opened again after a
+// renegotiation (of LCP or of IPCP alone), which may have changed the
+// addresses, the DNS servers or the MRU: IPCP and LCP then tell the new
+// ones. Values do not queue: one tells of any number of reopenings.
+func (s *Session) Reopened() <-chan struct{} { return s.reopened }
 
 // Done is closed when the link has ended; Err then tells why.
 func (s *Session) Done() <-chan struct{} { return s.done }
@@ -132,6 +140,16 @@ func (s *Session) WriteIPv4(pkt []byte) error {
 		return ErrNotUp
 	}
 	return s.w.enqueue(pkt)
+}
+
+// Terminate ends the link with LCP Terminate-Request for a reason of
+// the caller's, which Err then reports. It returns at once.
+func (s *Session) Terminate(reason error) {
+	go s.do(func() {
+		if s.phase != ppp.PhaseDead {
+			s.lcp.Close(reason)
+		}
+	})
 }
 
 // Close ends the link: LCP Terminate-Request, then a wait of at most one
