@@ -120,7 +120,7 @@ func (l *Link) routineWatch() {
 			done = true
 		}
 	}
-	l.st.Close()
+	l.st.CloseWithError(l.s.Err())
 	if l.hangup != nil {
 		l.hangup(l.s.Err())
 	}

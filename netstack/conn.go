@@ -2,8 +2,10 @@ package netstack
 
 import (
 	"errors"
+	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
@@ -92,7 +94,7 @@ func (c *tcpConn) fix(op string, err error) error {
 	if c.closed.Load() {
 		return c.opError(op, net.ErrClosed)
 	}
-	return fixOpError(err)
+	return c.s.linkDown(fixOpError(err))
 }
 
 func (c *tcpConn) opError(op string, err error) error {
@@ -109,12 +111,13 @@ func (c *tcpConn) opError(op string, err error) error {
 type udpConn struct {
 	*gonet.UDPConn
 	wq           *waiter.Queue
+	s            *Stack
 	laddr, raddr net.Addr
 	closed       atomic.Bool
 }
 
-func newUDPConn(wq *waiter.Queue, ep tcpip.Endpoint) *udpConn {
-	c := &udpConn{UDPConn: gonet.NewUDPConn(wq, ep), wq: wq}
+func newUDPConn(s *Stack, wq *waiter.Queue, ep tcpip.Endpoint) *udpConn {
+	c := &udpConn{UDPConn: gonet.NewUDPConn(wq, ep), wq: wq, s: s}
 	c.laddr = c.UDPConn.LocalAddr()
 	c.raddr = c.UDPConn.RemoteAddr()
 	return c
@@ -180,7 +183,13 @@ func (c *udpConn) fix(op string, addr net.Addr, err error) error {
 	if c.closed.Load() {
 		return c.opError(op, addr, net.ErrClosed)
 	}
-	return fixOpError(err)
+	if errors.Is(err, io.EOF) && c.s.closed() {
+		// gonet's end of a UDP socket's receive side: here, the stack
+		// went down under it, which a datagram socket reports as the
+		// connection aborted rather than an end of stream it has not.
+		err = c.opError(op, addr, syscall.ECONNABORTED)
+	}
+	return c.s.linkDown(fixOpError(err))
 }
 
 func (c *udpConn) opError(op string, addr net.Addr, err error) error {

@@ -163,5 +163,5 @@ func (s *Stack) dialUDP(ap netip.AddrPort) (*udpConn, error) {
 		ep.Close()
 		return nil, convertError(terr)
 	}
-	return newUDPConn(&wq, ep), nil
+	return newUDPConn(s, &wq, ep), nil
 }

@@ -3,6 +3,7 @@ package netstack
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 
@@ -92,4 +93,38 @@ func fixOpError(err error) error {
 		op.Err = errno
 	}
 	return err
+}
+
+// LinkDownError is the error of a socket that failed because its link
+// went down (Stack.CloseWithError). Errors.Is matches both the socket's
+// own error (syscall.ECONNABORTED, ...) and the link's reason.
+type LinkDownError struct {
+	Err    error // the socket's error, as without the reason
+	Reason error // why the link went down
+}
+
+func (e *LinkDownError) Error() string {
+	return fmt.Sprintf("link down (%v): %v", e.Reason, e.Err)
+}
+
+// Unwrap returns both errors, for errors.Is and errors.As.
+func (e *LinkDownError) Unwrap() []error { return []error{e.Err, e.Reason} }
+
+// linkDown adds the reason the link went down to a socket error seen
+// after CloseWithError.
+func (s *Stack) linkDown(err error) error {
+	if s.ctx.Err() == nil || s.downReason == nil {
+		return err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		if _, done := op.Err.(*LinkDownError); !done {
+			op.Err = &LinkDownError{Err: op.Err, Reason: s.downReason}
+		}
+		return err
+	}
+	if errors.Is(err, io.EOF) {
+		return err // an orderly end of stream stays one
+	}
+	return &LinkDownError{Err: err, Reason: s.downReason}
 }

@@ -171,7 +171,7 @@ func (s *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
 		ep.Close()
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}
 	}
-	return newUDPConn(&wq, ep), nil
+	return newUDPConn(s, &wq, ep), nil
 }
 
 // ports is a set of TCP ports with a listener.

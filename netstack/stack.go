@@ -34,9 +34,10 @@ type Stack struct {
 	dnsServers []netip.Addr
 
 	// ctx is cancelled when Close starts; blocking calls watch it.
-	ctx       context.Context
-	cancel    context.CancelFunc
-	closeOnce sync.Once
+	ctx        context.Context
+	cancel     context.CancelFunc
+	closeOnce  sync.Once
+	downReason error // set by CloseWithError before ctx is cancelled
 }
 
 // New builds a stack from cfg. The stack is ready at once: packets passed
@@ -208,8 +209,14 @@ func (s *Stack) Stats() Stats { return s.ep.stats() }
 // (a WritePacket call already running is not waited for). Calls to the
 // stack's methods after Close fail with errors that wrap net.ErrClosed.
 // Close is idempotent and always returns nil.
-func (s *Stack) Close() error {
+func (s *Stack) Close() error { return s.CloseWithError(nil) }
+
+// CloseWithError is Close for a link that went down for reason: the
+// errors of the sockets that fail because of it are *LinkDownError
+// values carrying reason. Only the first Close or CloseWithError counts.
+func (s *Stack) CloseWithError(reason error) error {
 	s.closeOnce.Do(func() {
+		s.downReason = reason
 		s.cancel()
 		// Stop the link first, so aborting connections below cannot
 		// block on a Writer whose link is already gone.

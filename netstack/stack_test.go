@@ -165,3 +165,53 @@ func TestBadArguments(t *testing.T) {
 		})
 	}
 }
+
+// A stack closed because its link went down tells sockets why, beside
+// their own error, so a program can say "carrier lost" rather than only
+// "connection aborted".
+func TestCloseWithError(t *testing.T) {
+	a, b := pair(t)
+	lb := listen(t, b, ":7")
+	go func() {
+		if c, err := lb.Accept(); err == nil {
+			defer c.Close()
+			io.Copy(io.Discard, c)
+		}
+	}()
+	c, err := a.DialContext(context.Background(), "tcp", "192.0.2.2:7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	u, err := a.DialContext(context.Background(), "udp", "192.0.2.2:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	readErr := make(chan error, 2)
+	go func() {
+		_, err := c.Read(make([]byte, 1))
+		readErr <- err
+	}()
+	go func() {
+		_, err := u.Read(make([]byte, 1))
+		readErr <- err
+	}()
+	reason := errors.New("carrier lost")
+	a.CloseWithError(reason)
+	for range 2 {
+		err := <-readErr
+		var down *netstack.LinkDownError
+		if !errors.Is(err, reason) || !errors.As(err, &down) {
+			t.Errorf("blocked Read: %v, want a LinkDownError with the reason", err)
+		}
+		t.Logf("blocked Read: %v", err)
+	}
+	if _, err := c.Write([]byte("x")); !errors.Is(err, reason) {
+		t.Errorf("Write after: %v, want the reason", err)
+	}
+	c.Close()
+	if _, err := c.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) || errors.Is(err, reason) {
+		t.Errorf("Read after the socket's own Close: %v, want net.ErrClosed alone", err)
+	}
+}

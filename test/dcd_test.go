@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"os"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -76,8 +76,8 @@ func TestRedialAfterDCDLow(t *testing.T) {
 	line.carrier.Store(false)
 	select {
 	case err := <-read:
-		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-			t.Fatalf("read on the dropped link: %v, want a prompt error", err)
+		if !errors.Is(err, gprsppp.ErrCarrierLost) || !errors.Is(err, syscall.ECONNABORTED) {
+			t.Fatalf("read on the dropped link: %v, want a prompt ECONNABORTED naming the carrier loss", err)
 		}
 		t.Logf("socket failed %v after DCD dropped: %v", time.Since(dropped).Round(time.Millisecond), err)
 	case <-time.After(10 * time.Second):
