@@ -113,7 +113,8 @@ type UnackedConn interface {
 //
 // If rw has a method DTR() (bool, error) reporting the host's DTR line,
 // a drop of DTR after AT&D1 returns from transparent data mode to command
-// mode, as on the module (seed §4); it is polled every 100 ms in data mode.
+// mode, as on the module (seed §4), and after AT&D2 also closes the
+// connection; it is polled every 100 ms in data mode.
 func (s *Shim) Serve(ctx context.Context, rw io.ReadWriter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	ss := newShimSession(ctx, s, rw)
@@ -167,7 +168,7 @@ type shimSettings struct {
 	ipr     int
 	qnitz   int
 	qiurc   int
-	dtr     int // AT&D: 1 = a DTR drop leaves transparent data mode
+	dtr     int // AT&D: 1 = a DTR drop leaves transparent data mode, 2 = and closes the connection
 }
 
 var shimFactory = shimSettings{echo: true, verbose: true, qiurc: 1}

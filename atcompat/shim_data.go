@@ -46,10 +46,10 @@ func (s *shimSession) enterData(c *shimConn) {
 	s.deliver(c)
 }
 
-// pollDTR watches for a DTR drop while d is in data mode (AT&D1).
+// pollDTR watches for a DTR drop while d is in data mode (AT&D1, AT&D2).
 func (s *shimSession) pollDTR(d *shimData) {
 	dtr, ok := s.rw.(shimDTR)
-	if !ok || s.set.dtr != 1 {
+	if !ok || s.set.dtr == 0 {
 		return
 	}
 	up, err := dtr.DTR()
@@ -67,13 +67,39 @@ func (s *shimSession) pollDTR(d *shimData) {
 			return
 		}
 		if d.dtrUp && !up {
-			s.commandMode()
+			s.dtrDropped()
 			return
 		}
 		d.dtrUp = up
 		s.afterFunc(shimDTRPoll, check)
 	}
 	s.afterFunc(shimDTRPoll, check)
+}
+
+// dtrDropped acts on DTR going from ON to OFF in data mode (V.250
+// §6.2.9; the M95 and M35 manuals' AT&D): AT&D1 changes to command mode
+// keeping the connection, AT&D2 disconnects it and changes to command
+// mode.
+func (s *shimSession) dtrDropped() {
+	if s.set.dtr == 2 {
+		s.disconnectData()
+		return
+	}
+	s.commandMode()
+}
+
+// disconnectData is AT&D2's DTR drop: the transparent connection closes as
+// with AT+QICLOSE (IP CLOSE), dropping what the host typed that is not yet
+// written, and the host is back in command mode. The manuals give no text
+// for it; the shim says CLOSED, as when a transparent connection ends
+// (seed §4), then OK, as when AT&D1 returns to command mode.
+func (s *shimSession) disconnectData() {
+	c := s.data.conn
+	s.closeConn(c, false)
+	c.pdp.conns[c.idx] = nil
+	c.pdp.ipClose = c.pdp.mux == 0
+	s.line("CLOSED")
+	s.result("OK")
 }
 
 // commandMode leaves data mode (+++ or DTR) with OK; ATO returns.

@@ -183,6 +183,60 @@ func TestShimTransparentDTR(t *testing.T) {
 	})
 }
 
+// TestShimDTRModes drops DTR in transparent data mode under each AT&D
+// setting (V.250 §6.2.9, the M95/M35 manuals' AT&D): &D0 ignores it, &D1
+// changes to command mode keeping the connection, &D2 disconnects it and
+// changes to command mode.
+func TestShimDTRModes(t *testing.T) {
+	tests := []struct {
+		name   string
+		set    string
+		answer string // to the drop
+		state  string // AT+QISTAT's then; "" = still in data mode
+		closed bool   // the far end sees the connection close
+	}{
+		{"D0", "AT&D0", "", "", false},
+		{"D1", "AT&D1", "\r\nOK\r\n", "CONNECT OK", false},
+		{"D2", "AT&D2", "\r\nCLOSED\r\n\r\nOK\r\n", "IP CLOSE", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				pn := newShimPipeNet()
+				r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, nil)
+				r.init()
+				r.cmd(tc.set+";+QIMODE=1", "\r\nOK\r\n")
+				r.cmd(`AT+QIOPEN="TCP","10.0.0.1",7007`, "\r\nOK\r\n\r\nCONNECT\r\n")
+				far := <-pn.far
+				defer far.Close()
+				r.dtr.Store(false)
+				time.Sleep(time.Second)
+				r.expect(tc.answer)
+				synctest.Wait()
+				r.expectNothing()
+				if tc.state == "" {
+					r.send("still data")
+					buf := make([]byte, 10)
+					if _, err := io.ReadFull(far, buf); err != nil || string(buf) != "still data" {
+						t.Fatalf("far read %q, %v", buf, err)
+					}
+					return
+				}
+				r.cmd("AT+QISTAT", "\r\nOK\r\n\r\nSTATE: "+tc.state+"\r\n")
+				r.dtr.Store(true)
+				if tc.closed {
+					if n, err := far.Read(make([]byte, 1)); err != io.EOF {
+						t.Errorf("far read %d, %v; want EOF", n, err)
+					}
+					r.cmd("ATO", "\r\nERROR\r\n")
+					return
+				}
+				r.cmd("ATO", "\r\nCONNECT\r\n")
+			})
+		})
+	}
+}
+
 // TestShimTimedSend is AT+QIAUTOS (seed §5.2.2.3): the payload goes when
 // the timer expires; an empty one fails.
 func TestShimTimedSend(t *testing.T) {

@@ -102,6 +102,8 @@ func FuzzShimServe(f *testing.F) {
 		"AT+QISEND\r\x08\x1a\x1b",
 		"ATQ1V0E0&W\r",
 		"\x00\xff\r\n\x08AT+QIREGAPP;+QIACT;+QILOCIP\r",
+		"A/AT+CSQ\ra/xA/", // repeats (V.250 §5.2.4), no CR
+		"AT&D2;+QIMODE=1\rAT+QIOPEN=\"TCP\",\"1.2.3.4\",7\rA/",
 	} {
 		f.Add([]byte(s))
 	}

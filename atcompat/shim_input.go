@@ -27,6 +27,7 @@ type shimInput struct {
 	overlong bool
 	afterCR  bool           // the last byte ended a command line
 	send     *shimSendInput // non-nil after a QISEND prompt
+	last     string         // the last command line run, which A/ repeats
 }
 
 // shimSendInput collects a QISEND payload: fixed (n > 0) ends after n
@@ -86,16 +87,18 @@ func (s *shimSession) inputByte(c byte) {
 			s.result("ERROR")
 			return
 		}
-		s.execLine(line)
-		if !s.busy && s.inState.send == nil {
-			s.flushRecv()
-		}
+		s.runLine(line)
 	case shimLF:
 	case shimBS, shimDEL:
 		if n := len(s.inState.line); n > 0 {
 			s.inState.line = s.inState.line[:n-1]
 		}
 	default:
+		if c == '/' && !s.inState.overlong && shimRepeatPrefix(s.inState.line) {
+			s.inState.line = s.inState.line[:0]
+			s.repeatLine()
+			return
+		}
 		if len(s.inState.line) >= shimMaxLine {
 			s.inState.overlong = true
 			return
@@ -165,6 +168,42 @@ func (s *shimSession) startSend(c *shimConn, fixed int) {
 	s.out.WriteString(shimPrompt)
 }
 
+// runLine runs a command line and then delivers received data that waited
+// for it.
+func (s *shimSession) runLine(line string) {
+	s.execLine(line)
+	if !s.busy && s.inState.send == nil {
+		s.flushRecv()
+	}
+}
+
+// shimRepeatPrefix reports whether a '/' typed after line completes the
+// prefix "A/" or "a/" (V.250 §5.2.4): line ends in that 'A', and nothing
+// before it began a command line with "AT" (line noise before the 'A' is
+// skipped, as it is before "AT"). An "A/" inside a command line, such as
+// AT+QICSGP=1,"A/B", is part of that line.
+func shimRepeatPrefix(line []byte) bool {
+	n := len(line)
+	if n == 0 || line[n-1]|0x20 != 'a' {
+		return false
+	}
+	_, started := shimATBody(string(line[:n-1]))
+	return !started
+}
+
+// repeatLine runs the previous command line again on "A/" (V.250 §5.2.4,
+// M35 AT Commands Manual §15.1 "A/ Re-issues the Last Command Given"). It
+// is acted on at once, without a CR; before any command line it is an
+// empty one, answered OK.
+func (s *shimSession) repeatLine() {
+	line := s.inState.last
+	if line == "" {
+		line = "AT"
+	}
+	s.log.Debug("atcompat: shim: repeat", "line", line)
+	s.runLine(line)
+}
+
 // execLine runs one command line: "AT" followed by commands.
 func (s *shimSession) execLine(line string) {
 	body, ok := shimATBody(line)
@@ -174,6 +213,7 @@ func (s *shimSession) execLine(line string) {
 		}
 		return
 	}
+	s.inState.last = line
 	cmds, err := parseShimLine(body)
 	if err != nil {
 		s.log.Debug("atcompat: shim: bad command line", "line", line, "err", err)

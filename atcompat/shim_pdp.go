@@ -347,7 +347,7 @@ func (s *shimSession) cmdQISTAT(c *shimCmd) error {
 	}
 	if p.mux == 0 {
 		s.result("OK")
-		s.line("STATE: " + p.stateName())
+		s.line("STATE: " + s.qistatState(p))
 		return errShimFinal
 	}
 	for _, cn := range p.liveConns() {

@@ -323,3 +323,24 @@ func TestTransparentModeDTR(t *testing.T) {
 	h.crlf(5 * time.Second)
 	echoExact(t, h, []byte("after ATO"))
 }
+
+// AT&D2: DTR going from ON to OFF in data mode disconnects the connection
+// and returns to command mode.
+func TestTransparentModeDTRDisconnect(t *testing.T) {
+	st := newStack(t)
+	var dtr atomic.Bool
+	dtr.Store(true)
+	h := st.startShim(t, shimOptions{dtr: &dtr})
+	h.at("ATE0", "OK")
+	h.at("AT&D2", "OK")
+	h.at("AT+QIMODE=1", "OK")
+	h.at(fmt.Sprintf(`AT+QIOPEN="TCP","%v",7`, gwAddr), "OK", "CONNECT")
+	h.crlf(5 * time.Second)
+	echoExact(t, h, []byte("before the DTR drop"))
+	dtr.Store(false)
+	h.expect(5*time.Second, "CLOSED")
+	h.expect(5*time.Second, "OK")
+	h.at("AT+QISTAT", "OK", "STATE: IP CLOSE")
+	dtr.Store(true)
+	h.at("ATO", "ERROR")
+}
