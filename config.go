@@ -38,6 +38,11 @@ type Config struct {
 	// NoPFC and NoACFC refuse header compression (pppd nopcomp,
 	// noaccomp).
 	NoPFC, NoACFC bool
+	// FCS32 negotiates the 32-bit FCS (RFC 1570 FCS-Alternatives) in
+	// both directions. False, the default, keeps the 16-bit FCS and
+	// rejects the option: pppd and most modems do not know it, and a
+	// peer that rejects it leaves the link on the 16-bit FCS anyway.
+	FCS32 bool
 	// Device names the modem's port, for Dial: a serial device
 	// (/dev/ttyUSB2), unix:/path or tcp://host:port (raw, as ser2net).
 	Device string
@@ -94,7 +99,7 @@ func (c Config) session() session.Config {
 	return session.Config{
 		Role:     session.RoleClient,
 		Username: c.Username, Password: c.Password,
-		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC,
+		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC, FCS32: c.FCS32,
 		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
 		Trace: c.Trace, Logger: c.Logger,
@@ -115,13 +120,14 @@ type NetworkConfig struct {
 	Auth ppp.Protocol
 	// Secrets maps client names to passwords for Auth.
 	Secrets map[string]string
-	// MRU, EchoInterval, EchoFailures, Restart and MaxConfigure are as
-	// in Config.
+	// MRU, EchoInterval, EchoFailures, Restart, MaxConfigure and FCS32
+	// are as in Config.
 	MRU          uint16
 	EchoInterval time.Duration
 	EchoFailures int
 	Restart      time.Duration
 	MaxConfigure int
+	FCS32        bool
 	// Forward, if set, receives the TCP connections the client opens to
 	// addresses and ports where the network side has no listener: it
 	// returns the connection to relay each to, or an error to refuse it
@@ -155,7 +161,7 @@ func (c NetworkConfig) session() session.Config {
 			return p, ok
 		},
 		MRU: c.MRU, EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures,
-		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
+		Restart: c.Restart, MaxConfigure: c.MaxConfigure, FCS32: c.FCS32,
 		LocalAddr: local, PeerAddr: peer, DNS: c.DNS,
 		Trace: c.Trace, Logger: c.Logger,
 	}

@@ -38,6 +38,8 @@ func (n *negotiation) reset() {
 	n.want.magic = n.newMagic()
 	n.want.neg[TypePFC] = !c.NoPFC
 	n.want.neg[TypeACFC] = !c.NoACFC
+	n.want.fcs = FCS32Bit
+	n.want.neg[TypeFCSAlternatives] = c.FCS32
 	n.loops = 0
 	n.authRefused = false
 }

@@ -36,6 +36,11 @@ type Negotiated struct {
 	SendACCM uint32
 	// SendPFC and SendACFC tell whether we may compress those fields.
 	SendPFC, SendACFC bool
+	// SendFCS32 tells that the peer asked to receive the 32-bit FCS and
+	// RecvFCS32 that it agreed to send it (RFC 1570 §2.1); otherwise that
+	// direction keeps the 16-bit FCS. They apply from the Opened state
+	// until LCP leaves it, when both directions return to the 16-bit FCS.
+	SendFCS32, RecvFCS32 bool
 	// AuthSelf is the protocol the peer requires us to authenticate with
 	// (0 for none); AuthPeer the one we require of the peer.
 	AuthSelf, AuthPeer ppp.Protocol
@@ -56,6 +61,12 @@ type Config struct {
 	NoPFC, NoACFC bool
 	// NoMagic disables the Magic-Number option (and loopback detection).
 	NoMagic bool
+	// FCS32 asks the peer to send the 32-bit FCS, with the
+	// FCS-Alternatives option of RFC 1570 §2.1, and accepts the peer's
+	// request to receive it. False, the default, neither asks nor
+	// accepts: pppd and most modems do not know the option and reject
+	// it. A peer's Reject leaves the link on the 16-bit FCS.
+	FCS32 bool
 	// AuthMethods lists the protocols we can authenticate ourselves with
 	// when the peer asks (PAP, CHAP); empty means we refuse to
 	// authenticate.

@@ -1,7 +1,8 @@
 // Package lcp implements the PPP Link Control Protocol (RFC 1661 §5, §6):
 // the Maximum-Receive-Unit, Async-Control-Character-Map (RFC 1662 §7.1),
-// Authentication-Protocol, Magic-Number, Protocol-Field-Compression and
-// Address-and-Control-Field-Compression options; Terminate, Code-Reject,
+// Authentication-Protocol, Magic-Number, Protocol-Field-Compression,
+// Address-and-Control-Field-Compression and, when Config.FCS32 allows it,
+// FCS-Alternatives (RFC 1570 §2.1) options; Terminate, Code-Reject,
 // Protocol-Reject, Echo and Discard packets; loopback detection through the
 // magic number; and an optional echo keepalive.
 //

@@ -33,7 +33,7 @@ func FuzzReceive(f *testing.F) {
 				},
 			}
 			if server {
-				cfg.RequireAuth, cfg.AuthMethods = ppp.ProtocolCHAP, nil
+				cfg.RequireAuth, cfg.AuthMethods, cfg.FCS32 = ppp.ProtocolCHAP, nil, true
 			}
 			l := New(cfg)
 			l.Open()

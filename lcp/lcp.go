@@ -149,7 +149,9 @@ func (l *LCP) fail(err error) {
 func (l *LCP) negotiated() Negotiated {
 	n := &l.n
 	ng := Negotiated{SendMRU: n.his.mru, RecvMRU: defaultMRU, SendACCM: n.his.accm,
-		SendPFC: n.his.neg[TypePFC], SendACFC: n.his.neg[TypeACFC]}
+		SendPFC: n.his.neg[TypePFC], SendACFC: n.his.neg[TypeACFC],
+		SendFCS32: n.his.neg[TypeFCSAlternatives] && n.his.fcs&FCS32Bit != 0,
+		RecvFCS32: n.got.neg[TypeFCSAlternatives] && n.got.fcs&FCS32Bit != 0}
 	if !n.his.neg[TypeACCM] {
 		ng.SendACCM = 0xffffffff
 	}
@@ -174,7 +176,8 @@ func (l *LCP) negotiated() Negotiated {
 func (l *LCP) up() {
 	ng := l.negotiated()
 	l.cfg.Logger.Debug("lcp: opened", "mru", ng.SendMRU, "asyncmap", fmt.Sprintf("%#x", ng.SendACCM),
-		"pcomp", ng.SendPFC, "accomp", ng.SendACFC, "auth", ng.AuthSelf)
+		"pcomp", ng.SendPFC, "accomp", ng.SendACFC, "auth", ng.AuthSelf,
+		"send-fcs32", ng.SendFCS32, "recv-fcs32", ng.RecvFCS32)
 	l.echo.start()
 	if l.cfg.Up != nil {
 		l.cfg.Up(ng)

@@ -16,6 +16,7 @@ type options struct {
 	magic uint32
 	pfc   bool
 	acfc  bool
+	fcs   FCSAlternatives
 	neg   map[OptionType]bool
 }
 
@@ -47,7 +48,8 @@ type optionInfo struct {
 }
 
 // optionOrder lists the options we understand, in the order we send them.
-var optionOrder = []OptionType{TypeMRU, TypeACCM, TypeAuthenticationProtocol, TypeMagicNumber, TypePFC, TypeACFC}
+var optionOrder = []OptionType{TypeMRU, TypeACCM, TypeAuthenticationProtocol, TypeMagicNumber, TypePFC, TypeACFC,
+	TypeFCSAlternatives}
 
 // optionTable holds each option's behaviour.
 var optionTable = map[OptionType]optionInfo{
@@ -121,6 +123,18 @@ var optionTable = map[OptionType]optionInfo{
 			return ack
 		},
 	},
+	TypeFCSAlternatives: {
+		add: func(n *negotiation) Option { return n.want.fcs },
+		// Keep asking for what the peer also offers; once nothing is
+		// left, stop asking, which leaves the 16-bit FCS. A Reject
+		// does the same through want.neg.
+		onNak: func(n *negotiation, o Option) {
+			if n.want.fcs &= o.(FCSAlternatives); n.want.fcs == 0 {
+				n.want.neg[TypeFCSAlternatives] = false
+			}
+		},
+		checkPeer: (*negotiation).checkFCS,
+	},
 }
 
 const (
@@ -155,4 +169,26 @@ func (n *negotiation) checkAuth(o Option) verdict {
 	default:
 		return nak(authOption(methods[0]))
 	}
+}
+
+// checkFCS judges the peer's FCS-Alternatives (RFC 1570 §2.1), which
+// lists the FCSs it can receive: a list of the 16-bit or 32-bit FCS, or
+// both, is acknowledged, and we send the 32-bit one if it is there. We
+// never omit the FCS, so a list with the Null FCS, or with bits we do
+// not know, is naked with what it has that we can send, or with both if
+// it has neither. Unless Config.FCS32 allows it, the option is rejected
+// as it was before this package knew it.
+func (n *negotiation) checkFCS(o Option) verdict {
+	const can = FCS16Bit | FCS32Bit
+	f := o.(FCSAlternatives)
+	switch {
+	case !n.cfg.FCS32:
+		return reject
+	case f&can == 0:
+		return nak(can)
+	case f&^can != 0:
+		return nak(f & can)
+	}
+	n.his.fcs = f
+	return ack
 }

@@ -22,6 +22,7 @@ const (
 	TypeMagicNumber            OptionType = 5 // magic
 	TypePFC                    OptionType = 7 // pcomp
 	TypeACFC                   OptionType = 8 // accomp
+	TypeFCSAlternatives        OptionType = 9 // fcs-alternatives
 )
 
 // Option is one LCP configuration option.
@@ -55,6 +56,20 @@ type PFC struct{}
 // (RFC 1661 §6.6).
 type ACFC struct{}
 
+// FCSAlternatives is the FCS-Alternatives option (RFC 1570 §2.1): a bit
+// mask of the Frame Check Sequences its sender is prepared to receive.
+// Like ACCM it governs the direction towards its sender (RFC 1661 §6:
+// options apply to the receive direction of the Configure-Request's
+// sender): the peer sends with one of them once LCP is Opened.
+type FCSAlternatives uint8
+
+// The bits of FCSAlternatives (RFC 1570 §2.1).
+const (
+	NullFCS  FCSAlternatives = 1 // no FCS at all
+	FCS16Bit FCSAlternatives = 2 // CCITT 16-bit FCS (RFC 1662 §C.2), the default
+	FCS32Bit FCSAlternatives = 4 // CCITT 32-bit FCS (RFC 1662 §C.3)
+)
+
 // RawOption is an option this package does not interpret, or one whose
 // length does not fit its type; it round-trips byte for byte.
 type RawOption struct {
@@ -71,6 +86,7 @@ func (AuthenticationProtocol) Type() OptionType { return TypeAuthenticationProto
 func (MagicNumber) Type() OptionType            { return TypeMagicNumber }
 func (PFC) Type() OptionType                    { return TypePFC }
 func (ACFC) Type() OptionType                   { return TypeACFC }
+func (FCSAlternatives) Type() OptionType        { return TypeFCSAlternatives }
 
 // Type returns the option's type.
 func (o RawOption) Type() OptionType { return o.OptionType }
@@ -80,10 +96,11 @@ func (o ACCM) appendData(b []byte) []byte { return binary.BigEndian.AppendUint32
 func (o AuthenticationProtocol) appendData(b []byte) []byte {
 	return append(binary.BigEndian.AppendUint16(b, uint16(o.Protocol)), o.Data...)
 }
-func (o MagicNumber) appendData(b []byte) []byte { return binary.BigEndian.AppendUint32(b, uint32(o)) }
-func (PFC) appendData(b []byte) []byte           { return b }
-func (ACFC) appendData(b []byte) []byte          { return b }
-func (o RawOption) appendData(b []byte) []byte   { return append(b, o.Data...) }
+func (o MagicNumber) appendData(b []byte) []byte     { return binary.BigEndian.AppendUint32(b, uint32(o)) }
+func (PFC) appendData(b []byte) []byte               { return b }
+func (ACFC) appendData(b []byte) []byte              { return b }
+func (o FCSAlternatives) appendData(b []byte) []byte { return append(b, byte(o)) }
+func (o RawOption) appendData(b []byte) []byte       { return append(b, o.Data...) }
 
 // AppendOptions appends the encoded options to b (RFC 1661 §6).
 func AppendOptions(b []byte, opts ...Option) []byte {
@@ -123,11 +140,14 @@ func decodeOption(t OptionType, d []byte) Option {
 		return PFC{}
 	case t == TypeACFC && len(d) == 0:
 		return ACFC{}
+	case t == TypeFCSAlternatives && len(d) == 1:
+		return FCSAlternatives(d[0])
 	}
 	return RawOption{OptionType: t, Data: d}
 }
 
-// Format renders an option as pppd logs it, e.g. "asyncmap 0x0".
+// Format renders an option as pppd logs it, e.g. "asyncmap 0x0", and
+// FCS-Alternatives as "fcs-alternatives 0x4".
 func Format(o Option) string {
 	switch o := o.(type) {
 	case MRU:
@@ -144,6 +164,8 @@ func Format(o Option) string {
 		return fmt.Sprintf("auth %#04x %x", uint16(o.Protocol), o.Data)
 	case MagicNumber:
 		return fmt.Sprintf("magic %#x", uint32(o))
+	case FCSAlternatives:
+		return fmt.Sprintf("fcs-alternatives %#x", uint8(o)) // pppd has no name for it
 	case RawOption:
 		return fmt.Sprintf("%v %x", o.OptionType, o.Data)
 	}

@@ -21,6 +21,10 @@ func TestOptionsRoundTrip(t *testing.T) {
 		{"magic", MagicNumber(0xdeadbeef), [][]byte{{5}, {6}, {0xde, 0xad, 0xbe, 0xef}}},
 		{"pcomp", PFC{}, [][]byte{{7}, {2}}},
 		{"accomp", ACFC{}, [][]byte{{8}, {2}}},
+		{"fcs-alternatives 32-bit", FCS32Bit, [][]byte{{9}, {3}, {0x04}}},
+		{"fcs-alternatives all", NullFCS | FCS16Bit | FCS32Bit, [][]byte{{9}, {3}, {0x07}}},
+		{"fcs-alternatives of bad length (raw)", RawOption{OptionType: TypeFCSAlternatives, Data: []byte{0, 4}},
+			[][]byte{{9}, {4}, {0, 4}}},
 		{"quality (raw)", RawOption{OptionType: TypeQualityProtocol, Data: []byte{0xc0, 0x25, 0, 0, 0, 10}},
 			[][]byte{{4}, {8}, {0xc0, 0x25, 0, 0, 0, 10}}},
 		{"mru of bad length (raw)", RawOption{OptionType: TypeMRU, Data: []byte{1}}, [][]byte{{1}, {3}, {1}}},
@@ -59,10 +63,31 @@ func TestParseOptionsErrors(t *testing.T) {
 // A Configure-Request as pppd 2.4.9 sends it with its defaults.
 var pppdConfReqOptions = []byte{0x02, 0x06, 0x00, 0x00, 0x00, 0x00, 0x05, 0x06, 0x5b, 0x1e, 0x8a, 0x3c, 0x07, 0x02, 0x08, 0x02}
 
+// A Configure-Request asking for the 32-bit FCS: MRU 1500, magic number,
+// PFC, ACFC, FCS-Alternatives 0x4.
+var fcs32ConfReqOptions = []byte{0x01, 0x04, 0x05, 0xdc, 0x05, 0x06, 0x5b, 0x1e, 0x8a, 0x3c, 0x07, 0x02, 0x08, 0x02, 0x09, 0x03, 0x04}
+
+func TestFormat(t *testing.T) {
+	for _, tc := range []struct {
+		opt  Option
+		want string
+	}{
+		{ACCM(0), "asyncmap 0x0"},
+		{FCS32Bit, "fcs-alternatives 0x4"},
+		{NullFCS | FCS16Bit, "fcs-alternatives 0x3"},
+		{RawOption{OptionType: TypeFCSAlternatives, Data: []byte{}}, "fcs-alternatives "},
+	} {
+		if got := Format(tc.opt); got != tc.want {
+			t.Errorf("Format(%#v) = %q, want %q", tc.opt, got, tc.want)
+		}
+	}
+}
+
 func FuzzParseOptions(f *testing.F) {
 	f.Add(pppdConfReqOptions)
 	f.Add([]byte{0x01, 0x04, 0x02, 0x40, 0x03, 0x05, 0xc2, 0x23, 0x05})
 	f.Add([]byte{0x03, 0x04, 0xc0, 0x23, 0x04, 0x08, 0xc0, 0x25, 0, 0, 0, 10})
+	f.Add(fcs32ConfReqOptions)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts, err := ParseOptions(b)
 		if err != nil {

@@ -15,16 +15,17 @@ func _() {
 	_ = x[TypeMagicNumber-5]
 	_ = x[TypePFC-7]
 	_ = x[TypeACFC-8]
+	_ = x[TypeFCSAlternatives-9]
 }
 
 const (
 	_OptionType_name_0 = "mruasyncmapauthqualitymagic"
-	_OptionType_name_1 = "pcompaccomp"
+	_OptionType_name_1 = "pcompaccompfcs-alternatives"
 )
 
 var (
 	_OptionType_index_0 = [...]uint8{0, 3, 11, 15, 22, 27}
-	_OptionType_index_1 = [...]uint8{0, 5, 11}
+	_OptionType_index_1 = [...]uint8{0, 5, 11, 27}
 )
 
 func (i OptionType) String() string {
@@ -32,7 +33,7 @@ func (i OptionType) String() string {
 	case 1 <= i && i <= 5:
 		i -= 1
 		return _OptionType_name_0[_OptionType_index_0[i]:_OptionType_index_0[i+1]]
-	case 7 <= i && i <= 8:
+	case 7 <= i && i <= 9:
 		i -= 7
 		return _OptionType_name_1[_OptionType_index_1[i]:_OptionType_index_1[i+1]]
 	default:

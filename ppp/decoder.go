@@ -42,6 +42,13 @@ const (
 // bad frames are counted in Stats and dropped, and the Decoder resumes at
 // the next Flag Sequence. The zero Decoder is ready to use; a Decoder
 // must not be used by two goroutines at once.
+//
+// An LCP frame is accepted with either FCS, whatever FCS32 says. RFC 1661
+// §5 sends Configure, Terminate and Code-Reject packets as if no option
+// were negotiated, so that they are recognised even when the two ends
+// disagree on whether the link is open; after an FCS-Alternatives
+// (RFC 1570 §2.1) change of FCS that means the 16-bit FCS, and a peer
+// that has not yet noticed a renegotiation still sends the 32-bit one.
 type Decoder struct {
 	// MaxFrame is the largest frame accepted, counting the octets after
 	// unescaping of the Address, Control, Protocol and Information
@@ -61,15 +68,24 @@ type Decoder struct {
 	// expects the 16-bit FCS.
 	FCS32 bool
 
+	// AnyFCS accepts every frame whose FCS is good as either the 16-bit
+	// or the 32-bit FCS, as a link does while LCP negotiates the 32-bit
+	// FCS: the peer changes its FCS as it reaches the Opened state, and
+	// its first frames with the new FCS may arrive before the link has
+	// taken note. Zero accepts only the FCS that FCS32 selects (and LCP
+	// frames with either, as above).
+	AnyFCS bool
+
 	// Stats counts the frames and octets received.
 	Stats DecoderStats
 
-	state decoderState
-	buf   []byte // unescaped octets of the current frame, FCS included
-	n     int    // octets of buf in use
-	limit int    // largest n allowed: MaxFrame plus the FCS length
-	fcs   int    // FCS length
-	esc   escapeTable
+	state  decoderState
+	buf    []byte // unescaped octets of the current frame, FCS included
+	n      int    // octets of buf in use
+	maxLen int    // MaxFrame, or its default
+	limit  int    // largest n allowed: MaxFrame plus the longest FCS expected
+	fcs    int    // length of the FCS that FCS32 selects
+	esc    escapeTable
 }
 
 // Decode consumes a chunk of octets from the line, of any length, and
@@ -77,8 +93,9 @@ type Decoder struct {
 // Control, Protocol and Information fields after unescaping (ParseFrame
 // splits them). The slice is valid only during the call to emit. A Flag
 // Sequence closes one frame and opens the next (RFC 1662 §4.1). Emit may
-// change MaxFrame, RecvACCM and FCS32, as a link does when LCP opens; the
-// change applies from the next frame, even within the same chunk.
+// change MaxFrame, RecvACCM, FCS32 and AnyFCS, as a link does when LCP
+// opens; the change applies from the next frame, even within the same
+// chunk.
 func (d *Decoder) Decode(p []byte, emit func(frame []byte)) {
 	d.prepare()
 	for len(p) > 0 {
@@ -105,7 +122,10 @@ func (d *Decoder) prepare() {
 	if d.FCS32 {
 		d.fcs = 4
 	}
-	d.limit = maxFrame + d.fcs
+	d.maxLen, d.limit = maxFrame, maxFrame+d.fcs
+	if d.AnyFCS {
+		d.limit = maxFrame + 4
+	}
 	if len(d.buf) < d.limit {
 		buf := make([]byte, maxFrame+4)
 		copy(buf, d.buf[:d.n])
@@ -216,14 +236,23 @@ func (d *Decoder) put(b []byte) bool {
 func (d *Decoder) end(emit func([]byte)) {
 	f := d.buf[:d.n]
 	d.n = 0
-	switch {
-	case len(f) == 0:
-	case len(f) < 2+d.fcs:
+	if len(f) == 0 {
+		return
+	}
+	if len(f) < 2+d.shortestFCS() {
 		d.Stats.Runts.Add(1)
-	case !d.goodFCS(f):
+		return
+	}
+	n := d.fcsLen(f)
+	switch {
+	case n == 0:
 		d.Stats.FCSErrors.Add(1)
+	case len(f)-n < 2:
+		d.Stats.Runts.Add(1)
+	case len(f)-n > d.maxLen: // a 16-bit FCS where the limit left room for 32
+		d.Stats.TooLong.Add(1)
 	default:
-		f = f[:len(f)-d.fcs]
+		f = f[:len(f)-n]
 		d.Stats.Frames.Add(1)
 		d.Stats.Octets.Add(uint64(len(f)))
 		emit(f)
@@ -231,10 +260,41 @@ func (d *Decoder) end(emit func([]byte)) {
 	}
 }
 
-// goodFCS checks the FCS at the end of f (RFC 1662 §C.2, §C.3).
-func (d *Decoder) goodFCS(f []byte) bool {
-	if d.FCS32 {
+// fcsLen returns the length of the good FCS at the end of f, or 0 if
+// there is none (RFC 1662 §C.2, §C.3). The FCS that FCS32 selects is
+// tried first; the other one only under AnyFCS or for LCP, so a frame
+// of any other protocol gets the error detection of the FCS negotiated.
+func (d *Decoder) fcsLen(f []byte) int {
+	n, other := d.fcs, 6-d.fcs
+	if goodFCS(f, n) {
+		return n
+	}
+	if len(f) >= 2+other && goodFCS(f, other) && (d.AnyFCS || isLCP(f[:len(f)-other])) {
+		return other
+	}
+	return 0
+}
+
+// shortestFCS is the length of the shortest FCS a frame may end with
+// other than in LCP, whose frames are long enough for either.
+func (d *Decoder) shortestFCS() int {
+	if d.AnyFCS {
+		return 2
+	}
+	return d.fcs
+}
+
+// goodFCS checks the FCS of n octets at the end of f.
+func goodFCS(f []byte, n int) bool {
+	if n == 4 {
 		return FCS32(FCS32Init, f) == FCS32Good
 	}
 	return FCS16(FCS16Init, f) == FCS16Good
+}
+
+// isLCP reports whether frame carries LCP, whose Address and Control
+// fields are never compressed (RFC 1661 §6.6).
+func isLCP(frame []byte) bool {
+	return len(frame) >= 4 && frame[0] == allStations && frame[1] == unnumberedInfo &&
+		Protocol(frame[2])<<8|Protocol(frame[3]) == ProtocolLCP
 }

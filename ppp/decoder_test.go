@@ -223,6 +223,54 @@ func TestDecoderSettingsChange(t *testing.T) {
 	}
 }
 
+// decoderFCS holds a Decoder's FCS settings.
+type decoderFCS struct{ fcs32, anyFCS bool }
+
+// TestDecoderOtherFCS checks which frames with the FCS that FCS32 does
+// not select are taken: LCP always, anything else only under AnyFCS.
+func TestDecoderOtherFCS(t *testing.T) {
+	fcs16, fcs32 := Encoder{}, Encoder{FCS32: true}
+	lcp := []byte{0x09, 0x01, 0x00, 0x08, 0x11, 0x22, 0x33, 0x44} // Echo-Request
+	ip := []byte{0x45, 0x00, 0x00, 0x14}
+	long := make([]byte, defaultMaxFrame-4+2) // fits only with 2 octets to spare
+	tests := []struct {
+		name       string
+		dec        decoderFCS
+		enc        Encoder
+		proto      Protocol
+		info       []byte
+		wantCounts decoderCounts
+	}{
+		{"FCS-16 link, LCP with FCS-32", decoderFCS{}, fcs32, ProtocolLCP, lcp, decoderCounts{Frames: 1, Octets: 12}},
+		{"FCS-32 link, LCP with FCS-16", decoderFCS{fcs32: true}, fcs16, ProtocolLCP, lcp, decoderCounts{Frames: 1, Octets: 12}},
+		{"FCS-16 link, IPv4 with FCS-32", decoderFCS{}, fcs32, ProtocolIPv4, ip, decoderCounts{FCSErrors: 1}},
+		{"FCS-32 link, IPv4 with FCS-16", decoderFCS{fcs32: true}, fcs16, ProtocolIPv4, ip, decoderCounts{FCSErrors: 1}},
+		{"AnyFCS, IPv4 with FCS-16", decoderFCS{anyFCS: true}, fcs16, ProtocolIPv4, ip, decoderCounts{Frames: 1, Octets: 8}},
+		{"AnyFCS, IPv4 with FCS-32", decoderFCS{anyFCS: true}, fcs32, ProtocolIPv4, ip, decoderCounts{Frames: 1, Octets: 8}},
+		{"AnyFCS and FCS32, IPv4 with FCS-16", decoderFCS{anyFCS: true, fcs32: true}, fcs16, ProtocolIPv4, ip, decoderCounts{Frames: 1, Octets: 8}},
+		{"FCS-32 link, LCP with FCS-16 over MaxFrame", decoderFCS{fcs32: true}, fcs16, ProtocolLCP, long, decoderCounts{TooLong: 1}},
+		{"AnyFCS, IPv4 with FCS-16 over MaxFrame", decoderFCS{anyFCS: true}, fcs16, ProtocolIPv4, long, decoderCounts{TooLong: 1}},
+	}
+	for _, tt := range tests {
+		for _, c := range feedChunkings {
+			t.Run(tt.name+"/"+c.name, func(t *testing.T) {
+				d := Decoder{FCS32: tt.dec.fcs32, AnyFCS: tt.dec.anyFCS}
+				got := decodeChunks(&d, tt.enc.AppendFrame(nil, tt.proto, tt.info), c.sizes)
+				var want [][]byte
+				if tt.wantCounts.Frames == 1 {
+					want = [][]byte{expectedFrame(tt.enc, tt.proto, tt.info)}
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("frames (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantCounts, statsOf(&d.Stats)); diff != "" {
+					t.Errorf("stats (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
 // TestDecoderReconfigureInEmit changes the options from emit, as a link
 // does when LCP opens, with the next frame already in the same chunk.
 func TestDecoderReconfigureInEmit(t *testing.T) {

@@ -28,9 +28,10 @@ func fuzzDecoderMode(g frameVector) uint8 {
 }
 
 // fuzzDecoder returns the Decoder that mode selects: bit 0 sets FCS32,
-// bits 1-2 pick RecvACCM from fuzzMaps, bit 3 sets a small MaxFrame.
+// bits 1-2 pick RecvACCM from fuzzMaps, bit 3 sets a small MaxFrame, bit
+// 4 sets AnyFCS.
 func fuzzDecoder(mode uint8) *Decoder {
-	d := &Decoder{FCS32: mode&1 != 0, RecvACCM: fuzzMaps[mode>>1&3]}
+	d := &Decoder{FCS32: mode&1 != 0, RecvACCM: fuzzMaps[mode>>1&3], AnyFCS: mode&16 != 0}
 	if mode&8 != 0 {
 		d.MaxFrame = 64
 	}
@@ -48,6 +49,18 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(append([]byte("CONNECT\r\n"), bytes.Repeat(wire, 2)...), []byte{5, 0, 63}, fuzzDecoderMode(g)|8)
 	}
 	f.Add([]byte{0x7e, 0x21, 0x7d, 0x7e, 0x7e, 0x7d}, []byte{}, uint8(0))
+	// LCP and IPv4 with the 16-bit FCS on a link expecting the 32-bit one,
+	// then with the 32-bit one: a renegotiation seen from each side.
+	var fcs16, fcs32 Encoder
+	fcs16.ACCM, fcs32.ACCM, fcs32.FCS32 = 0xffffffff, 0xffffffff, true
+	echo := []byte{0x09, 0x01, 0x00, 0x08, 0x11, 0x22, 0x33, 0x44}
+	renegotiation := fcs16.AppendFrame(nil, ProtocolLCP, echo)
+	renegotiation = fcs16.AppendFrame(renegotiation, ProtocolIPv4, echo)
+	renegotiation = fcs32.AppendFrame(renegotiation, ProtocolLCP, echo)
+	renegotiation = fcs32.AppendFrame(renegotiation, ProtocolIPv4, echo)
+	for _, mode := range []uint8{0, 1, 16, 17} {
+		f.Add(renegotiation, []byte{9}, mode|2)
+	}
 	f.Fuzz(func(t *testing.T, data, splits []byte, mode uint8) {
 		checkDecoder(t, data, splits, mode)
 	})

@@ -31,6 +31,12 @@ type Config struct {
 	ACCM uint32
 	// NoPFC and NoACFC refuse those compressions in both directions.
 	NoPFC, NoACFC bool
+	// FCS32 negotiates the 32-bit FCS (RFC 1570 FCS-Alternatives) in
+	// both directions: we ask the peer for it and accept the peer's
+	// request. False, the default, keeps the 16-bit FCS and rejects the
+	// option, since pppd and most modems do not know it; a peer that
+	// rejects it leaves the link on the 16-bit FCS. See lcp.Config.FCS32.
+	FCS32 bool
 	// EchoInterval, EchoFailures and EchoAdaptive configure the LCP echo
 	// keepalive; a zero interval disables it. See lcp.Config.
 	EchoInterval time.Duration

@@ -28,7 +28,7 @@ func (s *Session) lcpConfig() lcp.Config {
 		methods = []ppp.Protocol{ppp.ProtocolCHAP, ppp.ProtocolPAP}
 	}
 	return lcp.Config{
-		MRU: c.MRU, ACCM: c.ACCM, NoPFC: c.NoPFC, NoACFC: c.NoACFC,
+		MRU: c.MRU, ACCM: c.ACCM, NoPFC: c.NoPFC, NoACFC: c.NoACFC, FCS32: c.FCS32,
 		AuthMethods: methods, RequireAuth: c.RequireAuth,
 		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
@@ -112,6 +112,7 @@ func (s *Session) lcpUp(ng lcp.Negotiated) {
 	s.lcpOut = ng
 	s.mu.Unlock()
 	s.w.negotiated(ng)
+	s.setRecvFCS(true, ng.RecvFCS32)
 	s.setPhase(ppp.PhaseAuthenticate)
 	s.auth.start(s, ng)
 	if s.auth.pending == 0 {
@@ -144,6 +145,7 @@ func (s *Session) lcpDown() {
 	s.auth.stop()
 	s.ipcp.LowerDown()
 	s.w.reset()
+	s.setRecvFCS(false, false)
 	s.early, s.earlyIP = nil, nil
 	// Closing or Stopping: the link is going; otherwise LCP is
 	// renegotiating and packets of the next phases may be held again.

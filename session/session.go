@@ -46,7 +46,8 @@ type Session struct {
 	lcpOut  lcp.Negotiated
 
 	w       writer
-	dec     ppp.Decoder // owned by routineRead
+	dec     ppp.Decoder   // owned by routineRead
+	rxFCS   atomic.Uint32 // the FCS dec expects, set by routineLoop: see setRecvFCS
 	ipUp    atomic.Bool
 	rxSeen  atomic.Bool // a frame arrived since the last timer event
 	handler atomic.Pointer[func([]byte)]
@@ -77,6 +78,8 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 	}
 	s.w.init(s)
 	s.dec.MaxFrame = int(max(cfg.MRU, 1500)) + 4
+	s.setRecvFCS(false, false)
+	s.applyRecvFCS()
 	s.lcp = lcp.New(s.lcpConfig())
 	s.ipcp = ipcp.New(s.ipcpConfig())
 	s.registerProtocols()
@@ -234,6 +237,7 @@ func (s *Session) routineRead() {
 	for {
 		n, err := s.rw.Read(buf)
 		if n > 0 {
+			s.applyRecvFCS()
 			s.dec.Decode(buf[:n], s.frame)
 		}
 		if err != nil {
@@ -249,6 +253,7 @@ func (s *Session) routineRead() {
 // frame dispatches one unframed PPP frame: IPv4 straight to the handler,
 // anything else to the loop.
 func (s *Session) frame(b []byte) {
+	s.applyRecvFCS() // for the next frame
 	if s.cfg.Trace != nil {
 		s.cfg.Trace(false, b)
 	}
@@ -270,6 +275,38 @@ func (s *Session) frame(b []byte) {
 	default:
 		s.stats.controlDrops.Add(1)
 	}
+}
+
+// Values of Session.rxFCS.
+const (
+	rxFCS16  = iota // the 16-bit FCS (and LCP with either, see ppp.Decoder)
+	rxFCS32         // the 32-bit FCS, as LCP agreed (and LCP with either)
+	rxFCSAny        // either, while LCP negotiates the 32-bit FCS
+)
+
+// setRecvFCS tells routineRead which FCS to expect: the 32-bit one once
+// LCP is opened and agreed on it (RFC 1570 §2.1), otherwise the 16-bit
+// one. While LCP is not opened and we ask for the 32-bit FCS, either is
+// taken: the peer starts sending the 32-bit FCS as it reaches Opened,
+// right after the Configure-Ack that opens our LCP too, and routineRead
+// decodes those frames before the loop has processed that Ack.
+func (s *Session) setRecvFCS(opened, fcs32 bool) {
+	m := uint32(rxFCS16)
+	switch {
+	case fcs32:
+		m = rxFCS32
+	case !opened && s.cfg.FCS32:
+		m = rxFCSAny
+	}
+	s.rxFCS.Store(m)
+}
+
+// applyRecvFCS configures the decoder as setRecvFCS asked. It runs on
+// routineRead, before a chunk or from the decoder's emit, so the change
+// applies from the next frame.
+func (s *Session) applyRecvFCS() {
+	m := s.rxFCS.Load()
+	s.dec.FCS32, s.dec.AnyFCS = m == rxFCS32, m == rxFCSAny
 }
 
 // lineError reports a failed read or write to the loop.

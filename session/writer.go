@@ -7,6 +7,7 @@ import (
 
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
+	"github.com/gprsppp/gprsppp/ppp/fsm"
 )
 
 // QueueLen is how many IPv4 frames wait for the line at most.
@@ -25,7 +26,11 @@ var ErrQueueFull = errors.New("session: output queue full")
 
 // writer frames packets onto the line. LCP packets always go with the
 // default ACCM and no compression (RFC 1661 §6.5, §6.6; RFC 1662 §7.1);
-// everything else with what LCP negotiated.
+// everything else with what LCP negotiated. The FCS is the negotiated one
+// (RFC 1570 §2.1) for every packet but LCP Configure, Terminate and
+// Code-Reject, which go with the 16-bit FCS as if nothing were negotiated
+// (RFC 1661 §5); a peer that asked for the 32-bit FCS need not accept
+// the 16-bit one on anything else, LCP Echo-Requests included.
 //
 // Queue policy: IPv4 packets are framed by the goroutine that sends them
 // and queued; TCP's own goroutines never block on a slow line. The queue
@@ -39,9 +44,10 @@ var ErrQueueFull = errors.New("session: output queue full")
 type writer struct {
 	s *Session
 
-	mu    sync.Mutex // guards the encoders and trace
-	ctl   ppp.Encoder
-	data  ppp.Encoder
+	mu    sync.Mutex  // guards the encoders and trace
+	ctl   ppp.Encoder // LCP codes 1 to 7
+	lcp   ppp.Encoder // other LCP packets
+	data  ppp.Encoder // everything else
 	trace []byte
 
 	line sync.Mutex // serialises writes to the line; guards ctlBuf, batch, dead
@@ -62,23 +68,25 @@ type queued struct {
 func (w *writer) init(s *Session) {
 	w.s = s
 	w.ctl = ppp.Encoder{ACCM: 0xffffffff}
-	w.data = w.ctl
+	w.lcp, w.data = w.ctl, w.ctl
 	w.queue = make(chan *queued, QueueLen)
 	w.pool = sync.Pool{New: func() any { return new(queued) }}
 }
 
-// negotiated applies LCP's outcome to data frames.
+// negotiated applies LCP's outcome.
 func (w *writer) negotiated(ng lcp.Negotiated) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.data = ppp.Encoder{ACCM: ng.SendACCM, PFC: ng.SendPFC, ACFC: ng.SendACFC}
+	w.data = ppp.Encoder{ACCM: ng.SendACCM, PFC: ng.SendPFC, ACFC: ng.SendACFC, FCS32: ng.SendFCS32}
+	w.lcp = w.ctl
+	w.lcp.FCS32 = ng.SendFCS32
 }
 
-// reset returns data frames to the defaults when LCP goes down.
+// reset returns to the defaults when LCP goes down.
 func (w *writer) reset() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.data = w.ctl
+	w.lcp, w.data = w.ctl, w.ctl
 }
 
 // frame appends the framed packet to dst with the encoder for proto.
@@ -91,7 +99,10 @@ func (w *writer) frame(dst []byte, proto ppp.Protocol, info []byte) []byte {
 	}
 	enc := &w.data
 	if proto == ppp.ProtocolLCP {
-		enc = &w.ctl
+		enc = &w.lcp
+		if len(info) > 0 && fsm.Code(info[0]) <= fsm.CodeReject {
+			enc = &w.ctl
+		}
 	}
 	return enc.AppendFrame(dst, proto, info)
 }

@@ -89,6 +89,9 @@ func TestPPPDInterop(t *testing.T) {
 		{name: "asyncmap 0xffffffff", opt: pppvm.Options{PPPOpts: "asyncmap 0xffffffff"}},
 		{name: "nopcomp noaccomp", opt: pppvm.Options{PPPOpts: "nopcomp noaccomp"}},
 		{name: "lcp-echo-interval 1", opt: pppvm.Options{PPPOpts: "lcp-echo-interval 1 lcp-echo-failure 2"}},
+		// pppd does not know FCS-Alternatives: it rejects the option and
+		// the link keeps the 16-bit FCS.
+		{name: "fcs32 rejected", cfg: gprsppp.Config{FCS32: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,6 +105,11 @@ func TestPPPDInterop(t *testing.T) {
 				// pppd offers CCP by default; we answer with Protocol-Reject.
 				if log := vm.Console(); !strings.Contains(log, "rcvd [LCP ProtRej") || !strings.Contains(log, "80 fd") {
 					t.Errorf("pppd's log shows no Protocol-Reject of CCP:\n%s", log)
+				}
+			}
+			if tc.name == "fcs32 rejected" {
+				if log := vm.Console(); !strings.Contains(log, "sent [LCP ConfRej") {
+					t.Errorf("pppd's log shows no Configure-Reject:\n%s", log)
 				}
 			}
 			if tc.name == "lcp-echo-interval 1" {
