@@ -46,6 +46,8 @@ const (
 //     up on DTR (AT&D2) answers NO CARRIER or OK within the guard time;
 //     then only ATH follows, to make sure.
 //  2. Otherwise, or if the modem said nothing, keep silent for GuardTime,
+//     listening: a modem that says NO CARRIER meanwhile (the network
+//     ended the call) is in command mode already. If it said nothing,
 //     send +++ without CR and wait up to GuardTime + 1 s for OK: the
 //     modem is back in command mode with the call still up.
 //  3. Send ATH and expect OK. NO CARRIER is fine too (the call was already
@@ -79,9 +81,11 @@ func Hangup(ctx context.Context, l Line, cfg HangupConfig) error {
 		}
 	}
 	if !dtrDone {
-		if err := c.wait(ctx, guard); err != nil {
-			return &StepError{Step: "escape", Command: "+++", Err: err}
+		gone, err := listenNoCarrier(ctx, c, guard)
+		if err != nil {
+			return err
 		}
+		escape = !gone
 	}
 	if escape {
 		// The step's read window is the guard time after +++: nothing is
@@ -121,6 +125,23 @@ func dropDTR(ctx context.Context, c *chat, dtr DTRSetter, hold, guard time.Durat
 		return false, nil
 	case tolerable(err):
 		return true, nil // an error result: the modem is in command mode
+	}
+	return false, err
+}
+
+// listenNoCarrier keeps the silence the +++ escape needs before it,
+// listening: a modem whose call the network has ended says NO CARRIER
+// and is in command mode already, so it needs no escape. It reports
+// whether the modem said so (or gave any other result).
+func listenNoCarrier(ctx context.Context, c *chat, guard time.Duration) (bool, error) {
+	_, err := c.step(ctx, Step{Name: "escape", NoCR: true, Expect: []string{"NO CARRIER"}, Timeout: guard})
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrTimeout):
+		return false, nil
+	case tolerable(err):
+		return true, nil
 	}
 	return false, err
 }

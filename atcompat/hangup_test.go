@@ -56,13 +56,12 @@ func TestHangup(t *testing.T) {
 		dtr       bool
 		dtrErr    error
 		wantCmds  []string
-		wantWaits []time.Duration
+		wantWaits []time.Duration // the guard before +++ is no Wait: it is spent listening
 	}{
 		{
-			name:      "escape and ATH without DTR",
-			modem:     attest.Config{Online: true},
-			wantCmds:  []string{"+++", "ATH"},
-			wantWaits: []time.Duration{time.Second},
+			name:     "escape and ATH without DTR",
+			modem:    attest.Config{Online: true},
+			wantCmds: []string{"+++", "ATH"},
 		},
 		{
 			name:      "DTR drop hangs up, ATH confirms",
@@ -79,30 +78,26 @@ func TestHangup(t *testing.T) {
 			wantWaits: []time.Duration{500 * time.Millisecond},
 		},
 		{
-			name:      "a line without modem lines (pty): escape and ATH",
-			modem:     attest.Config{Online: true},
-			dtr:       true,
-			dtrErr:    fmt.Errorf("no modem control lines: %w", errors.ErrUnsupported),
-			wantCmds:  []string{"+++", "ATH"},
-			wantWaits: []time.Duration{time.Second},
+			name:     "a line without modem lines (pty): escape and ATH",
+			modem:    attest.Config{Online: true},
+			dtr:      true,
+			dtrErr:   fmt.Errorf("no modem control lines: %w", errors.ErrUnsupported),
+			wantCmds: []string{"+++", "ATH"},
 		},
 		{
-			name:      "already in command mode: +++ is ignored, ATH works",
-			modem:     attest.Config{},
-			wantCmds:  []string{"ATH"},
-			wantWaits: []time.Duration{time.Second},
+			name:     "already in command mode: +++ is ignored, ATH works",
+			modem:    attest.Config{},
+			wantCmds: []string{"ATH"},
 		},
 		{
-			name:      "ATH answers NO CARRIER",
-			modem:     attest.Config{Online: true, HangupResult: "NO CARRIER"},
-			wantCmds:  []string{"+++", "ATH"},
-			wantWaits: []time.Duration{time.Second},
+			name:     "ATH answers NO CARRIER",
+			modem:    attest.Config{Online: true, HangupResult: "NO CARRIER"},
+			wantCmds: []string{"+++", "ATH"},
 		},
 		{
-			name:      "echo on and CR-only line ends",
-			modem:     attest.Config{Online: true, Echo: true, LineEnd: "\r"},
-			wantCmds:  []string{"+++", "ATH"},
-			wantWaits: []time.Duration{time.Second},
+			name:     "echo on and CR-only line ends",
+			modem:    attest.Config{Online: true, Echo: true, LineEnd: "\r"},
+			wantCmds: []string{"+++", "ATH"},
 		},
 	}
 	for _, tt := range tests {
@@ -164,6 +159,26 @@ func TestHangupFailures(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A call the network ended: the modem said NO CARRIER on its own and is
+// in command mode, so Hangup hears it during the guard time and sends
+// ATH at once, without the escape and its guard times.
+func TestHangupAfterNoCarrier(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, attest.Config{Online: true, EscapeGuard: time.Second})
+		r.m.DropCall()
+		start := time.Now()
+		if err := atcompat.Hangup(t.Context(), r.line, atcompat.HangupConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != 0 {
+			t.Errorf("Hangup took %v, want no guard time", took)
+		}
+		if diff := cmp.Diff([]string{"ATH"}, r.m.Commands()); diff != "" {
+			t.Errorf("modem saw (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // With the real timer, the modem's own guard-time check is met: 1 s of

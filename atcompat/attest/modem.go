@@ -170,6 +170,17 @@ func (m *Modem) SetDTR(on bool) {
 	}
 }
 
+// DropCall ends the call from the network's side: in data mode the modem
+// returns to command mode with NO CARRIER.
+func (m *Modem) DropCall() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.online {
+		m.online = false
+		m.answer("NO CARRIER")
+	}
+}
+
 // Close closes the stream and waits for the modem to stop.
 func (m *Modem) Close() error {
 	err := m.rw.Close()
