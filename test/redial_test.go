@@ -306,7 +306,12 @@ func TestRedialPPPD(t *testing.T) {
 		echoTCP(t, next, echo, 64<<10)
 		link = next
 	}
-	if n := dials.Load(); n != 3 {
-		t.Errorf("%d dials, want 3", n)
+	// Three dials when the VM keeps up; more when its modem is still
+	// busy with the pppd that just ended (a slow, emulated VM on a loaded
+	// machine) and a dial fails, which the supervisor then retries.
+	if n := dials.Load(); n < 3 {
+		t.Errorf("%d dials, want 3 or more", n)
+	} else {
+		t.Logf("%d dials", n)
 	}
 }
