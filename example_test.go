@@ -44,22 +44,23 @@ func ExampleOpen() {
 	// echo: hello
 }
 
-// serveGateway plays the operator: PAP, an address, and a TCP echo on 7.
+// serveGateway plays the operator: PAP, an address, and a TCP echo on 7,
+// listening from Ready so that it is there before the first packet.
 func serveGateway(ctx context.Context, rw io.ReadWriteCloser) {
+	var l net.Listener
 	gw, err := gprsppp.OpenNetwork(ctx, rw, gprsppp.NetworkConfig{
 		Auth:    0xc023, // PAP
 		Secrets: map[string]string{"user": "pass"},
+		Ready: func(gw *gprsppp.Link) (err error) {
+			l, err = gw.Listen("tcp", ":7")
+			return err
+		},
 	})
 	if err != nil {
 		log.Print(err)
 		return
 	}
 	defer gw.Close()
-	l, err := gw.Listen("tcp", ":7")
-	if err != nil {
-		log.Print(err)
-		return
-	}
 	go func() {
 		<-gw.Done()
 		l.Close()
