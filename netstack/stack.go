@@ -143,9 +143,13 @@ func setTCPOptions(s *stack.Stack) error {
 	// No RACK: it causes spurious retransmissions and window collapse
 	// in gVisor (tailscale/tailscale#9707); SACK-based recovery stays on.
 	recovery := tcpip.TCPRecovery(0)
-	// Reno instead of the default cubic, whose gVisor implementation
-	// has overflowed its window arithmetic (google/gvisor#11632, noted
-	// by Tailscale); on a slow lossy link the two behave alike anyway.
+	// Reno, not CUBIC: at this gVisor version CUBIC stalls on a fast
+	// lossy line (TestNoisyLine moves nothing for a minute; Reno takes
+	// 25 s). Reno has a flaw of its own here: its congestion avoidance
+	// keeps the ACK count modulo the window it has just grown, so it
+	// grows a segment per ACK as in slow start until a loss. On a slow
+	// line that overshoot ends at the output queue's delay bound
+	// (session.MaxQueueDelay, sized with it in mind).
 	cc := tcpip.CongestionControlOption("reno")
 	// Grow the receive window with what the application actually reads.
 	moderate := tcpip.TCPModerateReceiveBufferOption(true)

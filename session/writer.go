@@ -14,11 +14,27 @@ import (
 const QueueLen = 1024
 
 // MaxQueueDelay is how long a frame may wait for the line: older frames
-// are dropped when they reach the head of the queue.
-const MaxQueueDelay = 2 * time.Second
+// are dropped when they reach the head of the queue. Three seconds is
+// 34 KB at 115200 bit/s: enough for gVisor's TCP, whose window grows past
+// a slow line's capacity (see netstack's congestion control), to lose
+// little of it; two seconds cost a bulk download 2% of the line rate.
+const MaxQueueDelay = 3 * time.Second
 
-// maxBatch bounds the octets routineWrite hands the line in one Write.
-const maxBatch = 64 << 10
+// Batches: routineWrite hands the line at most batchLimit octets in one
+// Write, a limit it learns from how long the line takes them. A frame
+// gathered into a batch is past its age check, so a batch that takes the
+// line seconds (64 KiB is 5.7 s at 115200 bit/s) would let frames wait far
+// longer than MaxQueueDelay, and everything queued behind it would age past
+// the limit at once: a whole window lost and TCP left to time out.
+const (
+	// maxBatch bounds a batch on a fast line.
+	maxBatch = 64 << 10
+	// firstBatch is the limit before the line's speed is known.
+	firstBatch = 4 << 10
+	// batchTime is how long a batch may take the line: small next to
+	// MaxQueueDelay.
+	batchTime = 100 * time.Millisecond
+)
 
 // ErrQueueFull reports an IPv4 packet dropped because the line's queue
 // was full.
@@ -40,7 +56,9 @@ var ErrQueueFull = errors.New("session: output queue full")
 // before the queue adds seconds of delay to everything on a slow line,
 // while a fast line absorbs bursts without loss. QueueLen frames is a
 // hard limit beyond that. routineWrite drains the queue, several frames
-// to a Write. Control packets are written at once.
+// to a Write but no more than the line carries in about batchTime, so
+// that the bound holds until the line takes a frame. Control packets are
+// written at once.
 type writer struct {
 	s *Session
 
@@ -54,6 +72,8 @@ type writer struct {
 	ctlBuf,
 	batch []byte
 	dead bool
+
+	batchLimit int // octets gathered into one Write; owned by routineWrite
 
 	queue chan *queued // framed IPv4 packets for routineWrite
 	pool  sync.Pool    // of *queued, the queue's buffers
@@ -70,6 +90,7 @@ func (w *writer) init(s *Session) {
 	w.ctl = ppp.Encoder{ACCM: 0xffffffff}
 	w.lcp, w.data = w.ctl, w.ctl
 	w.queue = make(chan *queued, QueueLen)
+	w.batchLimit = firstBatch
 	w.pool = sync.Pool{New: func() any { return new(queued) }}
 }
 
@@ -150,7 +171,7 @@ func (w *writer) routineWrite() {
 		w.batch = w.batch[:0]
 		frames := w.take(q, now)
 	gather:
-		for len(w.batch) < maxBatch {
+		for len(w.batch) < w.batchLimit {
 			select {
 			case q = <-w.queue:
 				frames += w.take(q, now)
@@ -159,9 +180,24 @@ func (w *writer) routineWrite() {
 			}
 		}
 		if frames > 0 {
-			w.writeLine(w.batch, frames, frames)
+			start := w.s.cfg.Clock.Now()
+			if w.writeLine(w.batch, frames, frames) == nil {
+				w.learn(len(w.batch), w.s.cfg.Clock.Now().Sub(start))
+			}
 		}
 		w.line.Unlock()
+	}
+}
+
+// learn adjusts the batch limit after the line took n octets in d: down
+// to what the line carries in batchTime when it was slower than that,
+// up (doubling, to maxBatch) when it took a full batch quickly.
+func (w *writer) learn(n int, d time.Duration) {
+	switch {
+	case d > batchTime:
+		w.batchLimit = max(int(int64(n)*int64(batchTime)/int64(d)), 1)
+	case n >= w.batchLimit:
+		w.batchLimit = min(2*w.batchLimit, maxBatch)
 	}
 }
 

@@ -1,0 +1,156 @@
+package session
+
+import (
+	"bytes"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
+)
+
+// clockLine is a serial line on a manual clock: each Write takes the
+// line's time for its octets (none when rate is 0) and records when each
+// frame's closing flag went out.
+type clockLine struct {
+	clk   *clock.Manual
+	rate  int           // octets a second; 0 carries them at once
+	wrote chan struct{} // signalled after each Write
+
+	mu     sync.Mutex // guards the fields below
+	frames [][]byte   // frames carried, flags stripped
+	ends   []time.Time
+	cur    []byte // the frame being carried
+}
+
+func newClockLine(clk *clock.Manual, rate int) *clockLine {
+	return &clockLine{clk: clk, rate: rate, wrote: make(chan struct{}, 1)}
+}
+
+func (l *clockLine) Write(b []byte) (int, error) {
+	start := l.clk.Now()
+	l.mu.Lock()
+	for i, c := range b {
+		switch {
+		case c != 0x7e:
+			l.cur = append(l.cur, c)
+		case len(l.cur) > 0:
+			l.frames = append(l.frames, l.cur)
+			l.ends = append(l.ends, start.Add(l.octetTime(i+1)))
+			l.cur = nil
+		}
+	}
+	l.mu.Unlock()
+	l.clk.Advance(l.octetTime(len(b)))
+	select {
+	case l.wrote <- struct{}{}:
+	default:
+	}
+	return len(b), nil
+}
+
+func (l *clockLine) octetTime(n int) time.Duration {
+	if l.rate == 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second / time.Duration(l.rate)
+}
+
+// carried returns the frames the line carried whose contents hold mark,
+// and when each finished.
+func (l *clockLine) carried(mark []byte) []time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var ends []time.Time
+	for i, f := range l.frames {
+		if bytes.Contains(f, mark) {
+			ends = append(ends, l.ends[i])
+		}
+	}
+	return ends
+}
+
+func (l *clockLine) Read([]byte) (int, error) { return 0, io.EOF }
+func (l *clockLine) Close() error             { return nil }
+
+// startWriter runs only the output queue of a session on line, with
+// packets queued before it starts.
+func startWriter(t *testing.T, line *clockLine, packets ...[]byte) *Session {
+	s := &Session{cfg: Config{Clock: line.clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
+	s.w.init(s)
+	for _, p := range packets {
+		if err := s.w.enqueue(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.wg.Add(1)
+	go s.w.routineWrite()
+	t.Cleanup(func() {
+		close(s.done)
+		s.wg.Wait()
+	})
+	return s
+}
+
+// A burst larger than the line carries in MaxQueueDelay, as a TCP sender
+// with a large congestion window sends, reaches the line within
+// MaxQueueDelay or is dropped, however slow the line: the writer does not
+// gather more into one Write than the line takes in about batchTime.
+func TestQueueDelayBoundsBurst(t *testing.T) {
+	const burst, size = 40, 1500
+	burstMark := bytes.Repeat([]byte("B"), size)
+	lastMark := bytes.Repeat([]byte("L"), size)
+	tests := []struct {
+		name     string
+		rate     int // octets a second
+		wantSent int // at least
+	}{
+		{name: "115200 bit/s", rate: 11520, wantSent: 14},
+		{name: "in memory", rate: 0, wantSent: burst},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := clock.NewManual(time.Unix(0, 0))
+			line := newClockLine(clk, tt.rate)
+			t0 := clk.Now()
+			packets := make([][]byte, burst)
+			for i := range packets {
+				packets[i] = burstMark
+			}
+			s := startWriter(t, line, packets...)
+			// Once the burst has aged past the limit, a last packet
+			// shows when the writer has dealt with all of it.
+			lastSent := false
+			deadline := time.After(10 * time.Second)
+			for len(line.carried(burstMark)) < burst && len(line.carried(lastMark)) == 0 {
+				select {
+				case <-line.wrote:
+				case <-deadline:
+					t.Fatalf("after 10 s the line carried %d of %d frames", len(line.carried(burstMark)), burst)
+				}
+				if !lastSent && clk.Now().Sub(t0) > MaxQueueDelay {
+					if err := s.w.enqueue(lastMark); err != nil {
+						t.Fatal(err)
+					}
+					lastSent = true
+				}
+			}
+			ends := line.carried(burstMark)
+			frameTime := line.octetTime(size + 8)
+			for i, end := range ends {
+				if d := end.Sub(t0); d > MaxQueueDelay+batchTime+frameTime {
+					t.Errorf("frame %d of the burst reached the line after %v, want at most %v + %v + %v",
+						i, d, MaxQueueDelay, batchTime, frameTime)
+					break
+				}
+			}
+			if len(ends) < tt.wantSent {
+				t.Errorf("the line carried %d frames of the burst, want at least %d", len(ends), tt.wantSent)
+			}
+			if got, want := int(s.Stats().QueueDrops), burst-len(ends); got != want {
+				t.Errorf("QueueDrops = %d, want %d", got, want)
+			}
+		})
+	}
+}
