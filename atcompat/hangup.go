@@ -117,16 +117,7 @@ func dropDTR(ctx context.Context, c *chat, dtr DTRSetter, hold, guard time.Durat
 	if werr != nil {
 		return false, fail(werr)
 	}
-	_, err := c.step(ctx, Step{Name: "dtr", NoCR: true, Expect: []string{"NO CARRIER", "OK"}, Timeout: guard})
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, ErrTimeout):
-		return false, nil
-	case tolerable(err):
-		return true, nil // an error result: the modem is in command mode
-	}
-	return false, err
+	return listen(ctx, c, Step{Name: "dtr", NoCR: true, Expect: []string{"NO CARRIER", "OK"}, Timeout: guard})
 }
 
 // listenNoCarrier keeps the silence the +++ escape needs before it,
@@ -134,7 +125,14 @@ func dropDTR(ctx context.Context, c *chat, dtr DTRSetter, hold, guard time.Durat
 // and is in command mode already, so it needs no escape. It reports
 // whether the modem said so (or gave any other result).
 func listenNoCarrier(ctx context.Context, c *chat, guard time.Duration) (bool, error) {
-	_, err := c.step(ctx, Step{Name: "escape", NoCR: true, Expect: []string{"NO CARRIER"}, Timeout: guard})
+	return listen(ctx, c, Step{Name: "escape", NoCR: true, Expect: []string{"NO CARRIER"}, Timeout: guard})
+}
+
+// listen runs st, which sends nothing, and reports whether the modem
+// gave a result in its time: the one expected or any other (an error
+// result too says the modem is in command mode). Silence is no error.
+func listen(ctx context.Context, c *chat, st Step) (bool, error) {
+	_, err := c.step(ctx, st)
 	switch {
 	case err == nil:
 		return true, nil

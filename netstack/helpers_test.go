@@ -1,7 +1,9 @@
 package netstack_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -67,4 +69,23 @@ func listen(t *testing.T, s *netstack.Stack, address string) net.Listener {
 func hostPort(addr netip.Addr, l net.Addr) string {
 	_, port, _ := net.SplitHostPort(l.String())
 	return net.JoinHostPort(addr.String(), port)
+}
+
+// dialDiscard connects from a to a TCP discard service on b (192.0.2.2:7)
+// and closes the connection at cleanup.
+func dialDiscard(t *testing.T, a, b *netstack.Stack) net.Conn {
+	t.Helper()
+	lb := listen(t, b, ":7")
+	go func() {
+		if c, err := lb.Accept(); err == nil {
+			defer c.Close()
+			io.Copy(io.Discard, c)
+		}
+	}()
+	c, err := a.DialContext(context.Background(), "tcp", "192.0.2.2:7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

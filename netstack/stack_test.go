@@ -3,7 +3,6 @@ package netstack_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"testing"
@@ -64,18 +63,7 @@ func TestClose(t *testing.T) {
 		_, err := l.Accept()
 		acceptErr <- err
 	}()
-	lb := listen(t, b, ":7")
-	go func() {
-		if c, err := lb.Accept(); err == nil {
-			defer c.Close()
-			io.Copy(io.Discard, c)
-		}
-	}()
-	c, err := a.DialContext(context.Background(), "tcp", "192.0.2.2:7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialDiscard(t, a, b)
 	readErr := make(chan error, 1)
 	go func() {
 		_, err := c.Read(make([]byte, 1))
@@ -171,18 +159,7 @@ func TestBadArguments(t *testing.T) {
 // "connection aborted".
 func TestCloseWithError(t *testing.T) {
 	a, b := pair(t)
-	lb := listen(t, b, ":7")
-	go func() {
-		if c, err := lb.Accept(); err == nil {
-			defer c.Close()
-			io.Copy(io.Discard, c)
-		}
-	}()
-	c, err := a.DialContext(context.Background(), "tcp", "192.0.2.2:7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialDiscard(t, a, b)
 	u, err := a.DialContext(context.Background(), "udp", "192.0.2.2:9")
 	if err != nil {
 		t.Fatal(err)
