@@ -33,6 +33,7 @@ type connectFlags struct {
 	socks5, httpProxy, proxyUser, proxyPasswordFile          string
 	locals, remotes, allow                                   []string
 	simulate, persist                                        bool
+	fcs32                                                    bool
 	holdoff                                                  time.Duration
 	maxfail                                                  int
 	pcapFile                                                 string
@@ -104,6 +105,7 @@ after --maxfail failed dials.`,
 	fl.StringVar(&f.pcapFile, "pcap", "", "write every PPP frame to this pcap file (LINKTYPE_PPP_WITH_DIR)")
 	fl.DurationVar(&f.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
+	fl.BoolVar(&f.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	return cmd
 }
 
@@ -375,7 +377,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log},
 		APN: f.apn, PIN: pin, DialString: f.dial,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
-		Logger: log,
+		FCS32: f.fcs32, Logger: log,
 	}
 	if f.chatFile != "" {
 		file, err := os.Open(f.chatFile)
@@ -397,7 +399,9 @@ func dialSim(ctx context.Context, cfg gprsppp.Config, log *slog.Logger) (*gprspp
 	if err != nil {
 		return nil, err
 	}
-	modem := sim.NewModem(simModemConfig(log))
+	mc := simModemConfig(log)
+	mc.Network.FCS32 = cfg.FCS32 // the simulated network agrees to what the client asks
+	modem := sim.NewModem(mc)
 	go modem.Serve(context.Background(), b)
 	return gprsppp.DialPort(ctx, a, cfg)
 }

@@ -73,6 +73,7 @@ raised.`,
 	fl.DurationVar(&f.modem.holdoff, "holdoff", 5*time.Second, "pause before redialling")
 	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
+	fl.BoolVar(&f.modem.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT (repeatable)")
 	fl.IntVar(&f.maxConnections, "max-connections", 6, "connections per host (the module has 6)")
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")

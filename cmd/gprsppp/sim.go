@@ -36,6 +36,7 @@ type simOptions struct {
 	baud              int
 	latency           time.Duration
 	forwardLoopback   bool
+	fcs32             bool
 	localIP, remoteIP string
 	dns               []string
 }
@@ -72,6 +73,7 @@ variable, never from the command line.`,
 	f := cmd.Flags()
 	f.StringVar(&o.link, "link", "", "also make a symbolic link to the pseudo-terminal at `PATH`")
 	f.StringVar(&o.pin, "pin", "", "lock the SIM with this PIN")
+	f.BoolVar(&o.fcs32, "fcs32", false, "agree to the 32-bit FCS when the client asks for it (RFC 1570)")
 	f.DurationVar(&o.registrationDelay, "registration-delay", 0, "search for the network this long before registering")
 	f.StringVar(&o.dialResult, "dial-result", "", `make every dial fail with "NO CARRIER", "ERROR", "BUSY", "NO ANSWER" or "NO DIALTONE"`)
 	f.DurationVar(&o.dropAfter, "drop-after", 0, "drop each call this long after CONNECT, as a radio loss does")
@@ -147,7 +149,7 @@ func (o *simOptions) modemConfig(password string) (sim.ModemConfig, error) {
 		RegistrationDelay: o.registrationDelay,
 		DialResult:        o.dialResult,
 		DropAfter:         o.dropAfter,
-		Network:           gprsppp.NetworkConfig{LocalAddr: local, PeerAddr: remote, DNS: dns},
+		Network:           gprsppp.NetworkConfig{LocalAddr: local, PeerAddr: remote, DNS: dns, FCS32: o.fcs32},
 		Services:          sim.Services{Names: map[string][]netip.Addr{simName: {local}}},
 	}
 	if o.baud > 0 {
