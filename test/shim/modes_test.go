@@ -302,20 +302,27 @@ func TestServerPortReuse(t *testing.T) {
 	}
 }
 
-// The application note's hardware escape (section 4): after AT&D1, DTR
-// going from ON to OFF in data mode returns to command mode.
-func TestTransparentModeDTR(t *testing.T) {
+// dropDTRInData opens a transparent connection to the echo service with
+// AT&D set to mode, echoes through it, and drops DTR.
+func dropDTRInData(t *testing.T, mode string) (*host, *atomic.Bool) {
 	st := newStack(t)
-	var dtr atomic.Bool
+	dtr := new(atomic.Bool)
 	dtr.Store(true)
-	h := st.startShim(t, shimOptions{dtr: &dtr})
+	h := st.startShim(t, shimOptions{dtr: dtr})
 	h.at("ATE0", "OK")
-	h.at("AT&D1", "OK")
+	h.at("AT&D"+mode, "OK")
 	h.at("AT+QIMODE=1", "OK")
 	h.at(fmt.Sprintf(`AT+QIOPEN="TCP","%v",7`, gwAddr), "OK", "CONNECT")
 	h.crlf(5 * time.Second)
 	echoExact(t, h, []byte("before the DTR drop"))
 	dtr.Store(false)
+	return h, dtr
+}
+
+// The application note's hardware escape (section 4): after AT&D1, DTR
+// going from ON to OFF in data mode returns to command mode.
+func TestTransparentModeDTR(t *testing.T) {
+	h, dtr := dropDTRInData(t, "1")
 	h.expect(5*time.Second, "OK")
 	h.at("AT+QISTAT", "OK", "STATE: CONNECT OK")
 	dtr.Store(true)
@@ -327,17 +334,7 @@ func TestTransparentModeDTR(t *testing.T) {
 // AT&D2: DTR going from ON to OFF in data mode disconnects the connection
 // and returns to command mode.
 func TestTransparentModeDTRDisconnect(t *testing.T) {
-	st := newStack(t)
-	var dtr atomic.Bool
-	dtr.Store(true)
-	h := st.startShim(t, shimOptions{dtr: &dtr})
-	h.at("ATE0", "OK")
-	h.at("AT&D2", "OK")
-	h.at("AT+QIMODE=1", "OK")
-	h.at(fmt.Sprintf(`AT+QIOPEN="TCP","%v",7`, gwAddr), "OK", "CONNECT")
-	h.crlf(5 * time.Second)
-	echoExact(t, h, []byte("before the DTR drop"))
-	dtr.Store(false)
+	h, dtr := dropDTRInData(t, "2")
 	h.expect(5*time.Second, "CLOSED")
 	h.expect(5*time.Second, "OK")
 	h.at("AT+QISTAT", "OK", "STATE: IP CLOSE")
