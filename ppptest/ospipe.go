@@ -4,6 +4,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // OSLine is one end of an in-process serial line made of two OS pipes:
@@ -19,6 +21,25 @@ func (l OSLine) Write(p []byte) (int, error) { return l.w.Write(p) }
 
 // SetReadDeadline bounds Reads, as on a serial port.
 func (l OSLine) SetReadDeadline(t time.Time) error { return l.r.SetReadDeadline(t) }
+
+// SetWriteBuffer sets the kernel's buffer for what l writes (at least a
+// page, rounded up by the kernel): a pipe holds 64 KiB by default, far
+// more than the few KiB a serial port's driver queues before Write
+// blocks, which on a paced line would hide seconds of queue from the
+// writer.
+func (l OSLine) SetWriteBuffer(n int) error {
+	rc, err := l.w.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) {
+		_, ferr = unix.FcntlInt(fd, unix.F_SETPIPE_SZ, n)
+	}); err != nil {
+		return err
+	}
+	return ferr
+}
 
 // Close closes both pipes' ends held by l.
 func (l OSLine) Close() error {

@@ -59,6 +59,12 @@ var ErrQueueFull = errors.New("session: output queue full")
 // to a Write but no more than the line carries in about batchTime, so
 // that the bound holds until the line takes a frame. Control packets are
 // written at once.
+//
+// Small packets that carry no stream data (TCP acknowledgements without
+// payload, SYN, FIN or RST; short UDP and ICMP) have an express queue
+// that routineWrite serves first: behind seconds of bulk data in one
+// direction, the ACKs of a transfer in the other direction would wait as
+// long, and that transfer would stall on them (see expressPacket).
 type writer struct {
 	s *Session
 
@@ -75,8 +81,9 @@ type writer struct {
 
 	batchLimit int // octets gathered into one Write; owned by routineWrite
 
-	queue chan *queued // framed IPv4 packets for routineWrite
-	pool  sync.Pool    // of *queued, the queue's buffers
+	queue   chan *queued // framed IPv4 packets for routineWrite
+	express chan *queued // the same, for expressPacket ones: served first
+	pool    sync.Pool    // of *queued, the queue's buffers
 }
 
 // queued is a framed packet waiting for the line.
@@ -90,6 +97,7 @@ func (w *writer) init(s *Session) {
 	w.ctl = ppp.Encoder{ACCM: 0xffffffff}
 	w.lcp, w.data = w.ctl, w.ctl
 	w.queue = make(chan *queued, QueueLen)
+	w.express = make(chan *queued, QueueLen)
 	w.batchLimit = firstBatch
 	w.pool = sync.Pool{New: func() any { return new(queued) }}
 }
@@ -134,8 +142,12 @@ func (w *writer) enqueue(pkt []byte) error {
 	q := w.pool.Get().(*queued)
 	q.frame = w.frame(q.frame[:0], ppp.ProtocolIPv4, pkt)
 	q.at = w.s.cfg.Clock.Now()
+	queue := w.queue
+	if expressPacket(pkt) {
+		queue = w.express
+	}
 	select {
-	case w.queue <- q:
+	case queue <- q:
 		return nil
 	default:
 		w.pool.Put(q)
@@ -162,9 +174,14 @@ func (w *writer) routineWrite() {
 	for {
 		var q *queued
 		select {
-		case q = <-w.queue:
-		case <-w.s.done:
-			return
+		case q = <-w.express:
+		default:
+			select {
+			case q = <-w.express:
+			case q = <-w.queue:
+			case <-w.s.done:
+				return
+			}
 		}
 		now := w.s.cfg.Clock.Now()
 		w.line.Lock()
@@ -172,6 +189,12 @@ func (w *writer) routineWrite() {
 		frames := w.take(q, now)
 	gather:
 		for len(w.batch) < w.batchLimit {
+			select {
+			case q = <-w.express:
+				frames += w.take(q, now)
+				continue
+			default:
+			}
 			select {
 			case q = <-w.queue:
 				frames += w.take(q, now)
