@@ -63,19 +63,24 @@ func BenchmarkSlowLinkGoodput(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		resp, err := web.Get("http://10.64.64.1/pattern.bin")
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || n != size {
-			b.Fatalf("read %d of %d: %v", n, size, err)
-		}
+		download(b, web, size)
 	}
 	elapsed := time.Since(start)
 	goodput := float64(b.N*size) / elapsed.Seconds()
 	b.ReportMetric(goodput/(bps/10), "line-fraction")
+}
+
+// download fetches the simulator's /pattern.bin and checks its length.
+func download(b *testing.B, web *http.Client, size int64) {
+	resp, err := web.Get("http://10.64.64.1/pattern.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || n != size {
+		b.Fatalf("read %d of %d: %v", n, size, err)
+	}
 }
 
 // BenchmarkLinkUpLatency measures PPP from CONNECT to IPCP opened on a
@@ -180,15 +185,7 @@ func BenchmarkSlowLinkDownloadWhileUploading(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for range b.N {
-		resp, err := web.Get("http://10.64.64.1/pattern.bin")
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || n != size {
-			b.Fatalf("read %d of %d: %v", n, size, err)
-		}
+		download(b, web, size)
 	}
 	elapsed := time.Since(start)
 	b.ReportMetric(float64(b.N*size)/elapsed.Seconds()/(bps/10), "line-fraction")
