@@ -79,7 +79,7 @@ func expectedFrame(e Encoder, proto Protocol, info []byte) []byte {
 	if !e.ACFC || proto == ProtocolLCP {
 		hdr = append(hdr, 0xff, 0x03)
 	}
-	if e.PFC && proto <= 0xff {
+	if e.PFC && proto < 0xff {
 		hdr = append(hdr, byte(proto))
 	} else {
 		hdr = append(hdr, byte(proto>>8), byte(proto))

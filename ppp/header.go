@@ -49,7 +49,10 @@ func appendHeader(dst []byte, proto Protocol, acfc, pfc bool) []byte {
 	if !acfc {
 		dst = append(dst, allStations, unnumberedInfo)
 	}
-	if pfc && proto < 0x100 {
+	// 0x00ff stays two octets: compressed, it would read as the Address
+	// field (RFC 1661 §6.6), which is why it is reserved as "compression
+	// inefficient".
+	if pfc && proto < 0x100 && proto != 0x00ff {
 		return append(dst, byte(proto))
 	}
 	return append(dst, byte(proto>>8), byte(proto))
