@@ -250,6 +250,12 @@ func (s *stack) startShim(t *testing.T, o shimOptions) *host {
 	if o.dtr != nil {
 		line = dtrLine{dce, o.dtr}
 	}
+	return serveShim(t, shim, line, dce, dte)
+}
+
+// serveShim serves shim on line, the module's end dce, and returns the
+// host at dte. t.Cleanup stops it and checks that Serve returns.
+func serveShim(t *testing.T, shim *atcompat.Shim, line io.ReadWriter, dce, dte io.ReadWriteCloser) *host {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- shim.Serve(ctx, line) }()

@@ -3,6 +3,7 @@ package shim_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -124,12 +125,8 @@ func TestServerMode(t *testing.T) {
 		h.expect(5*time.Second, "SEND OK")
 		buf := make([]byte, 5)
 		remote.SetReadDeadline(time.Now().Add(10 * time.Second))
-		for k := 0; k < 5; {
-			n, err := remote.Read(buf[k:])
-			if err != nil {
-				t.Fatal(err)
-			}
-			k += n
+		if _, err := io.ReadFull(remote, buf); err != nil {
+			t.Fatal(err)
 		}
 		if string(buf) != "hello" {
 			t.Fatalf("the network side read %q", buf)

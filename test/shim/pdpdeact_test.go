@@ -2,11 +2,8 @@ package shim_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,25 +82,7 @@ func (s *supervisedStack) startShim(t *testing.T) *host {
 	t.Helper()
 	shim := atcompat.NewShim(atcompat.ShimConfig{Backend: &gprsppp.ShimBackend{Link: s.sup.Link}})
 	dce, dte := ppptest.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- shim.Serve(ctx, dce) }()
-	h := newHost(t, dte)
-	t.Cleanup(func() {
-		cancel()
-		dce.Close()
-		h.close()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) &&
-				!errors.Is(err, io.ErrClosedPipe) && !errors.Is(err, os.ErrClosed) {
-				t.Logf("Serve returned %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Serve did not return within 10 s of its context ending")
-		}
-	})
-	return h
+	return serveShim(t, shim, dce, dce, dte)
 }
 
 // echoSingle sends msg on the single connection and reads it back from

@@ -19,15 +19,7 @@ func TestTinyGSMM95(t *testing.T) {
 		if !c.connect(0, gwAddr.String(), 7) {
 			t.Fatal("connect to the echo service failed")
 		}
-		for _, size := range []int{1, 23, 64, 65, 1000, 1460} {
-			msg := sim.Pattern(size)
-			if n := c.write(0, msg); n != size {
-				t.Fatalf("write %d bytes = %d", size, n)
-			}
-			if got := c.readFull(0, size, 20*time.Second); !bytes.Equal(got, msg) {
-				t.Fatalf("echo of %d bytes differs", size)
-			}
-		}
+		c.echo(t, 0, 1, 23, 64, 65, 1000, 1460)
 		c.stop(0, 75*time.Second)
 	})
 	t.Run("http", func(t *testing.T) {
@@ -47,15 +39,7 @@ func TestTinyGSMM95(t *testing.T) {
 	})
 	t.Run("source 64KB", func(t *testing.T) {
 		defer c.use(t)()
-		if !c.connect(2, gwAddr.String(), sourcePort) {
-			t.Fatal("connect to the source failed")
-		}
-		const size = 64 << 10
-		c.write(2, []byte(strconv.Itoa(size)+"\n"))
-		if got := c.readUntilClosed(2, 60*time.Second); !bytes.Equal(got, sim.Pattern(size)) {
-			t.Fatalf("got %d bytes, not the %d of the pattern", len(got), size)
-		}
-		c.stop(2, 75*time.Second)
+		c.source(t, 2, 64<<10)
 	})
 	t.Run("connected without compat", func(t *testing.T) {
 		defer c.use(t)()
@@ -107,31 +91,44 @@ func TestTinyGSMMC60(t *testing.T) {
 			if !c.connect(0, host, 7) {
 				t.Fatalf("connect to %s:7 failed", host)
 			}
-			for _, size := range []int{5, 300, 1460} {
-				msg := sim.Pattern(size)
-				if n := c.write(0, msg); n != size {
-					t.Fatalf("write %d bytes = %d", size, n)
-				}
-				if got := c.readFull(0, size, 20*time.Second); !bytes.Equal(got, msg) {
-					t.Fatalf("echo of %d bytes differs", size)
-				}
-			}
+			c.echo(t, 0, 5, 300, 1460)
 			c.stop(0, 75*time.Second)
 		})
 	}
 	t.Run("source 32KB", func(t *testing.T) {
 		defer c.use(t)()
-		if !c.connect(3, gwAddr.String(), sourcePort) {
-			t.Fatal("connect to the source failed")
-		}
-		const size = 32 << 10
-		c.write(3, []byte(strconv.Itoa(size)+"\n"))
-		if got := c.readUntilClosed(3, 60*time.Second); !bytes.Equal(got, sim.Pattern(size)) {
-			t.Fatalf("got %d bytes, not the %d of the pattern", len(got), size)
-		}
-		c.stop(3, 75*time.Second)
+		c.source(t, 3, 32<<10)
 	})
 	if !c.gprsDisconnect() {
 		t.Fatal("AT+QIDEACT: no DEACT OK")
 	}
+}
+
+// echo sends the pattern in messages of each size to the echo service on
+// connection mux and reads each back with AT+QIRD.
+func (c *tinyGSM) echo(t *testing.T, mux int, sizes ...int) {
+	t.Helper()
+	for _, size := range sizes {
+		msg := sim.Pattern(size)
+		if n := c.write(mux, msg); n != size {
+			t.Fatalf("write %d bytes = %d", size, n)
+		}
+		if got := c.readFull(mux, size, 20*time.Second); !bytes.Equal(got, msg) {
+			t.Fatalf("echo of %d bytes differs", size)
+		}
+	}
+}
+
+// source asks the simulator's pattern source for size octets on
+// connection mux, checks them, and closes the connection.
+func (c *tinyGSM) source(t *testing.T, mux, size int) {
+	t.Helper()
+	if !c.connect(mux, gwAddr.String(), sourcePort) {
+		t.Fatal("connect to the source failed")
+	}
+	c.write(mux, []byte(strconv.Itoa(size)+"\n"))
+	if got := c.readUntilClosed(mux, 60*time.Second); !bytes.Equal(got, sim.Pattern(size)) {
+		t.Fatalf("got %d bytes, not the %d of the pattern", len(got), size)
+	}
+	c.stop(mux, 75*time.Second)
 }
