@@ -158,6 +158,9 @@ func (c *udpConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	// gonet takes the IP slice as is, and a 16-byte IPv4-mapped slice
 	// would become an IPv6 address this IPv4-only stack cannot reach.
 	to := &net.UDPAddr{IP: ua.IP.To4(), Port: ua.Port}
+	if err := CheckDestination("udp", to.AddrPort().Addr()); err != nil {
+		return 0, c.opError("write", addr, err)
+	}
 	n, err := c.UDPConn.WriteTo(b, to)
 	return n, c.fix("write", addr, err)
 }

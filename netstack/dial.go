@@ -21,7 +21,9 @@ const minDialTime = 2 * time.Second
 // DialContext. network is "tcp", "tcp4", "udp" or "udp4". address is
 // "host:port" with a numeric port; host is an IPv4 literal, empty for
 // LocalAddr, or a name resolved with LookupNetIP, whose addresses are
-// tried in order. Errors are *net.OpError values: errors.Is reports
+// tried in order. A destination that must never leave a host (loopback,
+// unspecified, reserved: see CheckDestination) fails at once, matching
+// ErrLocalOnly. Errors are *net.OpError values: errors.Is reports
 // syscall.ECONNREFUSED for a refused connection and ctx's error when ctx
 // ends first.
 func (s *Stack) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
@@ -101,6 +103,9 @@ func (s *Stack) dialOne(ctx context.Context, network string, ap netip.AddrPort) 
 		return &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, opErr(err)
+	}
+	if err := CheckDestination(network, ap.Addr()); err != nil {
 		return nil, opErr(err)
 	}
 	if isUDP(network) {

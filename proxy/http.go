@@ -1,12 +1,12 @@
 package proxy
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/gprsppp/gprsppp/internal/keepalive"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -70,8 +70,7 @@ func ServeHTTP(ctx context.Context, l net.Listener, cfg HTTPConfig) error {
 		Transport: transport,
 		ErrorLog:  slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			log.Debug("http proxy: forward failed", "from", r.RemoteAddr, "url", r.URL.Redacted(), "err", err)
-			w.WriteHeader(http.StatusBadGateway)
+			p.dialFailed(w, r, r.URL.Host, err)
 		},
 	}
 	srv := &http.Server{
@@ -158,13 +157,7 @@ func (p *httpProxy) connect(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := p.cfg.Dialer.DialContext(r.Context(), "tcp", target)
 	if err != nil {
-		p.log.Debug("http proxy: CONNECT dial failed", "from", r.RemoteAddr, "to", target, "err", err)
-		status := http.StatusBadGateway
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			status = http.StatusGatewayTimeout
-		}
-		http.Error(w, "dial over the link failed", status)
+		p.dialFailed(w, r, target, err)
 		return
 	}
 	hj, ok := w.(http.Hijacker)
@@ -197,10 +190,31 @@ func (p *httpProxy) connect(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// bufferedConn reads a hijacked connection through the server's buffer.
+// dialFailed answers a request whose dial to target failed: 502 Bad
+// Gateway (504 for a timeout) with a body saying why. A destination
+// refused here on purpose is logged at info level, other failures at
+// debug level.
+func (p *httpProxy) dialFailed(w http.ResponseWriter, r *http.Request, target string, err error) {
+	status, msg := http.StatusBadGateway, "dial over the link failed: "+err.Error()
+	var ne net.Error
+	switch {
+	case refused(err):
+		msg = "refused: " + err.Error()
+		p.log.Info("http proxy: dial refused", "from", r.RemoteAddr, "to", target, "err", err)
+	case errors.As(err, &ne) && ne.Timeout():
+		status = http.StatusGatewayTimeout
+		fallthrough
+	default:
+		p.log.Debug("http proxy: dial failed", "from", r.RemoteAddr, "to", target, "err", err)
+	}
+	http.Error(w, msg, status)
+}
+
+// bufferedConn reads a connection through a buffer holding what was
+// read of it already (the HTTP server's, the SOCKS5 library's).
 type bufferedConn struct {
 	net.Conn
-	r *bufio.Reader
+	r io.Reader
 }
 
 // Read implements net.Conn.

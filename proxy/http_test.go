@@ -57,6 +57,7 @@ func TestHTTPConnect(t *testing.T) {
 		target     string
 		auth       string // Proxy-Authorization
 		wantStatus int
+		wantBody   string // in the body of a failure
 	}{
 		{name: "by name over the link", target: "echo.example:7", wantStatus: 200},
 		{name: "by address", target: "10.64.0.1:7", wantStatus: 200},
@@ -67,6 +68,7 @@ func TestHTTPConnect(t *testing.T) {
 		{name: "not Basic", user: "u", pass: "pw", target: "echo.example:7", auth: "Bearer abc", wantStatus: 407},
 		{name: "refused port", target: "10.64.0.1:1", wantStatus: 502},
 		{name: "unknown name", target: "nowhere.example:7", wantStatus: 502},
+		{name: "loopback refused here", target: "127.0.0.1:22", wantStatus: 502, wantBody: "127.0.0.1 is a loopback address (RFC 1122"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +83,10 @@ func TestHTTPConnect(t *testing.T) {
 				t.Errorf("407 with Proxy-Authenticate %q, want a Basic challenge", resp.Header.Get("Proxy-Authenticate"))
 			}
 			if resp.StatusCode != http.StatusOK {
+				body, _ := io.ReadAll(resp.Body)
+				if !strings.Contains(string(body), tt.wantBody) {
+					t.Errorf("body %q, want it to contain %q", body, tt.wantBody)
+				}
 				return
 			}
 			// The early data and more, then a FIN that must come back.

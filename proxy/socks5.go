@@ -56,21 +56,10 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 		socks5.WithLogger(libLogger{log}),
 		socks5.WithGPool(&g),
 		socks5.WithResolver(unresolved{}),
-		socks5.WithDial(func(dctx context.Context, network, addr string) (net.Conn, error) {
-			// The library dials with a background context; end the dial
+		socks5.WithConnectHandle(func(_ context.Context, w io.Writer, r *socks5.Request) error {
+			// The library hands over a background context; end the dial
 			// when the server stops too.
-			dctx, stop := mergeCancel(dctx, ctx)
-			defer stop()
-			c, err := cfg.Dialer.DialContext(dctx, network, addr)
-			if err == nil {
-				keepalive.Enable(c)
-			}
-			return c, err
-		}),
-		socks5.WithConnectMiddleware(func(_ context.Context, w io.Writer, r *socks5.Request) error {
-			clearDeadline(w)
-			log.Debug("socks5: connect", "from", r.RemoteAddr, "to", r.DestAddr.String())
-			return nil
+			return socksConnect(ctx, w, r, cfg.Dialer.DialContext, log)
 		}),
 		socks5.WithAssociateHandle(func(ctx context.Context, w io.Writer, r *socks5.Request) error {
 			clearDeadline(w)

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
@@ -43,6 +46,8 @@ func TestSOCKS5Connect(t *testing.T) {
 		{name: "no credentials when required", user: "u", pass: "secret", target: "echo.example:7", wantErr: "no acceptable authentication methods"},
 		{name: "unknown name", target: "nowhere.example:7", wantErr: "host unreachable"},
 		{name: "refused port", target: "10.64.0.1:1", wantErr: "connection refused"},
+		{name: "loopback refused here", target: "127.0.0.1:22", wantErr: "connection not allowed by ruleset"},
+		{name: "unspecified refused here", target: "0.0.0.0:80", wantErr: "connection not allowed by ruleset"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,4 +332,37 @@ func TestExpectedSource(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forbidding is a Dialer that refuses every destination as the host's
+// policy does (a loop into its own inbound forwards).
+type forbidding struct{}
+
+func (forbidding) DialContext(_ context.Context, network, address string) (net.Conn, error) {
+	return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("%s: a loop: %w", address, fs.ErrPermission)}
+}
+
+// A destination the Dialer forbids gets reply 2 from SOCKS5 and a 502
+// saying why from the HTTP proxy, and both log it at info level.
+func TestProxiesReportForbiddenDestinations(t *testing.T) {
+	log, rec := newRecorder()
+	socksAddr, _ := startSOCKS5(t, SOCKS5Config{Dialer: forbidding{}, Logger: log})
+	d, err := xproxy.SOCKS5("tcp", socksAddr, nil, xproxy.Direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitTime)
+	defer cancel()
+	if _, err := d.(xproxy.ContextDialer).DialContext(ctx, "tcp", "10.64.0.2:2222"); err == nil || !strings.Contains(err.Error(), "not allowed by ruleset") {
+		t.Errorf("SOCKS5 dial = %v, want reply 2 (not allowed by ruleset)", err)
+	}
+	rec.wait(t, "socks5: connect refused")
+
+	httpAddr, _ := startHTTP(t, HTTPConfig{Dialer: forbidding{}, Logger: log})
+	_, _, resp := connectTunnel(t, httpAddr, "10.64.0.2:2222", "", nil)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(body), "refused: dial tcp: 10.64.0.2:2222: a loop") {
+		t.Errorf("HTTP CONNECT: %s %q, want 502 saying why", resp.Status, body)
+	}
+	rec.wait(t, "http proxy: dial refused")
 }
