@@ -231,14 +231,16 @@ func TestServeLocal(t *testing.T) {
 
 func TestRemote(t *testing.T) {
 	tests := []struct {
-		name    string
-		allow   []string
-		refused bool
+		name     string
+		allow    []string
+		fromSelf bool // dial from the link's own stack, as a proxy client would
+		refused  string
 	}{
-		{"allowed address", []string{"10.64.0.1"}, false},
-		{"allowed prefix", []string{"192.0.2.0/24", "10.64.0.0/16"}, false},
-		{"outside the list", []string{"192.0.2.0/24"}, true},
-		{"empty list refuses all", nil, true},
+		{"allowed address", []string{"10.64.0.1"}, false, ""},
+		{"allowed prefix", []string{"192.0.2.0/24", "10.64.0.0/16"}, false, ""},
+		{"outside the list", []string{"192.0.2.0/24"}, false, "source not allowed"},
+		{"empty list refuses all", nil, false, "source not allowed"},
+		{"loop from the link's own address", []string{"10.0.0.0/8"}, true, "a loop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,17 +265,24 @@ func TestRemote(t *testing.T) {
 			// The operator's side connects to the link's address.
 			ctx, cancel := context.WithTimeout(context.Background(), waitTime)
 			defer cancel()
-			c, err := network.DialContext(ctx, "tcp", "10.64.0.2:2222")
+			from := network
+			if tt.fromSelf {
+				from = client
+			}
+			c, err := from.DialContext(ctx, "tcp", "10.64.0.2:2222")
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
 			c.SetDeadline(time.Now().Add(waitTime))
-			if tt.refused {
+			if tt.refused != "" {
 				if n, err := c.Read(make([]byte, 1)); err == nil {
 					t.Fatalf("read %d octets from a refused connection", n)
 				}
 				got := rec.wait(t, "refused inbound connection")
+				if !strings.Contains(got.Message, tt.refused) {
+					t.Errorf("logged %q, want it to say %q", got.Message, tt.refused)
+				}
 				if got.Level != slog.LevelInfo {
 					t.Errorf("refusal logged at %v, want INFO", got.Level)
 				}

@@ -12,8 +12,10 @@ import (
 // dialHost on the host, until ctx ends. nil dialHost means a plain
 // net.Dialer.
 //
-// A connection whose source address is not inside one of the allow
-// prefixes is closed as soon as it is accepted and logged at info level;
+// A connection whose source is the link's own address is refused
+// whatever allow says: it comes from a client of this host's own proxies
+// or forwards, looping back into the host. A connection whose source
+// address is not inside one of the allow prefixes is closed as soon as it is accepted and logged at info level;
 // an empty allow list refuses every connection. The peer sees its
 // connection open and then close, because the link's stack completes the
 // TCP handshake before the source can be checked.
@@ -28,6 +30,10 @@ func ServeRemote(ctx context.Context, r Remote, ln net.Listener, allow []netip.P
 	}
 	return serveListener(ctx, ln, func(ctx context.Context, c net.Conn) {
 		from := c.RemoteAddr().String()
+		if sameIP(c.RemoteAddr(), c.LocalAddr()) {
+			log.Info("forward: refused inbound connection from the link's own address: a loop through this host's proxies or forwards", "from", from, "port", r.Port)
+			return
+		}
 		if !allowed(c.RemoteAddr(), allow) {
 			log.Info("forward: refused inbound connection: source not allowed", "from", from, "port", r.Port)
 			return
@@ -42,22 +48,33 @@ func ServeRemote(ctx context.Context, r Remote, ln net.Listener, allow []netip.P
 	})
 }
 
-// allowed reports whether addr's IP lies inside one of the prefixes.
-func allowed(addr net.Addr, allow []netip.Prefix) bool {
+// sameIP reports whether a and b have the same IP address: a connection
+// on the link's stack whose source is the link's own address comes from
+// a socket of that same stack, that is from this host's proxy or forward
+// clients, never from the network.
+func sameIP(a, b net.Addr) bool {
+	ia, ib := ipOf(a), ipOf(b)
+	return ia.IsValid() && ia == ib
+}
+
+// ipOf returns addr's IP address, unmapped, or the zero Addr.
+func ipOf(addr net.Addr) netip.Addr {
 	var ip netip.Addr
 	switch a := addr.(type) {
 	case nil:
-		return false
 	case *net.TCPAddr:
 		ip, _ = netip.AddrFromSlice(a.IP)
 	default:
-		ap, err := netip.ParseAddrPort(a.String())
-		if err != nil {
-			return false
+		if ap, err := netip.ParseAddrPort(a.String()); err == nil {
+			ip = ap.Addr()
 		}
-		ip = ap.Addr()
 	}
-	ip = ip.Unmap()
+	return ip.Unmap()
+}
+
+// allowed reports whether addr's IP lies inside one of the prefixes.
+func allowed(addr net.Addr, allow []netip.Prefix) bool {
+	ip := ipOf(addr)
 	for _, p := range allow {
 		if ip.IsValid() && p.Contains(ip) {
 			return true
