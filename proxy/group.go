@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
@@ -111,14 +110,4 @@ func relayTCP(a, b net.Conn) error {
 	err = errors.Join(<-done, err)
 	closeBoth()
 	return err
-}
-
-// mergeCancel returns a context that ends when either ctx or also ends.
-func mergeCancel(ctx, also context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(also, cancel)
-	return ctx, func() {
-		stop()
-		cancel()
-	}
 }
