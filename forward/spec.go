@@ -47,15 +47,28 @@ func (l Local) String() string {
 // are relayed to Target as dialled from the host. ParseRemote makes one
 // from its command-line form.
 type Remote struct {
+	// Bind is the address on the link's side to listen on; the zero
+	// Addr (the default) or an unspecified address means the link's
+	// own address, whatever it is after a redial.
+	Bind netip.Addr
 	// Port is the TCP port on the link's address, 1 to 65535.
 	Port uint16
 	// Target is "host:port" as dialled from the host.
 	Target string
 }
 
-// String returns r in the form ParseRemote reads: "2222:127.0.0.1:22".
+// String returns r in the form ParseRemote reads: "2222:127.0.0.1:22",
+// or "10.0.0.7:2222:127.0.0.1:22" with a bind address.
 func (r Remote) String() string {
-	return strconv.Itoa(int(r.Port)) + ":" + r.Target
+	s := strconv.Itoa(int(r.Port)) + ":" + r.Target
+	if r.Bind.IsValid() && !r.Bind.IsUnspecified() {
+		b := r.Bind.String()
+		if r.Bind.Is6() {
+			b = "[" + b + "]"
+		}
+		s = b + ":" + s
+	}
+	return s
 }
 
 // ParseLocal parses a local forward, as the -L flag gives it:
@@ -103,12 +116,17 @@ func ParseLocal(s string) (Local, error) {
 	return Local{Bind: netip.AddrPortFrom(bind, port), Network: network, Target: target}, nil
 }
 
-// ParseRemote parses a remote forward, as the -R flag gives it:
+// ParseRemote parses a remote forward, as the -R flag gives it (ssh's
+// form):
 //
-//	port:host:hostport
+//	[bind:]port:host:hostport
 //
-// port is the TCP port on the link's address; host is a DNS name, an
-// IPv4 address or a bracketed IPv6 address as seen from the host.
+// port is the TCP port on the link's side; host is a DNS name, an IPv4
+// address or a bracketed IPv6 address as seen from the host. bind, as in
+// ssh, is the address to listen on at the far side: "", "*", 0.0.0.0 or
+// [::] for the link's own address (the default), or that address itself.
+// A loopback bind is refused with an explanation: the link's side has no
+// loopback that anyone could reach.
 func ParseRemote(s string) (Remote, error) {
 	errf := func(format string, args ...any) (Remote, error) {
 		return Remote{}, fmt.Errorf("forward: remote forward %q: %s", s, fmt.Sprintf(format, args...))
@@ -117,8 +135,25 @@ func ParseRemote(s string) (Remote, error) {
 	if err != nil {
 		return errf("%v", err)
 	}
-	if len(fields) != 3 {
-		return errf("want port:host:hostport")
+	var bind netip.Addr
+	switch len(fields) {
+	case 3:
+	case 4:
+		switch fields[0] {
+		case "", "*":
+		case "localhost":
+			bind = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		default:
+			if bind, err = parseBind(fields[0]); err != nil {
+				return errf("%v", err)
+			}
+		}
+		if bind.IsLoopback() {
+			return errf("the link has no loopback: a remote forward listens on the link's own address; leave out %q (or give 0.0.0.0)", fields[0])
+		}
+		fields = fields[1:]
+	default:
+		return errf("want [bind:]port:host:hostport")
 	}
 	port, err := parsePort(fields[0])
 	if err != nil {
@@ -128,7 +163,7 @@ func ParseRemote(s string) (Remote, error) {
 	if err != nil {
 		return errf("%v", err)
 	}
-	return Remote{Port: port, Target: target}, nil
+	return Remote{Bind: bind, Port: port, Target: target}, nil
 }
 
 // ParseAllow parses one entry of a remote forward's allow list: a CIDR

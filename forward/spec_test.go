@@ -75,14 +75,24 @@ func TestParseRemote(t *testing.T) {
 	tests := []struct {
 		in      string
 		want    Remote
+		str     string // String's form, if not in
 		wantErr string
 	}{
 		{in: "2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}},
 		{in: "80:localhost:8080", want: Remote{Port: 80, Target: "localhost:8080"}},
 		{in: "443:[::1]:8443", want: Remote{Port: 443, Target: "[::1]:8443"}},
 
-		{in: "127.0.0.1:2222:h:22", wantErr: "want port:host:hostport"},
-		{in: "2222:h", wantErr: "want port:host:hostport"},
+		{in: "10.0.0.7:2222:127.0.0.1:22", want: Remote{Bind: netip.MustParseAddr("10.0.0.7"), Port: 2222, Target: "127.0.0.1:22"}},
+		{in: "0.0.0.0:2222:127.0.0.1:22", want: Remote{Bind: netip.MustParseAddr("0.0.0.0"), Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
+		{in: "*:2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
+		{in: ":2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
+
+		{in: "127.0.0.1:2222:127.0.0.1:22", wantErr: "the link has no loopback"},
+		{in: "localhost:2222:127.0.0.1:22", wantErr: "the link has no loopback"},
+		{in: "2222", wantErr: "want [bind:]port:host:hostport"},
+		{in: "2222:h", wantErr: "want [bind:]port:host:hostport"},
+		{in: "a:b:2222:h:22", wantErr: "want [bind:]port:host:hostport"},
+		{in: "banana:2222:h:22", wantErr: "bind address"},
 		{in: "0:h:22", wantErr: "port: \"0\" is not from 1 to 65535"},
 		{in: "22:h:99999", wantErr: "host port: \"99999\" is not from 1 to 65535"},
 		{in: "22:h h:22", wantErr: "is not a DNS name"},
@@ -100,11 +110,15 @@ func TestParseRemote(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
 				t.Errorf("ParseRemote(%q) (-want +got):\n%s", tt.in, diff)
 			}
-			if s := got.String(); s != tt.in {
-				t.Errorf("String() = %q, want %q", s, tt.in)
+			want := tt.in
+			if tt.str != "" {
+				want = tt.str
+			}
+			if s := got.String(); s != want {
+				t.Errorf("String() = %q, want %q", s, want)
 			}
 		})
 	}
