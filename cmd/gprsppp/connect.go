@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,7 +21,7 @@ import (
 	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
 	"github.com/gprsppp/gprsppp/forward"
-	"github.com/gprsppp/gprsppp/pcap"
+	"github.com/gprsppp/gprsppp/netstack"
 	"github.com/gprsppp/gprsppp/proxy"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/spf13/cobra"
@@ -56,12 +58,15 @@ Secrets never go on the command line: the PPP password comes from
 GPRSPPP_PIN, the proxies' password from --proxy-password-file or
 GPRSPPP_PROXY_PASSWORD.
 
-Exit status: 0 after Ctrl-C (the link is terminated and the modem hung
-up); 1 bad flags or files; 2 the device could not be opened; 3 the modem's
-dial script failed; 4 PPP negotiation failed (or the line is looped back);
-5 authentication failed; 6 the link ended (peer, carrier or keepalive)
-without --persist; 7 a listener could not be opened; 8 --persist gave up
-after --maxfail failed dials.`,
+SIGTERM and SIGHUP end the link as Ctrl-C does, even with --persist
+(where pppd would redial on SIGHUP).
+
+Exit status: 0 after Ctrl-C, SIGTERM or SIGHUP (the link is terminated and
+the modem hung up); 1 bad flags or files; 2 the device could not be opened
+(missing, in use or not permitted); 3 the modem's dial script failed; 4 PPP
+negotiation failed (or the line is looped back); 5 authentication failed;
+6 the link ended (peer, carrier or keepalive) without --persist; 7 a
+listener could not be opened, or stopped working; 8 --persist gave up after --maxfail failed dials.`,
 		Example: `  gprsppp connect --sim --socks5
   gprsppp connect --device /dev/ttyUSB2 --apn internet --socks5 --http-proxy 127.0.0.1:8080
   gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist`,
@@ -75,7 +80,7 @@ after --maxfail failed dials.`,
 				}
 				f.socks5 = args[0]
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			return runConnect(ctx, cmd.OutOrStdout(), g, f)
 		},
@@ -142,7 +147,7 @@ func classify(err error) int {
 	switch {
 	case errors.Is(err, gprsppp.ErrMaxFail):
 		return exitGaveUp
-	case errors.Is(err, device.ErrNotFound), errors.Is(err, device.ErrBusy), errors.Is(err, device.ErrPermission):
+	case errors.As(err, new(*deviceError)):
 		return exitDevice
 	case errors.As(err, &step):
 		return exitDial
@@ -153,6 +158,57 @@ func classify(err error) int {
 	}
 	return exitEnded
 }
+
+// loopGuard is the Dialer of connect's proxies and forwards. It refuses a
+// TCP destination that is one of this host's own -R forwards on the
+// link's address: a proxy client would otherwise reach, from the link's
+// own address, a service that --allow opens only to the network. (A
+// name that resolves to the link's address gets past this check; the
+// -R side then refuses the connection by its source, see
+// forward.ServeRemote.)
+type loopGuard struct {
+	sup     *gprsppp.Supervisor
+	remotes []forward.Remote
+}
+
+// DialContext implements proxy.Dialer and forward.Dialer.
+func (g loopGuard) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if strings.HasPrefix(network, "tcp") && len(g.remotes) > 0 {
+		if err := g.check(ctx, network, address); err != nil {
+			return nil, err
+		}
+	}
+	return g.sup.DialContext(ctx, network, address)
+}
+
+func (g loopGuard) check(ctx context.Context, network, address string) error {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil // the link's dial explains it
+	}
+	l, err := g.sup.Link(ctx)
+	if err != nil {
+		return nil // as above
+	}
+	a, err := netip.ParseAddr(host)
+	if host != "" && (err != nil || a.Unmap() != l.LocalAddr()) {
+		return nil
+	}
+	for _, r := range g.remotes {
+		if strconv.Itoa(int(r.Port)) == port {
+			return &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf(
+				"%s is this host's own -R forward of port %d on the link's address: refused as a loop (%w)", address, r.Port, fs.ErrPermission)}
+		}
+	}
+	return nil
+}
+
+// deviceError is a failure to open the modem's line, whatever its cause
+// (missing, busy, not a terminal, a refused tcp:// address).
+type deviceError struct{ err error }
+
+func (e *deviceError) Error() string { return e.err.Error() }
+func (e *deviceError) Unwrap() error { return e.err }
 
 // secret reads a secret from a file, else from an environment variable.
 func secret(file, env string) (string, error) {
@@ -173,6 +229,54 @@ type localForward struct {
 	pc   net.PacketConn // UDP
 }
 
+// listenAddr is the address a proxy flag names: a bare port ("1080", as
+// with ssh -D or microsocks) means that port on 127.0.0.1, so that only
+// this host can use it; anything else must be host:port.
+func listenAddr(s string) (string, error) {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%s: a port is 1 to 65535", s)
+		}
+		return net.JoinHostPort("127.0.0.1", s), nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return "", fmt.Errorf("%s: want PORT or HOST:PORT", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("%s: port %q is not 0 to 65535", s, port)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// listenError explains why the listener for what could not open.
+func listenError(what string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s: %w (another program, or another gprsppp connect, has that port: choose another)", what, err)
+	}
+	if errors.Is(err, syscall.EACCES) {
+		return fmt.Errorf("%s: %w (ports below 1024 need privileges: choose a higher port)", what, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// checkTarget refuses a forward's target that can never be reached over
+// the link: a literal address that never leaves a host (127.0.0.1 is
+// this host, not the far side as with ssh -L).
+func checkTarget(network, target string) error {
+	host, _, err := net.SplitHostPort(target)
+	if err != nil {
+		return err
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if err := netstack.CheckDestination(network, a); err != nil {
+			return fmt.Errorf("%w; a forward's target is reached through the link", err)
+		}
+	}
+	return nil
+}
+
 // frontEnds are the host-side listeners, opened before dialling so that
 // a busy port fails at once.
 type frontEnds struct {
@@ -190,17 +294,24 @@ func (fe *frontEnds) close() {
 	}
 }
 
-func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (fe *frontEnds, err error) {
-	fe = &frontEnds{}
+// openFrontEnds parses the front ends' flags and opens their listeners.
+// On error it closes what it opened; the error carries the exit status:
+// exitUsage for a bad flag, exitListen for a listener that cannot open.
+func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (_ *frontEnds, err error) {
+	fe := &frontEnds{}
 	defer func() {
 		if err != nil {
 			fe.close()
 		}
 	}()
 	listen := func(what, addr string) (net.Listener, error) {
+		addr, err := listenAddr(addr)
+		if err != nil {
+			return nil, exit(exitUsage, fmt.Errorf("--%s %w", what, err))
+		}
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return nil, exit(exitListen, fmt.Errorf("%s: %w", what, err))
+			return nil, exit(exitListen, listenError(what, err))
 		}
 		fe.closers = append(fe.closers, l)
 		if ap, err := netip.ParseAddrPort(l.Addr().String()); err == nil && !ap.Addr().IsLoopback() && !auth {
@@ -219,11 +330,20 @@ func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (fe *frontEnds, 
 			return nil, err
 		}
 	}
+	binds := map[string]string{} // "tcp 127.0.0.1:8022" -> the -L that has it
 	for _, s := range f.locals {
 		lf := localForward{}
 		if lf.spec, err = forward.ParseLocal(s); err != nil {
 			return nil, exit(exitUsage, err)
 		}
+		if err := checkTarget(lf.spec.Network, lf.spec.Target); err != nil {
+			return nil, exit(exitUsage, fmt.Errorf("-L %s: %w", s, err))
+		}
+		key := lf.spec.Network + " " + lf.spec.Bind.String()
+		if other, ok := binds[key]; ok {
+			return nil, exit(exitUsage, fmt.Errorf("-L %s: port %d is already forwarded by -L %s", s, lf.spec.Bind.Port(), other))
+		}
+		binds[key] = s
 		if lf.spec.Network == "udp" {
 			lf.pc, err = net.ListenPacket("udp", lf.spec.Bind.String())
 			if err == nil {
@@ -236,16 +356,21 @@ func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (fe *frontEnds, 
 			}
 		}
 		if err != nil {
-			return nil, exit(exitListen, fmt.Errorf("-L %s: %w", s, err))
+			return nil, exit(exitListen, listenError("-L "+s, err))
 		}
 		fe.locals = append(fe.locals, lf)
 		fe.ready = append(fe.ready, "-L "+lf.spec.String())
 	}
+	ports := map[uint16]string{}
 	for _, s := range f.remotes {
 		r, err := forward.ParseRemote(s)
 		if err != nil {
 			return nil, exit(exitUsage, err)
 		}
+		if other, ok := ports[r.Port]; ok {
+			return nil, exit(exitUsage, fmt.Errorf("-R %s: port %d is already forwarded by -R %s", s, r.Port, other))
+		}
+		ports[r.Port] = s
 		fe.remotes = append(fe.remotes, r)
 		fe.ready = append(fe.ready, "-R "+r.String())
 	}
@@ -278,27 +403,39 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	}
 	defer fe.close()
 	if f.pcapFile != "" {
-		file, err := os.Create(f.pcapFile)
+		trace, file, err := openCapture(f.pcapFile, log)
 		if err != nil {
 			return exit(exitUsage, err)
 		}
 		defer file.Close()
-		w, err := pcap.NewWriter(file)
-		if err != nil {
-			return exit(exitUsage, err)
-		}
-		cfg.Trace = func(sent bool, frame []byte) { w.WriteFrame(time.Now(), sent, frame) }
+		cfg.Trace = trace
 	}
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	// A front end that stops by itself ends connect with exitListen
+	// rather than leave a dead port behind the ready line. (Temporary
+	// accept errors, such as running out of file descriptors, are waited
+	// out and never get here; a -R listener closed with its link,
+	// net.ErrClosed, is opened again by the next link.)
+	feDead := make(chan error, 1) // the first front end that stopped
 	serve := func(f func() error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := f(); err != nil && runCtx.Err() == nil {
-				log.Warn("front end stopped", "err", err)
+			err := f()
+			switch {
+			case err == nil, runCtx.Err() != nil:
+			case errors.Is(err, net.ErrClosed):
+				log.Debug("front end closed with the link", "err", err)
+			default:
+				log.Error("front end stopped: ending", "err", err)
+				select {
+				case feDead <- fmt.Errorf("front end stopped: %w", err):
+				default:
+				}
+				cancel()
 			}
 		}()
 	}
@@ -313,12 +450,20 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 				return dialSim(ctx, cfg, log)
 			}
 			fmt.Fprintf(out, "dialing %s\n", f.device)
-			return gprsppp.Dial(ctx, cfg)
+			port, err := device.Open(ctx, cfg.Device, cfg.Port)
+			if err != nil {
+				return nil, &deviceError{err}
+			}
+			return gprsppp.DialPort(ctx, port, cfg)
 		},
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log,
 		OnUp: func(l *gprsppp.Link) {
 			for _, r := range fe.remotes {
-				ln, err := l.Listen("tcp", fmt.Sprintf(":%d", r.Port))
+				bind := ""
+				if r.Bind.IsValid() && !r.Bind.IsUnspecified() {
+					bind = r.Bind.String()
+				}
+				ln, err := l.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(r.Port))))
 				if err != nil {
 					log.Warn("-R: cannot listen on the link", "port", r.Port, "err", err)
 					continue
@@ -332,25 +477,31 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 			fmt.Fprintln(out)
 		},
 	})
+	dialer := loopGuard{sup: sup, remotes: fe.remotes}
 	if fe.socks5 != nil {
-		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: sup, Logger: log}
+		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: log}
 		serve(func() error { return proxy.ServeSOCKS5(runCtx, fe.socks5, c) })
 	}
 	if fe.http != nil {
-		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: sup, Logger: log}
+		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: log}
 		serve(func() error { return proxy.ServeHTTP(runCtx, fe.http, c) })
 	}
 	for _, lf := range fe.locals {
 		if lf.pc != nil {
-			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, sup, log) })
+			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, dialer, log) })
 		} else {
-			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, sup, log) })
+			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, dialer, log) })
 		}
 	}
-	err = sup.Run(ctx)
+	err = sup.Run(runCtx)
 	cancel()
 	fe.close()
 	wg.Wait()
+	select {
+	case dead := <-feDead:
+		return exit(exitListen, dead)
+	default:
+	}
 	if err != nil {
 		return exit(classify(err), err)
 	}
@@ -370,6 +521,10 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	}
 	pin, err := secret(f.pinFile, "GPRSPPP_PIN")
 	if err != nil {
+		return gprsppp.Config{}, err
+	}
+	dc := atcompat.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
+	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
 	}
 	cfg := gprsppp.Config{

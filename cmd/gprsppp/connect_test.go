@@ -31,11 +31,17 @@ type connectRun struct {
 // startConnect runs connect with f and waits for its ready line.
 func startConnect(t *testing.T, f connectFlags) *connectRun {
 	t.Helper()
+	return startConnectWith(t, &globals{}, f)
+}
+
+// startConnectWith is startConnect with the global flags g.
+func startConnectWith(t *testing.T, g *globals, f connectFlags) *connectRun {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	r := &connectRun{lines: make(chan string, 100), done: make(chan error, 1), cancel: cancel}
 	go func() {
-		r.done <- runConnect(ctx, pw, &globals{}, f)
+		r.done <- runConnect(ctx, pw, g, f)
 		pw.Close()
 	}()
 	go func() {
