@@ -39,6 +39,7 @@ type connectFlags struct {
 	holdoff                                                  time.Duration
 	maxfail                                                  int
 	pcapFile                                                 string
+	registerTimeout                                          time.Duration
 	echoInterval                                             time.Duration
 	echoFailures                                             int
 }
@@ -94,14 +95,15 @@ listener could not be opened, or stopped working; 8 --persist gave up after --ma
 	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the PPP password (or set GPRSPPP_PASSWORD)")
 	fl.StringVar(&f.pinFile, "pin-file", "", "file holding the SIM PIN (or set GPRSPPP_PIN)")
 	fl.StringVar(&f.dial, "dial", "", `dial string (default "*99***1#")`)
+	fl.DurationVar(&f.registerTimeout, "register-timeout", 3*time.Minute, "how long to wait for the modem to register with the network (a first attach on 2G or NB-IoT can take minutes)")
 	fl.StringVar(&f.chatFile, "chat-file", "", "chat(8)-style dial script replacing the default one ($APN and $PIN are substituted)")
-	fl.StringVar(&f.socks5, "socks5", "", "serve SOCKS5 (CONNECT, UDP ASSOCIATE) at this address (default "+defaultSOCKS5+")")
+	fl.StringVar(&f.socks5, "socks5", "", "serve SOCKS5 (CONNECT, UDP ASSOCIATE) at HOST:PORT, or PORT on 127.0.0.1 (given alone: "+defaultSOCKS5+")")
 	fl.Lookup("socks5").NoOptDefVal = defaultSOCKS5
-	fl.StringVar(&f.httpProxy, "http-proxy", "", "serve an HTTP proxy (CONNECT and plain HTTP) at this address")
+	fl.StringVar(&f.httpProxy, "http-proxy", "", "serve an HTTP proxy (CONNECT and plain HTTP) at HOST:PORT, or PORT on 127.0.0.1")
 	fl.StringVar(&f.proxyUser, "proxy-user", "", "require this username on the SOCKS5 and HTTP proxies")
 	fl.StringVar(&f.proxyPasswordFile, "proxy-password-file", "", "file holding the proxies' password (or set GPRSPPP_PROXY_PASSWORD)")
 	fl.StringArrayVarP(&f.locals, "local", "L", nil, "forward [bind:]port:host:hostport[/udp] through the link (repeatable)")
-	fl.StringArrayVarP(&f.remotes, "remote", "R", nil, "accept port on the link's address and forward to host:hostport here (repeatable)")
+	fl.StringArrayVarP(&f.remotes, "remote", "R", nil, "[bind:]port:host:hostport: accept port on the link's address and forward to host:hostport here (repeatable)")
 	fl.StringArrayVar(&f.allow, "allow", nil, "let inbound (-R) connections from this CIDR in; by default all are refused (repeatable)")
 	fl.BoolVar(&f.simulate, "sim", false, "use the built-in modem simulator instead of a device")
 	fl.BoolVar(&f.persist, "persist", false, "redial whenever the link ends")
@@ -397,6 +399,12 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	if proxyPassword != "" && f.proxyUser == "" {
 		return exit(exitUsage, errors.New("a proxy password needs --proxy-user"))
 	}
+	if f.proxyUser != "" && proxyPassword == "" {
+		return exit(exitUsage, errors.New("--proxy-user needs a password: put it in a file named by --proxy-password-file, or in GPRSPPP_PROXY_PASSWORD"))
+	}
+	if f.socks5 == "" && f.httpProxy == "" && len(f.locals) == 0 && len(f.remotes) == 0 {
+		log.Warn("no front end: the link comes up, but nothing on this host can use it; add --socks5, --http-proxy, -L or -R")
+	}
 	fe, err := openFrontEnds(f, log, f.proxyUser != "")
 	if err != nil {
 		return err
@@ -523,6 +531,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if err != nil {
 		return gprsppp.Config{}, err
 	}
+	if f.registerTimeout < 0 {
+		return gprsppp.Config{}, fmt.Errorf("--register-timeout %v: must not be negative", f.registerTimeout)
+	}
 	dc := atcompat.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
 	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
@@ -530,7 +541,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	cfg := gprsppp.Config{
 		Username: f.user, Password: password,
 		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log},
-		APN: f.apn, PIN: pin, DialString: f.dial,
+		APN: f.apn, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log,
 	}

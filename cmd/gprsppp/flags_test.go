@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -86,12 +87,19 @@ func TestConnectBadFlags(t *testing.T) {
 		{"tcp device refused", []string{"--device", "tcp://" + refused}, exitDevice, "connection refused"},
 		{"tcp device without port", []string{"--device", "tcp://127.0.0.1"}, exitDevice, "want tcp://host:port"},
 		{"no device", []string{}, exitUsage, "name the modem with --device, or use --sim"},
+		{"password on the command line", []string{"--sim", "--password", "x"}, exitUsage, "unknown flag: --password: secrets never go on the command line; use --password-file FILE or GPRSPPP_PASSWORD"},
+		{"PIN on the command line", []string{"--sim", "--pin=1234"}, exitUsage, "use --pin-file FILE or GPRSPPP_PIN"},
+		{"proxy user without password", []string{"--sim", "--socks5", "--proxy-user", "me"}, exitUsage, "--proxy-user needs a password"},
+		{"negative register timeout", []string{"--sim", "--register-timeout", "-1s"}, exitUsage, "--register-timeout -1s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stderr := runBinary(t, append([]string{"connect"}, tt.args...)...)
 			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
 				t.Fatalf("panicked:\n%s", stderr)
+			}
+			if strings.Count(stderr, "gprsppp: ") > 1 {
+				t.Errorf("prefix repeated: %s", stderr)
 			}
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d with\n%s\nwant exit %d saying %q", code, stderr, tt.code, tt.want)
@@ -108,5 +116,13 @@ func TestConnectSOCKS5BarePort(t *testing.T) {
 	page := curl(t, "--socks5-hostname", "127.0.0.1:"+port, "http://"+simName+"/")
 	if !strings.Contains(string(page), "hello") {
 		t.Fatalf("page through 127.0.0.1:%s: %q", port, page)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	inner := errors.New("gprsppp: device /dev/ttyUSB9: no such device")
+	err := fmt.Errorf("gprsppp: too many failed dials (3): %w", inner)
+	if got, want := errorText(err), "too many failed dials (3): device /dev/ttyUSB9: no such device"; got != want {
+		t.Errorf("errorText = %q, want %q", got, want)
 	}
 }

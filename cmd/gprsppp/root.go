@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -21,6 +23,7 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log the PPP negotiation, pppd style")
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newDemo(g))
 	root.AddCommand(newSim(g))
 	root.AddCommand(newAt(g))
@@ -37,4 +40,28 @@ func (g *globals) logger(w io.Writer) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// flagError adds a hint to a flag error where one helps: the flags that
+// users try for secrets do not exist, because a secret on the command
+// line shows in ps(1) and shell history, and the hint names where the
+// secret goes instead.
+func flagError(_ *cobra.Command, err error) error {
+	flag, ok := strings.CutPrefix(err.Error(), "unknown flag: ")
+	if !ok {
+		return err
+	}
+	flag, _, _ = strings.Cut(flag, "=")
+	var instead string
+	switch flag {
+	case "--password":
+		instead = "--password-file FILE or GPRSPPP_PASSWORD"
+	case "--pin":
+		instead = "--pin-file FILE or GPRSPPP_PIN"
+	case "--proxy-password":
+		instead = "--proxy-password-file FILE or GPRSPPP_PROXY_PASSWORD"
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: secrets never go on the command line; use %s", err, instead)
 }
