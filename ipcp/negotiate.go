@@ -169,5 +169,6 @@ func (n *negotiation) Finished() { n.ipcp.finished() }
 // ReceiveOther implements fsm.Callbacks: IPCP has no codes beyond 7.
 func (n *negotiation) ReceiveOther(fsm.Code, uint8, []byte) bool { return false }
 
-// CodeRejectFatal implements fsm.Callbacks.
-func (n *negotiation) CodeRejectFatal(fsm.Code) bool { return true }
+// CodeRejectFatal implements fsm.Callbacks: IPCP sends no codes beyond
+// 7, so a reject of any other code names one it can do without.
+func (n *negotiation) CodeRejectFatal(fsm.Code) bool { return false }

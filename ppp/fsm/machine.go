@@ -37,7 +37,10 @@ type Callbacks interface {
 	// code is answered with a Code-Reject.
 	ReceiveOther(code Code, id uint8, data []byte) bool
 	// CodeRejectFatal reports whether the peer rejecting code makes the
-	// link unusable (RXJ-) or can be ignored (RXJ+).
+	// link unusable (RXJ-) or can be ignored (RXJ+). It is asked only
+	// about codes outside 1 to 7, whose rejection is always RXJ-, and must
+	// answer true only for a code the protocol sends and cannot do
+	// without (RFC 1661 §5.6).
 	CodeRejectFatal(code Code) bool
 }
 
@@ -87,6 +90,8 @@ type Machine struct {
 	replyID   uint8
 	rcvd      []byte // packet for scj
 	buf       []byte
+
+	ignoredRejects uint64 // Code-Rejects taken as RXJ+
 }
 
 // New returns a Machine in the Initial state.
@@ -116,6 +121,12 @@ func New(cfg Config, cb Callbacks) *Machine {
 
 // State returns the current state.
 func (m *Machine) State() State { return m.state }
+
+// CodeRejectsIgnored returns how many Code-Rejects the peer sent that
+// named a code the protocol does not send or can do without, and which
+// were therefore taken as RXJ+ (RFC 1661 §5.6). Like State, it must be
+// called from the goroutine that owns the Machine.
+func (m *Machine) CodeRejectsIgnored() uint64 { return m.ignoredRejects }
 
 // Up signals that the lower layer is ready (the Up event).
 func (m *Machine) Up() {

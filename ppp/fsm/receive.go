@@ -101,14 +101,22 @@ func (m *Machine) receiveReply(code Code, p ppp.ControlPacket) {
 	m.event(RCN)
 }
 
+// receiveCodeReject chooses between RXJ+ and RXJ- (RFC 1661 §5.6). A
+// reject of a code the automaton sends (1 to 7) is RXJ-: without it the
+// protocol cannot work. A reject of any other code is RXJ- only if the
+// protocol says it sends and needs that code; otherwise, and for codes
+// no one sends (0, say), it is logged, counted and RXJ+: a confused
+// peer's reject of a code we never sent does not end an Opened link.
 func (m *Machine) receiveCodeReject(data []byte) {
 	if len(data) == 0 {
 		return
 	}
 	rejected := Code(data[0])
-	if rejected <= CodeReject || m.cb.CodeRejectFatal(rejected) {
+	if ConfigureRequest <= rejected && rejected <= CodeReject || m.cb.CodeRejectFatal(rejected) {
 		m.event(RXJMinus)
 		return
 	}
+	m.ignoredRejects++
+	m.cfg.Logger.Debug("code-reject ignored", "protocol", m.cfg.Protocol, "code", rejected)
 	m.event(RXJPlus)
 }
