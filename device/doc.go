@@ -18,6 +18,16 @@
 // return errors matching net.ErrClosed. On a serial port, a read deadline
 // set while a Read is pending takes effect within 100ms.
 //
+// A serial port is held exclusively while open, so that no second program
+// (another gprsppp, pppd, minicom) writes into a live session: Open takes the
+// UUCP lock file /var/lock/LCK..NAME that pppd's "lock" option and lockdev
+// use, named after the device with symbolic links resolved and holding the
+// PID as ten ASCII digits and a newline, and takes over a lock file whose
+// process is gone. It then sets TIOCEXCL on the tty, which makes any further
+// open(2) fail with EBUSY except for root. A port in use gives an error
+// matching ErrBusy that names the holder's PID where the lock file tells it.
+// Sockets and TCP lines take no lock file.
+//
 // Serial ports also implement ModemControl. Opening a serial port raises DTR
 // and closing it drops DTR, so the modem hangs up when the port is closed.
 //

@@ -38,14 +38,18 @@ func (e *openError) Error() string   { return e.msg }
 func (e *openError) Unwrap() []error { return []error{e.kind, e.cause} }
 
 // notFound, busy, denied and notTTY build the errors Open returns for the
-// common failures on path. notTTY takes what path is instead ("a directory"),
-// or "" if that is unknown.
+// common failures on path (lockBusy, in lock.go, is the other kind of
+// busy). notTTY takes what path is instead ("a directory"), or "" if that
+// is unknown.
 func notFound(path string, cause error) error {
 	return &openError{fmt.Sprintf("device %s: %v", path, ErrNotFound), ErrNotFound, cause}
 }
 
+// busy is for EBUSY, which a tty another program opened with TIOCEXCL
+// answers.
 func busy(path string, cause error) error {
-	return &openError{fmt.Sprintf("device %s is %v", path, ErrBusy), ErrBusy, cause}
+	msg := fmt.Sprintf("device %s is %v, which opened it exclusively; fuser -v %[1]s names it", path, ErrBusy)
+	return &openError{msg, ErrBusy, cause}
 }
 
 func denied(path string, cause error) error {

@@ -17,10 +17,13 @@ import (
 // /dev/serial/by-path, which contain colons, work as they are.
 //
 // opt is checked for every kind of line, so a bad setting is reported even
-// where it would be ignored. A serial port is opened exclusively (TIOCEXCL)
-// and in raw mode with the settings in opt; its Port also implements
-// ModemControl. ctx bounds the TCP and unix dials; opening a serial port
-// does not block.
+// where it would be ignored. A serial port is first locked with a UUCP lock
+// file (see Options.LockDir), then opened exclusively (TIOCEXCL) and in raw
+// mode with the settings in opt; its Port also implements ModemControl, and
+// its Close removes the lock file. Unix sockets and TCP lines are not local
+// ttys and take no lock file: the far end decides who may connect. ctx
+// bounds the TCP and unix dials; opening a serial port does not block,
+// beyond 100ms given to another program to finish writing its lock file.
 //
 // Errors for a serial device match ErrNotFound, ErrBusy or ErrPermission
 // where that is the cause, or syscall.ENOTTY when the path is not a terminal.

@@ -26,6 +26,15 @@ type Options struct {
 	// RTSCTS turns on RTS/CTS hardware flow control. False (the zero
 	// value) leaves flow control off, as go.bug.st/serial sets it.
 	RTSCTS bool
+	// LockDir is the directory for the UUCP lock file (LCK..ttyUSB2) that
+	// marks a serial port as in use, as pppd's "lock" option does. Empty
+	// means the GPRSPPP_LOCK_DIR environment variable if set, else
+	// /var/lock or, failing that, /run/lock; where the default directory
+	// cannot be written (an ordinary user on some systems) the port is
+	// opened without a lock file. A directory given here or in the
+	// environment must be writable. "-" turns lock files off. Sockets and
+	// TCP lines take no lock file: they are not local ttys.
+	LockDir string
 	// Logger receives debug records about opening and closing the line.
 	// Nil means silent.
 	Logger *slog.Logger

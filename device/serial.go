@@ -39,6 +39,7 @@ type serialPort struct {
 	path string
 	sp   serial.Port
 	ctl  *os.File
+	lock *lockFile // nil without a lock file
 	log  *slog.Logger
 
 	readMu  sync.Mutex    // serialises Reads; the library's read timeout belongs to the Read holding it
@@ -65,21 +66,18 @@ func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	// O_NONBLOCK: do not wait for carrier, and let the Go poller run ctl.
-	ctl, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+	// The lock file comes first, as in pppd, so that a port in use is
+	// reported with its holder's PID rather than as EBUSY.
+	lock, err := lockDevice(path, opt)
 	if err != nil {
-		return nil, openErr(path, err)
+		return nil, err
 	}
-	if _, err := getTermios(ctl); err != nil {
-		ctl.Close()
-		return nil, openErr(path, err)
-	}
-	sp, err := serial.Open(path, mode)
+	ctl, sp, err := openTTY(path, mode)
 	if err != nil {
-		ctl.Close()
-		return nil, openErr(path, err)
+		lock.release()
+		return nil, err
 	}
-	p := &serialPort{path: path, sp: sp, ctl: ctl, log: opt.logger(), timeout: serial.NoTimeout}
+	p := &serialPort{path: path, sp: sp, ctl: ctl, lock: lock, log: opt.logger(), timeout: serial.NoTimeout}
 	if opt.RTSCTS {
 		if err := p.setRTSCTS(); err != nil {
 			p.Close()
@@ -89,6 +87,28 @@ func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode
 	p.log.Debug("device: opened serial port", "path", path, "baud", mode.BaudRate,
 		"databits", mode.DataBits, "parity", opt.Parity, "stopbits", opt.StopBits, "rtscts", opt.RTSCTS)
 	return p, nil
+}
+
+// openTTY opens the two descriptors of a serialPort. The library's open
+// sets TIOCEXCL, after which a further open(2) of the tty fails with EBUSY
+// (reported as ErrBusy) for any user but root, who is let through; the
+// lock file covers root.
+func openTTY(path string, mode *serial.Mode) (*os.File, serial.Port, error) {
+	// O_NONBLOCK: do not wait for carrier, and let the Go poller run ctl.
+	ctl, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, openErr(path, err)
+	}
+	if _, err := getTermios(ctl); err != nil {
+		ctl.Close()
+		return nil, nil, openErr(path, err)
+	}
+	sp, err := serial.Open(path, mode)
+	if err != nil {
+		ctl.Close()
+		return nil, nil, openErr(path, err)
+	}
+	return ctl, sp, nil
 }
 
 // setRTSCTS turns on hardware flow control and checks that the driver kept
@@ -203,11 +223,12 @@ func (p *serialPort) SetReadDeadline(t time.Time) error {
 
 // Close closes the library's descriptor, which wakes a pending Read through
 // its close pipe and waits for it, then ctl, which wakes a pending Write.
-// The last close drops DTR. Close is idempotent.
+// The last close drops DTR. Then it removes the lock file, if it still
+// names this process. Close is idempotent.
 func (p *serialPort) Close() error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
-		err := errors.Join(p.sp.Close(), p.ctl.Close())
+		err := errors.Join(p.sp.Close(), p.ctl.Close(), p.lock.release())
 		if err != nil {
 			p.closeErr = p.opErr("close", err)
 		}

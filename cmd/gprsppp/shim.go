@@ -54,7 +54,7 @@ raised.`,
   gprsppp shim --device /dev/ttyUSB2 --apn internet --listen serial:/dev/ttyS1@115200 --listen tcp://127.0.0.1:5000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			return runShim(ctx, cmd.OutOrStdout(), g, f)
 		},
