@@ -34,11 +34,13 @@ func ServeLocal(ctx context.Context, l Local, d Dialer, log *slog.Logger) error 
 
 // ServeLocalTCP accepts connections on ln, a host listener, and relays
 // each to l.Target over d, the link, until ctx ends; l.Bind is not used.
-// It closes ln and, before returning, every relayed connection. It
-// returns nil when ctx ends and the Accept error if ln fails first.
+// It closes ln and, before returning, every relayed connection. A
+// temporary Accept error (out of file descriptors) is retried with
+// backoff and logged as a warning once per burst. It returns nil when
+// ctx ends and the Accept error if ln fails first with any other error.
 func ServeLocalTCP(ctx context.Context, ln net.Listener, l Local, d Dialer, log *slog.Logger) error {
 	log = orDiscard(log)
-	return serveListener(ctx, ln, func(ctx context.Context, c net.Conn) {
+	return serveListener(ctx, ln, "forward: -L "+l.String(), log, func(ctx context.Context, c net.Conn) {
 		from := c.RemoteAddr().String()
 		out, err := d.DialContext(ctx, "tcp", l.Target)
 		if err != nil {

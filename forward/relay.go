@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/acceptloop"
 	"github.com/gprsppp/gprsppp/internal/keepalive"
 	"io"
 	"log/slog"
@@ -57,11 +58,13 @@ func (g *connGroup) shutdown() {
 }
 
 // serveListener accepts connections from ln and serves each with handle
-// in its own goroutine until ctx ends or Accept fails. It owns ln and
-// closes it. Before returning it cancels the ctx passed to handle, closes
-// the connections and waits for the handlers. It returns nil if ctx
-// ended and the Accept error otherwise.
-func serveListener(ctx context.Context, ln net.Listener, handle func(context.Context, net.Conn)) error {
+// in its own goroutine until ctx ends or Accept fails with an error that
+// is not temporary; temporary ones (out of file descriptors) are retried
+// with backoff and logged to log as name. It owns ln and closes it.
+// Before returning it cancels the ctx passed to handle, closes the
+// connections and waits for the handlers. It returns nil if ctx ended
+// and the Accept error otherwise.
+func serveListener(ctx context.Context, ln net.Listener, name string, log *slog.Logger, handle func(context.Context, net.Conn)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var g connGroup
 	defer g.shutdown()
@@ -69,16 +72,10 @@ func serveListener(ctx context.Context, ln net.Listener, handle func(context.Con
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	defer ln.Close()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("forward: accept: %w", err)
-		}
+	loop := acceptloop.Config{Name: name, Logger: log}
+	err := acceptloop.Serve(ctx, loop, ln.Accept, func(c net.Conn) {
 		if !g.track(c) {
-			continue
+			return
 		}
 		g.wg.Add(1)
 		go func() {
@@ -86,7 +83,11 @@ func serveListener(ctx context.Context, ln net.Listener, handle func(context.Con
 			defer g.untrack(c)
 			handle(ctx, c)
 		}()
+	})
+	if err != nil {
+		return fmt.Errorf("%s: accept: %w", name, err)
 	}
+	return nil
 }
 
 // closeWriter is a connection that can shut down its write side alone,

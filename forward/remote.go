@@ -21,14 +21,17 @@ import (
 // TCP handshake before the source can be checked.
 //
 // ServeRemote closes ln and, before returning, every relayed connection.
-// It returns nil when ctx ends and the Accept error if ln fails first.
+// A temporary Accept error is retried with backoff and logged as a
+// warning once per burst. It returns nil when ctx ends and the Accept
+// error if ln fails first with any other error (net.ErrClosed when the
+// link's stack closes).
 func ServeRemote(ctx context.Context, r Remote, ln net.Listener, allow []netip.Prefix,
 	dialHost func(ctx context.Context, network, address string) (net.Conn, error), log *slog.Logger) error {
 	log = orDiscard(log)
 	if dialHost == nil {
 		dialHost = (&net.Dialer{}).DialContext
 	}
-	return serveListener(ctx, ln, func(ctx context.Context, c net.Conn) {
+	return serveListener(ctx, ln, "forward: -R "+r.String(), log, func(ctx context.Context, c net.Conn) {
 		from := c.RemoteAddr().String()
 		if sameIP(c.RemoteAddr(), c.LocalAddr()) {
 			log.Info("forward: refused inbound connection from the link's own address: a loop through this host's proxies or forwards", "from", from, "port", r.Port)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/acceptloop"
 	"log/slog"
 	"net"
 	"sync"
@@ -34,6 +35,9 @@ const (
 // the link); when that queue is full, or 1024 sessions are open, further
 // datagrams are dropped and logged at debug level, as a congested
 // network would drop them.
+//
+// A temporary read error (ENOBUFS, ENOMEM) is retried with backoff and
+// logged as a warning once per burst.
 func ServeLocalUDP(ctx context.Context, pc net.PacketConn, l Local, d Dialer, log *slog.Logger) error {
 	u := &udpForward{
 		pc:       pc,
@@ -54,16 +58,22 @@ func ServeLocalUDP(ctx context.Context, pc net.PacketConn, l Local, d Dialer, lo
 	defer pc.Close()
 
 	buf := make([]byte, maxDatagram)
-	for {
+	read := func() (datagram, error) {
 		n, from, err := pc.ReadFrom(buf)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("forward: udp read: %w", err)
-		}
-		u.deliver(ctx, from, append([]byte(nil), buf[:n]...))
+		return datagram{from, append([]byte(nil), buf[:n]...)}, err
 	}
+	loop := acceptloop.Config{Name: "forward: -L " + l.String(), Op: "read", Logger: u.log}
+	err := acceptloop.Serve(ctx, loop, read, func(d datagram) { u.deliver(ctx, d.from, d.b) })
+	if err != nil {
+		return fmt.Errorf("forward: udp read: %w", err)
+	}
+	return nil
+}
+
+// datagram is one read from a ServeLocalUDP socket.
+type datagram struct {
+	from net.Addr
+	b    []byte
 }
 
 // udpForward is the state of one ServeLocalUDP call.

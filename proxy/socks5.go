@@ -5,10 +5,12 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/gprsppp/gprsppp/internal/acceptloop"
 	"github.com/gprsppp/gprsppp/internal/keepalive"
 	"io"
 	"log/slog"
 	"net"
+	"syscall"
 	"time"
 
 	socks5 "github.com/things-go/go-socks5"
@@ -26,8 +28,16 @@ type SOCKS5Config struct {
 	Dialer
 	// Logger receives an info record per failed authentication and
 	// debug records per request; nil is silent. Passwords are never
-	// logged.
+	// logged. A burst of temporary Accept errors (out of file
+	// descriptors) is logged as a warning when it starts and at info
+	// level when it ends.
 	Logger *slog.Logger
+	// HandshakeTimeout bounds a client's method negotiation,
+	// authentication and request, counted from when it is accepted, so
+	// that a client that sends nothing, or sends one byte at a time,
+	// does not hold a socket and a goroutine; the client is then
+	// disconnected. Zero means DefaultHandshakeTimeout (30 s).
+	HandshakeTimeout time.Duration
 }
 
 // ServeSOCKS5 serves SOCKS5 (RFC 1928) on l until ctx ends or l fails.
@@ -38,8 +48,11 @@ type SOCKS5Config struct {
 // its datagrams over the link.
 //
 // ServeSOCKS5 owns l and closes it. Before returning it closes every
-// client connection and relay socket and waits for their goroutines. It
-// returns nil once ctx is done, and the Accept error if l fails first.
+// client connection and relay socket and waits for their goroutines. A
+// temporary Accept error, such as running out of file descriptors, is
+// retried with a backoff of 5 ms doubling to 1 s, as net/http does. It
+// returns nil once ctx is done, and the Accept error if l fails first
+// with any other error.
 func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 	if cfg.Dialer == nil {
 		l.Close()
@@ -74,30 +87,74 @@ func ServeSOCKS5(ctx context.Context, l net.Listener, cfg SOCKS5Config) error {
 	stop := context.AfterFunc(ctx, func() { l.Close() })
 	defer stop()
 	defer l.Close()
-	for {
-		c, err := l.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("proxy: socks5: accept: %w", err)
-		}
+	handshake := cfg.HandshakeTimeout
+	if handshake <= 0 {
+		handshake = DefaultHandshakeTimeout
+	}
+	loop := acceptloop.Config{Name: "socks5", Logger: log}
+	err := acceptloop.Serve(ctx, loop, l.Accept, func(c net.Conn) {
 		if !g.enter(c) {
-			continue
+			return
 		}
 		keepalive.Enable(c)
 		go func() {
 			defer g.leave(c)
 			// Bound the negotiation; the request handlers clear it.
-			c.SetDeadline(time.Now().Add(handshakeTimeout))
+			c.SetDeadline(time.Now().Add(handshake))
+			if v, err := peekByte(c); err != nil || v != statute.VersionSocks5 {
+				// The library reads a whole greeting before it checks
+				// the version, so an HTTP request would wait out the
+				// deadline for methods that never come.
+				log.Debug("socks5: not a SOCKS5 client", "from", c.RemoteAddr(), "version", v, "err", err)
+				return
+			}
 			logSOCKSEnd(log, c.RemoteAddr(), srv.ServeConn(c))
 		}()
+	})
+	if err != nil {
+		return fmt.Errorf("proxy: socks5: accept: %w", err)
 	}
+	return nil
 }
 
-// handshakeTimeout bounds a client's method negotiation, authentication
-// and request, so that idle clients do not hold goroutines.
-const handshakeTimeout = 30 * time.Second
+// DefaultHandshakeTimeout is the SOCKS5Config.HandshakeTimeout used when
+// it is zero.
+const DefaultHandshakeTimeout = 30 * time.Second
+
+// peekByte returns the first octet c has received, leaving it to be
+// read, waiting for it until c's read deadline. A connection without a
+// file descriptor reports 5 (VER of RFC 1928 §3) and leaves the check to
+// the library.
+func peekByte(c net.Conn) (byte, error) {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return statute.VersionSocks5, nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var b [1]byte
+	var n int
+	var rerr error
+	err = raw.Read(func(fd uintptr) bool {
+		for {
+			n, _, rerr = syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK)
+			if rerr != syscall.EINTR {
+				return rerr != syscall.EAGAIN // else wait until readable
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case rerr != nil:
+		return 0, rerr
+	case n == 0:
+		return 0, io.EOF
+	}
+	return b[0], nil
+}
 
 // clearDeadline removes the handshake deadline from w, the client's
 // connection, once its request is in.

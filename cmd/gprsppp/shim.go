@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -18,6 +20,7 @@ import (
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/internal/acceptloop"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/spf13/cobra"
 )
@@ -45,6 +48,12 @@ while the TCP/IP runs in gprsppp's stack over the modem's PPP link.
 
 Listeners: pty[:LINK] (a pseudo-terminal, with a stable symlink), serial:DEV[@BAUD]
 (a real serial port), tcp://ADDR:PORT (each TCP client is a host).
+
+A tcp:// listener asks for no password: any host that reaches its port
+uses the modem's connection. Keep it on 127.0.0.1 unless other hosts are
+meant to; shim warns when it listens beyond this host. If a listener
+stops working (other than for want of file descriptors, which it waits
+out), shim ends with status 7.
 
 Beyond the module: received data is never dropped (each connection buffers
 --recv-buffer octets, then TCP flow control holds the sender back); the
@@ -87,19 +96,38 @@ type shimHosts struct {
 	shim *atcompat.Shim
 	log  *slog.Logger
 	wg   sync.WaitGroup
+	dead chan error // the first listener that stopped by itself; buffered
 }
 
-func (h *shimHosts) serve(ctx context.Context, name string, rw io.ReadWriteCloser) {
+// serve serves one host on rw. A line (a pty or serial port) is its
+// listener's only host, so when its session ends, unless ctx ended it,
+// the listener is dead.
+func (h *shimHosts) serve(ctx context.Context, name string, rw io.ReadWriteCloser, line bool) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		defer rw.Close()
 		stop := context.AfterFunc(ctx, func() { rw.Close() })
 		defer stop()
-		if err := h.shim.Serve(ctx, rw); err != nil && ctx.Err() == nil {
+		err := h.shim.Serve(ctx, rw)
+		switch {
+		case ctx.Err() != nil:
+		case line:
+			h.stopped(name, fmt.Errorf("the line's session ended: %w", cmp.Or(err, io.EOF)))
+		case err != nil:
 			h.log.Info("shim host ended", "listener", name, "err", err)
 		}
 	}()
+}
+
+// stopped reports that the listener name stopped serving, which ends
+// the shim.
+func (h *shimHosts) stopped(name string, err error) {
+	h.log.Error("shim: listener stopped", "listener", name, "err", err)
+	select {
+	case h.dead <- fmt.Errorf("--listen %s stopped: %w", name, err):
+	default: // the shim is already ending
+	}
 }
 
 func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error {
@@ -127,7 +155,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
 		},
 	})
-	hosts := &shimHosts{log: log, shim: atcompat.NewShim(atcompat.ShimConfig{
+	hosts := &shimHosts{log: log, dead: make(chan error, 1), shim: atcompat.NewShim(atcompat.ShimConfig{
 		Backend:       &gprsppp.ShimBackend{Link: sup.Link},
 		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
 		CompatQISTATE: f.compatQISTATE,
@@ -150,7 +178,11 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	fmt.Fprintln(out, "ready")
 	supDone := make(chan error, 1)
 	go func() { supDone <- sup.Run(runCtx) }()
-	<-ctx.Done()
+	var dead error
+	select {
+	case <-ctx.Done():
+	case dead = <-hosts.dead:
+	}
 	cancel()
 	for _, c := range closers {
 		c.Close()
@@ -158,6 +190,9 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	closers = nil
 	hosts.wg.Wait()
 	<-supDone
+	if dead != nil {
+		return exit(exitListen, dead)
+	}
 	return nil
 }
 
@@ -174,7 +209,7 @@ func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.
 		if p.Link() != "" {
 			desc += " (" + p.Link() + ")"
 		}
-		h.serve(ctx, spec, p)
+		h.serve(ctx, spec, p, true)
 		return p, desc, nil
 	case kind == "serial":
 		dev, baud, hasBaud := strings.Cut(arg, "@")
@@ -190,22 +225,24 @@ func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.
 		if err != nil {
 			return nil, "", err
 		}
-		h.serve(ctx, spec, port)
+		h.serve(ctx, spec, port, true)
 		return port, "serial " + dev, nil
 	case strings.HasPrefix(spec, "tcp://"):
 		l, err := net.Listen("tcp", strings.TrimPrefix(spec, "tcp://"))
 		if err != nil {
 			return nil, "", err
 		}
+		if ap, err := netip.ParseAddrPort(l.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
+			log.Warn("shim: --listen "+spec+" listens beyond this host without authentication: anyone who reaches it uses your link", "addr", l.Addr())
+		}
 		h.wg.Add(1)
 		go func() {
 			defer h.wg.Done()
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				h.serve(ctx, spec, c)
+			// runShim closes l after ending ctx.
+			loop := acceptloop.Config{Name: "shim: --listen " + spec, Logger: log}
+			err := acceptloop.Serve(ctx, loop, l.Accept, func(c net.Conn) { h.serve(ctx, spec, c, false) })
+			if err != nil {
+				h.stopped(spec, err)
 			}
 		}()
 		return l, "tcp " + l.Addr().String(), nil
