@@ -52,7 +52,9 @@ type Config struct {
 	// APN is the access point name set with AT+CGDCONT; empty leaves the
 	// modem's context as it is.
 	APN string
-	// PIN unlocks the SIM when the modem asks. Never logged.
+	// PIN unlocks the SIM when the modem asks. Never logged. A PIN the
+	// SIM rejected is never sent again in this process, and the last
+	// attempt is left to a person (see atcompat.Dial).
 	PIN string
 	// DialString replaces "*99***<ContextID>#"; ContextID is the PDP
 	// context, zero meaning 1.
@@ -61,6 +63,10 @@ type Config struct {
 	// RegistrationTimeout bounds the wait for network registration; zero
 	// means 60 s.
 	RegistrationTimeout time.Duration
+	// GuardTime is the modem's escape guard time (V.250 S12) for the +++
+	// that hangs up, and that brings back a modem left in data mode
+	// before a dial; zero means 1 s.
+	GuardTime time.Duration
 	// Script replaces the default dial script (see
 	// atcompat.ParseChatScript).
 	Script *atcompat.Script

@@ -13,6 +13,12 @@ import (
 // hangupTimeout bounds the hang-up after a link ends.
 const hangupTimeout = 10 * time.Second
 
+// ErrSIM matches the dial errors about the SIM that take a person to
+// solve: no SIM, no PIN configured, a PIN the SIM rejected, the SIM
+// blocked by its PUK, only the last PIN attempt left. A Supervisor does not
+// redial after them (but for a missing SIM). It is atcompat.ErrSIM.
+var ErrSIM = atcompat.ErrSIM
+
 // Dial opens the modem named by cfg.Device, runs the AT dial script (or
 // cfg.Script) up to CONNECT, and brings PPP up as Open does. Closing the
 // Link terminates PPP, hangs the modem up (DTR drop where the port has
@@ -34,11 +40,11 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	}
 	conn, err := atcompat.Dial(ctx, port, atcompat.DialConfig{
 		APN: cfg.APN, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
-		RegistrationTimeout: cfg.RegistrationTimeout, Script: cfg.Script, Logger: log,
+		RegistrationTimeout: cfg.RegistrationTimeout, GuardTime: cfg.GuardTime, Script: cfg.Script, Logger: log,
 	})
 	if err != nil {
 		port.Close()
-		return nil, fmt.Errorf("gprsppp: %w", err)
+		return nil, fmt.Errorf("gprsppp: %w%s", err, pinHint(err))
 	}
 	log.Info("modem connected", "speed", conn.Speed, "signal", conn.Signal)
 	line := &modemLine{port: port}
@@ -52,7 +58,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		ctx, cancel := context.WithTimeout(context.Background(), hangupTimeout)
 		defer cancel()
 		port.SetReadDeadline(time.Time{})
-		if err := atcompat.Hangup(ctx, port, atcompat.HangupConfig{Logger: log}); err != nil {
+		if err := atcompat.Hangup(ctx, port, atcompat.HangupConfig{GuardTime: cfg.GuardTime, Logger: log}); err != nil {
 			log.Info("modem hang-up", "err", err)
 		}
 		port.Close()
@@ -68,4 +74,13 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		line.watchDCD(l.s.Done(), cfg.carrierPoll())
 	}()
 	return l, nil
+}
+
+// pinHint says where the PIN comes from, for the SIM errors that a
+// configured PIN would solve or that ask to check it.
+func pinHint(err error) string {
+	if !errors.Is(err, ErrSIM) || errors.Is(err, atcompat.ErrSIMPUK) || errors.Is(err, atcompat.ErrSIMNotInserted) {
+		return ""
+	}
+	return " (the PIN is Config.PIN; gprsppp connect and shim read it from --pin-file or GPRSPPP_PIN)"
 }

@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/gprsppp/gprsppp/atcompat"
 )
 
 // ErrSupervisorStopped reports that a Supervisor has stopped and will
@@ -25,8 +27,11 @@ type SupervisorConfig struct {
 	// Dial brings one link up, for example a closure over Dial; required.
 	Dial func(ctx context.Context) (*Link, error)
 	// Persist redials whenever a link ends or a dial fails (pppd
-	// persist); without it Run returns when the first link ends or the
-	// first dial fails.
+	// persist), except after a SIM error (ErrSIM): a dial cannot fix it,
+	// and a wrong PIN must not be sent again. A missing SIM is the
+	// exception to the exception, as a SIM still starting up looks alike.
+	// Without Persist, Run returns when the first link ends or the first
+	// dial fails.
 	Persist bool
 	// Holdoff is the pause before redialling after a link ends, and the
 	// first pause after a failed dial; zero means 5 s.
@@ -75,8 +80,8 @@ func NewSupervisor(cfg SupervisorConfig) *Supervisor {
 }
 
 // Run dials and redials until ctx ends (then it closes the current link
-// and returns nil), MaxFail consecutive dials fail, or, without Persist,
-// the first link ends.
+// and returns nil), MaxFail consecutive dials fail, a dial fails with a
+// SIM error, or, without Persist, the first link ends.
 func (s *Supervisor) Run(ctx context.Context) error {
 	err := s.run(ctx)
 	s.set(nil, true, err)
@@ -100,6 +105,10 @@ func (s *Supervisor) run(ctx context.Context) error {
 				return fmt.Errorf("%w (%d): %w", ErrMaxFail, fails, err)
 			}
 			if !s.cfg.Persist {
+				return err
+			}
+			if errors.Is(err, ErrSIM) && !errors.Is(err, atcompat.ErrSIMNotInserted) {
+				s.cfg.Logger.Warn("not redialling: the SIM needs a person to fix it")
 				return err
 			}
 			if !wait(ctx, s.backoff(fails)) {

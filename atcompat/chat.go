@@ -135,8 +135,12 @@ func (c *chat) command(st *Step) (send, shown string, err error) {
 	if c.vars != nil {
 		send, shown = c.vars.Replace(send), c.shown.Replace(shown)
 	}
-	if c.pin == "" && strings.Contains(st.Send, "$PIN") {
+	switch {
+	case !strings.Contains(st.Send, "$PIN"):
+	case c.pin == "":
 		err = fmt.Errorf("%w: the script sends $PIN but no PIN is configured", ErrSIMPIN)
+	case pinRejected(c.pin):
+		err = errRejectedBefore
 	}
 	return send, shown, err
 }

@@ -20,7 +20,8 @@ type DialConfig struct {
 	// PIN is the SIM PIN, sent only when the modem answers +CPIN: SIM PIN.
 	// It must be 4 to 8 digits. It never appears in logs or errors. Empty
 	// makes a SIM that needs a PIN fail with ErrSIMPIN; a SIM PUK is never
-	// sent.
+	// sent. A PIN the SIM rejected is never sent again in this process,
+	// and the last attempt is never used (see Dial).
 	PIN string
 	// ContextID is the PDP context <cid> for AT+CGDCONT and the dial
 	// string. Zero means 1.
@@ -31,6 +32,9 @@ type DialConfig struct {
 	// RegistrationTimeout bounds the wait for network registration. Zero
 	// means 60 s.
 	RegistrationTimeout time.Duration
+	// GuardTime is the modem's escape guard time (V.250 S12), for
+	// bringing back a modem left in data mode (see Dial). Zero means 1 s.
+	GuardTime time.Duration
 	// Script, if not nil, replaces the default script; its Send strings
 	// may use $APN and $PIN. ParseChatScript reads one from a chat(8)
 	// file. Dial adds its URC handlers for RING and the registration
@@ -55,6 +59,7 @@ type Connect struct {
 const (
 	syncInterval     = 500 * time.Millisecond // AT resend period while the modem wakes up
 	syncTries        = 15                     // ATs sent before giving up
+	syncEscapeAfter  = 4                      // unanswered ATs (2 s) before the escape
 	pinQueryTries    = 5                      // AT+CPIN? while the SIM initialises (+CME ERROR: 14)
 	regPollInterval  = time.Second
 	defaultRegWait   = 60 * time.Second
@@ -72,11 +77,25 @@ const (
 // reports registration (home or roaming), logs AT+CSQ, sets the APN with
 // AT+CGDCONT and dials, expecting CONNECT within 30 s.
 //
+// A modem that leaves the first 4 ATs (2 s) unanswered may still be in
+// data mode, left there by a program that ended without hanging up (killed,
+// say): on a line without DTR nothing else brings it back. Dial then hangs
+// it up as Hangup does, with the +++ escape and its guard times (after a
+// DTR drop, where the line has DTR), and sends AT again; it logs a warning
+// if the modem was indeed online. Whatever the modem sends meanwhile, such
+// as the PPP frames of the network side, is skipped.
+//
+// Before it sends the PIN, Dial asks how many attempts the SIM has left
+// (AT+CPINR="SIM PIN", then Quectel's AT+QPINC="SC", then AT^CPIN?, as
+// Huawei modems and others have it; ERROR means the modem does not say).
+// With one attempt left it does not send the PIN: a wrong one would lock
+// the SIM. A PIN the SIM rejected, or left unanswered, is remembered for
+// the life of the process and never sent again, to any modem.
+//
 // A SIM blocked by its PUK and a network that denies registration fail at
 // once, a missing SIM once AT+CPIN? has failed for 4 s (a SIM still starting
-// up answers alike), a wrong PIN at its first rejection: it is never sent
-// twice, as each try uses up one of the SIM's few. Each error is a
-// *StepError naming the step.
+// up answers alike), a wrong PIN at its first rejection. Each error is a
+// *StepError naming the step; the SIM's match ErrSIM.
 // Registration counts if any of the three queries reports it: a 2G-only
 // modem answering ERROR to AT+CEREG? and a data-only SIM denied circuit
 // switched service are both fine. Unsolicited codes (RING, +CREG: 2, ...)
@@ -95,7 +114,7 @@ func Dial(ctx context.Context, l Line, cfg DialConfig) (Connect, error) {
 	c.setVars(cfg.APN, cfg.PIN)
 	release := watchContext(ctx, l)
 	defer release()
-	d := &dialer{c: c, cfg: cfg}
+	d := &dialer{c: c, l: l, cfg: cfg}
 	c.urc = d.urcs()
 	if cfg.Script != nil {
 		return d.runScript(ctx, cfg.Script)
@@ -127,6 +146,7 @@ func badParam(r rune) bool { return r < 0x20 || r == '"' || r >= 0x7f }
 // between them (SIM state, registration polling) are Go.
 type dialer struct {
 	c    *chat
+	l    Line
 	cfg  DialConfig
 	conn Connect
 	reg  registration
@@ -146,12 +166,13 @@ func (d *dialer) run(ctx context.Context) (Connect, error) {
 // sync wakes the modem, then turns echo off and extended errors on. Some
 // modems do not know AT+CMEE; they are still usable.
 func (d *dialer) sync(ctx context.Context) error {
-	steps := []Step{
-		{Name: "sync", Send: "AT", Timeout: syncInterval, Retry: syncTries - 1, RetryInterval: syncInterval},
+	if err := d.wake(ctx); err != nil {
+		return err
+	}
+	for _, st := range []Step{
 		{Name: "echo", Send: "ATE0"},
 		{Name: "cmee", Send: "AT+CMEE=1", Optional: true},
-	}
-	for _, st := range steps {
+	} {
 		if _, err := d.c.step(ctx, st); err != nil {
 			return err
 		}
@@ -159,41 +180,35 @@ func (d *dialer) sync(ctx context.Context) error {
 	return nil
 }
 
-// unlock checks the SIM and enters the PIN if it needs one. The query is
-// repeated for a few seconds: a SIM still initialising after power-up
-// answers +CME ERROR: 14 (SIM busy) or even 10.
-func (d *dialer) unlock(ctx context.Context) error {
-	const query = "AT+CPIN?"
-	var state string
-	_, err := d.c.step(ctx, Step{
-		Name: "pin", Send: query, Retry: pinQueryTries - 1, RetryInterval: time.Second,
-		Info: []Info{{Prefix: "+CPIN:", Handle: func(line string) error {
-			state = strings.ToUpper(strings.TrimSpace(strings.TrimPrefix(line, "+CPIN:")))
-			return nil
-		}}},
-	})
-	if err != nil {
+// wake sends AT until the modem answers. If the first few go unanswered,
+// it escapes and hangs up in case the modem is still in data mode, then
+// sends the rest.
+func (d *dialer) wake(ctx context.Context) error {
+	at := func(tries int) error {
+		_, err := d.c.step(ctx, Step{Name: "sync", Send: "AT", Timeout: syncInterval,
+			Retry: tries - 1, RetryInterval: syncInterval})
 		return err
 	}
-	fail := func(err error) error { return &StepError{Step: "pin", Command: query, Err: err} }
-	switch state {
-	case "READY":
-		return nil
-	case "SIM PIN":
-		if d.cfg.PIN == "" {
-			return fail(ErrSIMPIN)
+	err := at(syncEscapeAfter)
+	if !errors.Is(err, ErrTimeout) {
+		return err
+	}
+	d.c.log.Info("atcompat: no answer to AT: escaping and hanging up, in case the modem is still in data mode")
+	online, herr := hangup(ctx, d.c, d.l, HangupConfig{GuardTime: d.cfg.GuardTime})
+	if herr != nil && !tolerable(herr) {
+		return herr
+	}
+	if err := at(syncTries - syncEscapeAfter); err != nil {
+		if errors.Is(err, ErrTimeout) {
+			err = &StepError{Step: "sync", Command: "AT", Err: fmt.Errorf(
+				"%w: no answer to %d ATs, nor to the escape and ATH between them", ErrTimeout, syncTries)}
 		}
-		d.c.log.Info("atcompat: entering SIM PIN")
-		_, err := d.c.step(ctx, Step{Name: "pin", Send: `AT+CPIN="$PIN"`})
 		return err
-	case "SIM PUK":
-		return fail(ErrSIMPUK)
-	case "NOT INSERTED", "SIM NOT INSERTED":
-		return fail(ErrSIMNotInserted)
-	case "":
-		return fail(errors.New("no +CPIN line in the answer"))
 	}
-	return fail(fmt.Errorf("SIM wants %s", state))
+	if online {
+		d.c.log.Warn("atcompat: the modem was still online, left in data mode without a hang-up: brought back to command mode (+++ or DTR) and hung up (ATH)")
+	}
+	return nil
 }
 
 // signal logs the signal quality (3GPP TS 27.007 §8.5) for the record.
@@ -265,6 +280,9 @@ func (d *dialer) runScript(ctx context.Context, s *Script) (Connect, error) {
 			st.Name = strconv.Itoa(i + 1)
 		}
 		line, err := d.c.step(ctx, st)
+		if strings.Contains(st.Send, "$PIN") {
+			err = rejected(d.cfg.PIN, err)
+		}
 		if err != nil {
 			return Connect{}, err
 		}

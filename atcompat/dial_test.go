@@ -17,6 +17,9 @@ import (
 	"github.com/gprsppp/gprsppp/ppptest"
 )
 
+// The queries for the PIN attempts left, sent before the PIN.
+var triesQueries = []string{`AT+CPINR="SIM PIN"`, `AT+QPINC="SC"`, "AT^CPIN?"}
+
 // The commands of a healthy dial with APN "internet".
 var healthyDial = []string{
 	"AT", "ATE0", "AT+CMEE=1", "AT+CPIN?",
@@ -26,7 +29,7 @@ var healthyDial = []string{
 
 func TestDial(t *testing.T) {
 	ok := atcompat.Connect{Speed: "115200", Signal: "20,99"}
-	pinDial := slices.Insert(slices.Clone(healthyDial), 4, `AT+CPIN="1234"`)
+	pinDial := slices.Insert(slices.Clone(healthyDial), 4, triesQueries[0], triesQueries[1], triesQueries[2], `AT+CPIN="1234"`)
 	tests := []struct {
 		name     string
 		modem    attest.Config
@@ -122,13 +125,16 @@ func TestDialFailures(t *testing.T) {
 		wantTime time.Duration // how long Dial took, if not zero
 	}{
 		{name: "modem never answers", modem: attest.Config{Mute: true},
-			wantStep: "sync", wantErr: atcompat.ErrTimeout, wantText: "step sync (AT): timeout after 15 tries",
-			wantTime: 15 * 500 * time.Millisecond},
+			wantStep: "sync", wantErr: atcompat.ErrTimeout,
+			wantText: "step sync (AT): timeout: no answer to 15 ATs, nor to the escape and ATH between them",
+			// 15 ATs, 500 ms each; 1 s of silence, 2 s for OK to +++,
+			// 3 s for each of two ATHs.
+			wantTime: 15*500*time.Millisecond + time.Second + 2*time.Second + 2*3*time.Second},
 		{name: "SIM PIN required, none configured", modem: attest.Config{PIN: "1234"},
-			wantStep: "pin", wantErr: atcompat.ErrSIMPIN, wantText: "step pin (AT+CPIN?): SIM PIN required"},
+			wantStep: "pin", wantErr: atcompat.ErrSIMPIN, wantText: "step pin (AT+CPIN?): SIM PIN required: no PIN is configured"},
 		{name: "wrong PIN", modem: attest.Config{PIN: "1234"}, cfg: atcompat.DialConfig{PIN: "4321"},
 			wantStep: "pin", wantErr: &atcompat.CMEError{Code: 16},
-			wantText: `step pin (AT+CPIN="****"): CME error 16: incorrect password`},
+			wantText: `step pin (AT+CPIN="****"): the SIM rejected the PIN: CME error 16: incorrect password; it is not sent again: check it`},
 		{name: "SIM PUK", modem: attest.Config{PUK: true}, cfg: atcompat.DialConfig{PIN: "1234"},
 			wantStep: "pin", wantErr: atcompat.ErrSIMPUK},
 		{name: "no SIM, numeric error", modem: attest.Config{NoSIM: true},
@@ -179,17 +185,24 @@ func TestDialFailures(t *testing.T) {
 				if tt.wantTime != 0 && took != tt.wantTime {
 					t.Errorf("Dial took %v, want %v", took, tt.wantTime)
 				}
+				if sim := tt.wantStep == "pin"; errors.Is(err, atcompat.ErrSIM) != sim {
+					t.Errorf("errors.Is(%v, ErrSIM) = %v, want %v", err, !sim, sim)
+				}
 			})
 		})
 	}
 }
 
+// A dead modem gets 15 ATs in all, and after the fourth an escape and
+// ATH (sent twice), in case it is in data mode. The +++ prefixes the first
+// ATH's line, which the modem takes from "AT" on.
 func TestDialNeverAnsweringSendsFifteenATs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, attest.Config{Mute: true})
 		_, err := atcompat.Dial(t.Context(), r.line, atcompat.DialConfig{})
 		wantStepError(t, err, "sync", atcompat.ErrTimeout)
-		if diff := cmp.Diff(slices.Repeat([]string{"AT"}, 15), r.m.Commands()); diff != "" {
+		want := slices.Concat(slices.Repeat([]string{"AT"}, 4), []string{"ATH", "ATH"}, slices.Repeat([]string{"AT"}, 11))
+		if diff := cmp.Diff(want, r.m.Commands()); diff != "" {
 			t.Errorf("commands (-want +got):\n%s", diff)
 		}
 	})

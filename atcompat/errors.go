@@ -22,18 +22,49 @@ var (
 	ErrError = errors.New("modem answered ERROR")
 	// ErrTimeout: the modem sent no expected answer in time.
 	ErrTimeout = errors.New("timeout")
+	// ErrSIM matches every SIM problem that takes a person to solve: no
+	// SIM, a PIN needed and none configured, a PIN the SIM rejected, a
+	// SIM blocked by its PUK, a PIN with only its last attempt left.
+	// errors.Is(err, ErrSIM) holds for ErrSIMPIN, ErrSIMPUK and
+	// ErrSIMNotInserted (and the +CME and +CMS ERRORs they stand for) as
+	// well. Redialling does not help, and with a wrong PIN it would use
+	// up the SIM's attempts.
+	ErrSIM = errors.New("SIM problem")
 	// ErrSIMPIN: the SIM needs its PIN and DialConfig.PIN is empty, or the
 	// modem reported +CME ERROR: 11.
-	ErrSIMPIN = errors.New("SIM PIN required")
+	ErrSIMPIN error = &simError{msg: "SIM PIN required"}
 	// ErrSIMPUK: the SIM is blocked and needs its PUK, which Dial never
 	// sends (+CPIN: SIM PUK or +CME ERROR: 12).
-	ErrSIMPUK = errors.New("SIM PUK required")
+	ErrSIMPUK error = &simError{msg: "SIM PUK required"}
 	// ErrSIMNotInserted: the modem reports no SIM (+CME ERROR: 10).
-	ErrSIMNotInserted = errors.New("SIM not inserted")
+	ErrSIMNotInserted error = &simError{msg: "SIM not inserted"}
 	// ErrNotRegistered: the network denied registration, or the modem did
 	// not register within DialConfig.RegistrationTimeout.
 	ErrNotRegistered = errors.New("not registered")
 )
+
+// simError is a SIM problem: it matches ErrSIM, and wraps its cause, if
+// any. It reads "msg: cause; advice".
+type simError struct {
+	msg    string
+	cause  error
+	advice string
+}
+
+func (e *simError) Error() string {
+	s := e.msg
+	if e.cause != nil {
+		s += ": " + e.cause.Error()
+	}
+	if e.advice != "" {
+		s += "; " + e.advice
+	}
+	return s
+}
+
+func (e *simError) Unwrap() error { return e.cause }
+
+func (e *simError) Is(target error) bool { return target == ErrSIM }
 
 // StepError reports the step of a script that failed, with the command it
 // sent. Secrets in the command (the SIM PIN) are shown as "****".
@@ -62,7 +93,7 @@ func (e *StepError) Unwrap() error { return e.Err }
 // one.
 //
 // errors.Is(err, ErrSIMNotInserted) holds for code 10, ErrSIMPIN for 11 and
-// ErrSIMPUK for 12.
+// ErrSIMPUK for 12, and errors.Is(err, ErrSIM) for all three.
 type CMEError struct {
 	Code int
 	Text string
@@ -80,6 +111,8 @@ func (e *CMEError) Is(target error) bool {
 		return e.Code == 11
 	case ErrSIMPUK:
 		return e.Code == 12
+	case ErrSIM:
+		return 10 <= e.Code && e.Code <= 12
 	}
 	return false
 }
@@ -88,7 +121,7 @@ func (e *CMEError) Is(target error) bool {
 // §3.2.5, a message service error, with Code and Text as in CMEError.
 //
 // errors.Is(err, ErrSIMNotInserted) holds for code 310, ErrSIMPIN for 311
-// and ErrSIMPUK for 316.
+// and ErrSIMPUK for 316, and errors.Is(err, ErrSIM) for all three.
 type CMSError struct {
 	Code int
 	Text string
@@ -106,6 +139,8 @@ func (e *CMSError) Is(target error) bool {
 		return e.Code == 311
 	case ErrSIMPUK:
 		return e.Code == 316
+	case ErrSIM:
+		return e.Code == 310 || e.Code == 311 || e.Code == 316
 	}
 	return false
 }

@@ -62,10 +62,18 @@ func Hangup(ctx context.Context, l Line, cfg HangupConfig) error {
 	if cfg.Wait != nil {
 		c.wait = cfg.Wait
 	}
-	guard := cmp.Or(cfg.GuardTime, defaultGuardTime)
 	release := watchContext(ctx, l)
 	defer release()
+	_, err := hangup(ctx, c, l, cfg)
+	return err
+}
 
+// hangup runs Hangup's steps with c, which reads l. It also reports
+// whether the modem showed that it had been online: it answered the DTR
+// drop or the escape, or said NO CARRIER meanwhile. cfg.Wait and
+// cfg.Logger are c's business.
+func hangup(ctx context.Context, c *chat, l Line, cfg HangupConfig) (online bool, err error) {
+	guard := cmp.Or(cfg.GuardTime, defaultGuardTime)
 	escape, dtrDone := true, false
 	if dtr, ok := l.(DTRSetter); ok {
 		done, err := dropDTR(ctx, c, dtr, cmp.Or(cfg.DTRDrop, defaultDTRDrop), guard)
@@ -75,17 +83,17 @@ func Hangup(ctx context.Context, l Line, cfg HangupConfig) error {
 			// no DTR at all.
 			c.log.Debug("atcompat: no DTR on this line", "err", err)
 		case err != nil:
-			return err
+			return false, err
 		default:
-			escape, dtrDone = !done, true
+			escape, dtrDone, online = !done, true, done
 		}
 	}
 	if !dtrDone {
 		gone, err := listenNoCarrier(ctx, c, guard)
 		if err != nil {
-			return err
+			return false, err
 		}
-		escape = !gone
+		escape, online = !gone, gone
 	}
 	if escape {
 		// The step's read window is the guard time after +++: nothing is
@@ -93,12 +101,13 @@ func Hangup(ctx context.Context, l Line, cfg HangupConfig) error {
 		_, err := c.step(ctx, Step{Name: "escape", Send: "+++", NoCR: true,
 			Expect: []string{"OK", "NO CARRIER"}, Timeout: guard + escapeSlack})
 		if err != nil && !tolerable(err) {
-			return err
+			return false, err
 		}
+		online = online || err == nil
 	}
-	_, err := c.step(ctx, Step{Name: "hangup", Send: "ATH", Expect: []string{"OK", "NO CARRIER"},
+	_, err = c.step(ctx, Step{Name: "hangup", Send: "ATH", Expect: []string{"OK", "NO CARRIER"},
 		Timeout: cmp.Or(cfg.Timeout, defaultATHTimeout), Retry: 1})
-	return err
+	return online, err
 }
 
 // dropDTR pulses DTR low and reports whether the modem answered, that is,
@@ -156,9 +165,10 @@ func tolerable(err error) bool {
 	case *CMEError, *CMSError, abortError:
 		return true
 	}
-	switch se.Err {
-	case ErrTimeout, ErrError, ErrNoCarrier, ErrBusy, ErrNoAnswer, ErrNoDialtone:
-		return true
+	for _, e := range []error{ErrTimeout, ErrError, ErrNoCarrier, ErrBusy, ErrNoAnswer, ErrNoDialtone} {
+		if errors.Is(se.Err, e) { // "timeout after 2 tries" too
+			return true
+		}
 	}
 	return false
 }

@@ -73,9 +73,15 @@ func TestCodeErrorsMapToSentinels(t *testing.T) {
 		if !errors.Is(wrapped, tt.want) {
 			t.Errorf("errors.Is(%v, %v) = false", wrapped, tt.want)
 		}
+		if !errors.Is(wrapped, ErrSIM) || !errors.Is(tt.want, ErrSIM) {
+			t.Errorf("%v or %v is not ErrSIM", wrapped, tt.want)
+		}
 	}
-	if errors.Is(&CMEError{Code: 16}, ErrSIMPIN) {
-		t.Error("CME error 16 (incorrect password) is ErrSIMPIN")
+	if errors.Is(&CMEError{Code: 16}, ErrSIMPIN) || errors.Is(&CMEError{Code: 16}, ErrSIM) {
+		t.Error("CME error 16 (incorrect password) alone is ErrSIMPIN or ErrSIM")
+	}
+	if errors.Is(&CMEError{Code: 13}, ErrSIM) || errors.Is(ErrTimeout, ErrSIM) {
+		t.Error("CME error 13 (SIM failure, maybe passing) or a timeout is ErrSIM")
 	}
 }
 

@@ -23,6 +23,7 @@ type rig struct {
 
 func newRig(t *testing.T, cfg attest.Config) *rig {
 	t.Helper()
+	t.Cleanup(atcompat.ForgetRejectedPINs) // not at the start: a test may build two rigs
 	dte, dce := ppptest.Pipe()
 	r := &rig{m: attest.New(dce, cfg), line: attest.NewLine(dte), dte: dte}
 	t.Cleanup(func() {

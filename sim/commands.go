@@ -113,6 +113,7 @@ func init() {
 	extendedCommands = map[string]func(*dce, command) reply{
 		"+CMEE":    (*dce).cmeeCommand,
 		"+CPIN":    (*dce).cpin,
+		"+CPINR":   (*dce).cpinr,
 		"+CREG":    (*dce).registration,
 		"+CGREG":   (*dce).registration,
 		"+CEREG":   (*dce).registration,
@@ -193,48 +194,6 @@ func number(s string, lo, hi int) (int, bool) {
 	}
 	n, err := strconv.Atoi(s)
 	return n, err == nil && lo <= n && n <= hi
-}
-
-// simReady returns the error for commands that need the SIM, if it is
-// missing or locked.
-func (d *dce) simReady() (reply, bool) {
-	switch {
-	case d.m.cfg.NoSIM:
-		return cmeError(cmeNoSIM), false
-	case !d.pinOK:
-		return cmeError(cmeSIMPIN), false
-	}
-	return replyOK, true
-}
-
-// cpin is AT+CPIN (3GPP TS 27.007 §8.3).
-func (d *dce) cpin(c command) reply {
-	if d.m.cfg.NoSIM {
-		return cmeError(cmeNoSIM)
-	}
-	switch c.op {
-	case "?":
-		if d.pinOK {
-			d.info("+CPIN: READY")
-		} else {
-			d.info("+CPIN: SIM PIN")
-		}
-	case "=?":
-	case "=":
-		if d.pinOK {
-			return cmeError(cmeNotAllowed)
-		}
-		if unquote(splitArgs(c.arg)[0]) != d.m.cfg.PIN {
-			d.m.log.Info("modem: wrong PIN")
-			return cmeError(cmeWrongPassword)
-		}
-		d.m.log.Info("modem: SIM unlocked")
-		d.pinOK = true
-		d.regStart = d.m.clk.Now()
-	default:
-		return replyError
-	}
-	return replyOK
 }
 
 // registrationStatus is the <stat> of +CREG, +CGREG and +CEREG (3GPP TS

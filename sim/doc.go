@@ -11,13 +11,15 @@
 //     echo, result codes and S-parameters; 3GPP TS 27.007 for +CPIN,
 //     +CREG/+CGREG/+CEREG, +CSQ, +CGDCONT, +COPS, +CGATT, +CMEE and the
 //     identification commands), with switches for a locked or missing
-//     SIM, slow registration, failing dials and dropped calls. A packet
+//     SIM (three wrong PINs block it until its PUK; AT+CPINR reports the
+//     attempts left), slow registration, failing dials and dropped calls. A packet
 //     data dial (ATD*99***1#, ATD*99# or AT+CGDATA="PPP",1) answers
 //     CONNECT and runs gprsppp.OpenNetwork on the same line with Serve's
 //     services on the link; when the link ends the modem reports NO
 //     CARRIER and is back in command mode. "+++" with guard times
 //     escapes to online command mode, ATO returns to the call and ATH
-//     releases it.
+//     releases it. A client that goes away without hanging up leaves
+//     the modem in data mode, as on a real line without DTR.
 //   - Pace gives any byte stream the speed and latency of a serial line.
 //   - ListenPty makes a pseudo-terminal that a client opens as it would
 //     a modem's serial port.

@@ -22,9 +22,15 @@ type ModemConfig struct {
 	NoEcho bool
 	// PIN, if set, locks the SIM: AT+CPIN? answers "+CPIN: SIM PIN",
 	// the modem does not register and dialling fails with +CME ERROR: 11
-	// until AT+CPIN="<PIN>" is sent. A wrong PIN gets +CME ERROR: 16.
-	// Empty means no PIN.
+	// until AT+CPIN="<PIN>" is sent. A wrong PIN gets +CME ERROR: 16;
+	// the third in a row blocks the SIM: AT+CPIN? answers
+	// "+CPIN: SIM PUK" and the commands that need the SIM +CME ERROR: 12
+	// until AT+CPIN="<PUK>","<new PIN>". AT+CPINR reports the attempts
+	// left. Empty means no PIN.
 	PIN string
+	// PUK unblocks the SIM after three wrong PINs; empty means
+	// "12345678". Ten wrong PUKs block the SIM for good (+CME ERROR: 13).
+	PUK string
 	// NoSIM makes the modem act as if no SIM were inserted: SIM commands
 	// and dialling fail with +CME ERROR: 10 and it never registers.
 	NoSIM bool
@@ -53,6 +59,10 @@ type ModemConfig struct {
 	// Services configures the services reachable during each call; see
 	// Services for its defaults. A nil Services.Logger takes Logger.
 	Services Services
+	// GuardTime is the escape guard time at power-on, S12 (V.250
+	// §6.2.12) in fiftieths of a second, from 1 to 255; zero means 1 s
+	// (S12=50).
+	GuardTime time.Duration
 	// Clock drives registration, the escape guard times and DropAfter;
 	// nil means the system clock. (The PPP timers use the system clock.)
 	Clock clock.Clock
@@ -68,7 +78,9 @@ type ModemConfig struct {
 // At power-on, and after ATZ or AT&F, echo is on (unless NoEcho), result
 // codes are verbose (V1) and not suppressed (Q0), and AT+CMEE is 1
 // (numeric +CME ERROR codes). PDP contexts, S-parameters, the SIM lock
-// and registration survive ATZ. A command line is CR or LF terminated;
+// and registration survive ATZ. The SIM's own state, its PIN and the
+// wrong PINs and PUKs it still takes, survives power cycles as well: it
+// belongs to the Modem. A command line is CR or LF terminated;
 // text before "AT" (in any case) is ignored, and a line without "AT" is
 // ignored as a whole.
 //
@@ -76,16 +88,19 @@ type ModemConfig struct {
 // (the client terminated it, the network side's keepalive failed) or on
 // DropAfter. After the escape sequence, ATH releases the call and answers
 // OK, as V.250 has it; the client's PPP is not told, as it is not
-// listening in command mode.
+// listening in command mode. A client that goes away without hanging up
+// (DTR stays up on a pty) leaves the modem in data mode: only the escape,
+// or the network ending the call, brings it back to command mode.
 type Modem struct {
 	cfg ModemConfig
 	clk clock.Clock
 	log *slog.Logger
+	sim *simCard
 }
 
 // NewModem returns a modem with configuration cfg.
 func NewModem(cfg ModemConfig) *Modem {
-	m := &Modem{cfg: cfg, clk: cfg.Clock, log: cfg.Logger}
+	m := &Modem{cfg: cfg, clk: cfg.Clock, log: cfg.Logger, sim: newSIMCard(cfg.PIN, cfg.PUK)}
 	if m.clk == nil {
 		m.clk = clock.Real
 	}
@@ -186,12 +201,20 @@ func newDCE(m *Modem, line io.ReadWriteCloser) *dce {
 		events:   make(chan event),
 		stop:     make(chan struct{}),
 		settings: m.defaults(),
-		pinOK:    m.cfg.PIN == "",
+		pinOK:    !m.sim.locked(),
 		regStart: m.clk.Now(),
 		contexts: map[int]string{1: `"IP","internet"`},
-		sregs:    map[int]int{0: 0, 3: 13, 4: 10, 5: 8, 7: 50, 12: 50},
+		sregs:    map[int]int{0: 0, 3: 13, 4: 10, 5: 8, 7: 50, 12: m.s12()},
 	}
 	return d
+}
+
+// s12 is the power-on guard time in fiftieths of a second.
+func (m *Modem) s12() int {
+	if m.cfg.GuardTime <= 0 {
+		return 50
+	}
+	return min(max(int(m.cfg.GuardTime/(time.Second/50)), 1), 255)
 }
 
 // routineRead reads the line and hands each chunk to the loop.

@@ -155,6 +155,48 @@ func TestDialogue(t *testing.T) {
 			},
 		},
 		{
+			name: "three wrong PINs block the SIM until its PUK",
+			cfg:  ModemConfig{PIN: "1234"},
+			steps: []step{
+				echoOff,
+				{send: `AT+CPINR="SIM PIN"` + "\r", want: "\r\n+CPINR: SIM PIN,3,3\r\n\r\nOK\r\n"},
+				{send: `AT+CPIN="0000"` + "\r", want: "\r\n+CME ERROR: 16\r\n"},
+				{send: `AT+CPINR="SIM PIN"` + "\r", want: "\r\n+CPINR: SIM PIN,2,3\r\n\r\nOK\r\n"},
+				{send: `AT+CPIN="0001"` + "\r", want: "\r\n+CME ERROR: 16\r\n"},
+				{send: `AT+CPIN="0002"` + "\r", want: "\r\n+CME ERROR: 16\r\n"},
+				{send: "AT+CPIN?\r", want: "\r\n+CPIN: SIM PUK\r\n\r\nOK\r\n"},
+				// Now even the right PIN is refused.
+				{send: `AT+CPIN="1234"` + "\r", want: "\r\n+CME ERROR: 12\r\n"},
+				{send: "ATD*99#\r", want: "\r\n+CME ERROR: 12\r\n"},
+				{send: "AT+CMEE=2;+CIMI\r", want: "\r\n+CME ERROR: SIM PUK required\r\n"},
+				{send: "AT+CPINR\r", want: "\r\n+CPINR: SIM PIN,0,3\r\n\r\n+CPINR: SIM PUK,10,10\r\n\r\nOK\r\n"},
+				{send: `AT+CPIN="87654321","4321"` + "\r", want: "\r\n+CME ERROR: incorrect password\r\n"},
+				{send: `AT+CPINR="SIM PUK"` + "\r", want: "\r\n+CPINR: SIM PUK,9,10\r\n\r\nOK\r\n"},
+				{send: `AT+CPIN="12345678","4321"` + "\r", want: "\r\nOK\r\n"},
+				{send: "AT+CPIN?\r", want: "\r\n+CPIN: READY\r\n\r\nOK\r\n"},
+				{send: `AT+CPINR="SIM*"` + "\r", want: "\r\n+CPINR: SIM PIN,3,3\r\n\r\n+CPINR: SIM PUK,10,10\r\n\r\nOK\r\n"},
+				{send: `AT+CPINR="PH-SIM PIN"` + "\r", want: "\r\n+CME ERROR: incorrect parameters\r\n"},
+			},
+		},
+		{
+			name: "a right PIN restores the attempts",
+			cfg:  ModemConfig{PIN: "1234"},
+			steps: []step{
+				echoOff,
+				{send: `AT+CPIN="0000"` + "\r", want: "\r\n+CME ERROR: 16\r\n"},
+				{send: `AT+CPIN="0000"` + "\r", want: "\r\n+CME ERROR: 16\r\n"},
+				{send: `AT+CPIN="1234";+CPINR="SIM PIN"` + "\r", want: "\r\n+CPINR: SIM PIN,3,3\r\n\r\nOK\r\n"},
+			},
+		},
+		{
+			name: "guard time from the config",
+			cfg:  ModemConfig{GuardTime: 100 * time.Millisecond},
+			steps: []step{
+				echoOff,
+				{send: "ATS12?\r", want: "\r\n005\r\n\r\nOK\r\n"},
+			},
+		},
+		{
 			name: "registration delay",
 			cfg:  ModemConfig{RegistrationDelay: 20 * time.Second},
 			steps: []step{

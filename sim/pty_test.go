@@ -1,14 +1,19 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"go.bug.st/serial"
+
+	"github.com/gprsppp/gprsppp"
 )
 
 // openPort opens the modem's port as a dialer does, with
@@ -128,4 +133,64 @@ func TestPtyLink(t *testing.T) {
 			t.Errorf("link points to %q after the first pty closed, want %q", target, q.Path())
 		}
 	})
+}
+
+// openSlave opens the pty as a client that sets nothing up: ListenPty
+// made it raw.
+func openSlave(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// A client that goes away in the middle of a call, without hanging up,
+// leaves the modem in data mode, as a real modem on a line without DTR:
+// the next client's AT goes to the call's PPP, and only +++ with its
+// guard times brings the modem back to command mode.
+func TestPtyCallOutlivesClient(t *testing.T) {
+	p, err := ListenPty("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newArmedClock()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- NewModem(ModemConfig{Clock: clk}).Serve(ctx, p) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Errorf("Serve returned %v", err)
+		}
+	})
+
+	first := openSlave(t, p.Path())
+	d := newDTE(t, first)
+	dial(t, d)
+	openClient(t, d, gprsppp.Config{})
+	first.Close() // gone: no LCP Terminate, no escape, no ATH
+
+	next := newDTE(t, openSlave(t, p.Path()))
+	next.send("AT\r")
+	next.barrier(1) // the network's PPP answers: the call is up
+	next.mu.Lock()
+	answered := bytes.Contains(next.transcript, []byte("OK"))
+	next.mu.Unlock()
+	if answered {
+		t.Fatal("the modem answered AT in data mode")
+	}
+	clk.Advance(time.Second) // the guard time before
+	next.send("+++")
+	if got := clk.waitArmed(t); got != time.Second {
+		t.Fatalf("timer of %v set, want the guard time", got)
+	}
+	clk.Advance(time.Second) // and after
+	next.waitTranscript("\r\nOK\r\n")
+	next.drain()
+	next.mustCommand("ATH", "OK")
+	next.mustCommand("AT", "OK")
+	next.mustCommand("ATO", "NO CARRIER")
 }

@@ -49,6 +49,8 @@ const (
 	cmeNotSupported  = 4
 	cmeNoSIM         = 10
 	cmeSIMPIN        = 11
+	cmeSIMPUK        = 12
+	cmeSIMFailure    = 13
 	cmeWrongPassword = 16
 	cmeBadParameters = 50
 )
@@ -58,6 +60,8 @@ var cmeText = map[int]string{
 	cmeNotSupported:  "operation not supported",
 	cmeNoSIM:         "SIM not inserted",
 	cmeSIMPIN:        "SIM PIN required",
+	cmeSIMPUK:        "SIM PUK required",
+	cmeSIMFailure:    "SIM failure",
 	cmeWrongPassword: "incorrect password",
 	cmeBadParameters: "incorrect parameters",
 }

@@ -40,6 +40,8 @@ func (m *Modem) respond(cmd string) (lines []string, connect bool) {
 		}
 		m.cmee = int(n[0] - '0')
 		return ok()
+	case strings.HasPrefix(upper, "+CPINR"), strings.HasPrefix(upper, "+QPINC"), strings.HasPrefix(upper, "^CPIN"):
+		return m.triesLeft(upper), false
 	case upper == "+CPIN?":
 		return m.pinState(), false
 	case strings.HasPrefix(upper, "+CPIN="):
@@ -73,7 +75,7 @@ func (m *Modem) pinState() []string {
 	switch {
 	case m.cfg.NoSIM:
 		return m.cme(10)
-	case m.cfg.PUK:
+	case m.blocked:
 		return []string{"+CPIN: SIM PUK", "OK"}
 	case !m.simReady:
 		return []string{"+CPIN: SIM PIN", "OK"}
@@ -85,15 +87,47 @@ func (m *Modem) enterPIN(pin string) []string {
 	switch {
 	case m.cfg.NoSIM:
 		return m.cme(10)
-	case m.cfg.PUK:
+	case m.blocked:
 		return m.cme(12)
 	case m.simReady:
 		return m.cme(3)
 	case pin != m.cfg.PIN:
+		m.pinLeft--
+		m.blocked = m.pinLeft <= 0
 		return m.cme(16)
 	}
 	m.simReady, m.readyAt = true, time.Now()
 	return []string{"OK"}
+}
+
+// triesLeft answers the queries for the PIN attempts left (body in upper
+// case): the one TriesQuery names, ERROR for the others.
+func (m *Modem) triesLeft(upper string) []string {
+	query, _, _ := strings.Cut(upper, "=")
+	query = "AT" + strings.TrimSuffix(query, "?")
+	if m.cfg.NoSIM {
+		return m.cme(10)
+	}
+	if !strings.EqualFold(query, m.cfg.TriesQuery) {
+		return []string{"ERROR"}
+	}
+	code := "SIM PIN"
+	switch {
+	case m.blocked:
+		code = "SIM PUK"
+	case m.simReady:
+		code = "READY"
+	}
+	var line string
+	switch query {
+	case "AT+CPINR":
+		line = fmt.Sprintf("+CPINR: SIM PIN,%d,3", m.pinLeft)
+	case "AT+QPINC":
+		line = fmt.Sprintf(`+QPINC: "SC",%d,10`, m.pinLeft)
+	default:
+		line = fmt.Sprintf("^CPIN: %s,%d,10,%d,10,3", code, m.pinLeft, m.pinLeft)
+	}
+	return []string{line, "OK"}
 }
 
 // registration answers +CREG?, +CGREG? or +CEREG? (name without "?").

@@ -4,10 +4,12 @@
 //
 // Modem plays the DCE on one end of a byte stream, answering the commands
 // an AT dialer sends, with fault switches in Config: echo, SIM PIN, PUK or
-// no SIM, slow, never or denied registration, ERROR on chosen commands,
-// the dial result, a modem that never answers, URCs injected mid-answer,
-// verbose or numeric +CME ERRORs, CR-only line ends, and data mode with
-// the +++ escape and DTR hang-up. After CONNECT it stops reading, so the
+// no SIM, the wrong PINs the SIM takes and the command that reports them
+// (AT+CPINR, AT+QPINC or AT^CPIN?), slow, never or denied registration,
+// ERROR on chosen commands, the dial result, a modem that never answers,
+// URCs injected mid-answer, verbose or numeric +CME ERRORs, CR-only line
+// ends, and data mode with the +++ escape, DTR hang-up and PPP frames
+// sent to a client that is gone. After CONNECT it stops reading, so the
 // test owns the stream.
 //
 // Line adds read deadlines to a stream without them, such as an end of

@@ -31,6 +31,13 @@ type Config struct {
 	PIN string
 	// PUK makes the SIM blocked (+CPIN: SIM PUK).
 	PUK bool
+	// PINTries is how many wrong PINs the SIM takes: the last one blocks
+	// it (+CPIN: SIM PUK). Zero means 3.
+	PINTries int
+	// TriesQuery is the command that reports the PIN attempts left:
+	// "AT+CPINR" (3GPP TS 27.007), "AT+QPINC" (Quectel) or "AT^CPIN"
+	// (Huawei). The others answer ERROR; so do all three if it is empty.
+	TriesQuery string
 	// NoSIM makes the modem find no SIM (+CME ERROR: 10).
 	NoSIM bool
 	// VerboseErrors sends +CME ERROR with text, whatever AT+CMEE says.
@@ -66,6 +73,11 @@ type Config struct {
 	EscapeGuard time.Duration
 	// IgnoreDTR makes the modem ignore DTR drops (AT&D0).
 	IgnoreDTR bool
+	// Spew, while in data mode, is sent every SpewEvery, as by a network
+	// whose PPP keeps sending LCP Configure-Requests to a client that is
+	// gone.
+	Spew      []byte
+	SpewEvery time.Duration
 	// HangupResult is the answer to ATH. Empty means "OK".
 	HangupResult string
 }
@@ -98,10 +110,12 @@ type Inject struct {
 // Commands, Connected, SetDTR and Close may be called at any time from any
 // goroutine; Resume only after Connected, once per CONNECT.
 type Modem struct {
-	rw  io.ReadWriteCloser
-	cfg Config
-	le  string
-	wg  sync.WaitGroup
+	rw      io.ReadWriteCloser
+	cfg     Config
+	le      string
+	wg      sync.WaitGroup
+	quit    chan struct{} // closed by Close
+	spewing sync.WaitGroup
 
 	mu         sync.Mutex
 	online     bool // data mode
@@ -110,6 +124,8 @@ type Modem struct {
 	simReady   bool
 	readyAt    time.Time // when the SIM became ready
 	cmds       []string
+	pinLeft    int  // wrong PINs the SIM still takes
+	blocked    bool // the SIM needs its PUK
 	ignored    int
 	injected   []bool
 	connected  chan struct{} // closed at the first CONNECT
@@ -130,13 +146,39 @@ func New(rw io.ReadWriteCloser, cfg Config) *Modem {
 		injected:  make([]bool, len(cfg.Inject)),
 		connected: make(chan struct{}),
 		lastData:  time.Now(),
+		pinLeft:   cmp.Or(cfg.PINTries, 3),
+		blocked:   cfg.PUK,
+		quit:      make(chan struct{}),
 	}
 	if cfg.PIN == "" && !cfg.PUK && !cfg.NoSIM {
 		m.simReady, m.readyAt = true, time.Now()
 	}
 	m.wg.Add(1)
 	go m.serve()
+	if len(cfg.Spew) > 0 && cfg.SpewEvery > 0 {
+		m.spewing.Add(1)
+		go m.routineSpew()
+	}
 	return m
+}
+
+// routineSpew sends Spew every SpewEvery while in data mode, until Close.
+func (m *Modem) routineSpew() {
+	defer m.spewing.Done()
+	t := time.NewTicker(m.cfg.SpewEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-m.quit:
+			return
+		}
+		m.mu.Lock()
+		if m.online {
+			m.write(string(m.cfg.Spew))
+		}
+		m.mu.Unlock()
+	}
 }
 
 // Commands returns the command lines received so far, from "AT" on, and
@@ -189,8 +231,14 @@ func (m *Modem) Close() error {
 		m.escapeTime.Stop()
 	}
 	m.escapeSeq++
+	select {
+	case <-m.quit:
+	default:
+		close(m.quit)
+	}
 	m.mu.Unlock()
 	m.wg.Wait()
+	m.spewing.Wait()
 	return err
 }
 

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
 	"github.com/spf13/cobra"
 )
@@ -22,6 +25,7 @@ type atFlags struct {
 	rtscts      bool
 	timeout     time.Duration
 	interactive bool
+	stayOnline  bool
 }
 
 func newAt(g *globals) *cobra.Command {
@@ -40,6 +44,11 @@ Without commands, on a terminal or with -i, it is interactive: each line
 read from standard input is sent as typed, and everything the modem sends
 is printed, unsolicited result codes included, until end of input (Ctrl-D).
 
+A command answered CONNECT leaves the modem in data mode, where it no
+longer takes commands; at the end at returns it to command mode, with the
++++ escape and ATH (after a DTR drop, on a serial port), so that the next
+program finds it answering AT. --stay-online leaves it in data mode.
+
 SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.`,
 		Example: `  gprsppp at --device /dev/ttyUSB2 I +CSQ +COPS?
   gprsppp at --device /dev/ttyUSB2 --timeout 3m AT+COPS=?
@@ -54,6 +63,7 @@ SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.`,
 	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Second, "how long to wait for each command's final result")
 	fl.BoolVarP(&f.interactive, "interactive", "i", false, "read commands from standard input even if it is not a terminal")
+	fl.BoolVar(&f.stayOnline, "stay-online", false, "leave the modem in data mode after CONNECT, rather than escaping (+++) and hanging up (ATH)")
 	cmd.MarkFlagRequired("device")
 	return cmd
 }
@@ -85,9 +95,30 @@ func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals,
 
 	d := &atDialogue{port: port, lines: lr, out: out, errOut: errOut, timeout: f.timeout}
 	if interactive {
-		return d.interactive(ctx, in)
+		err = d.interactive(ctx, in)
+	} else {
+		err = d.oneShot(ctx, args)
 	}
-	return d.oneShot(ctx, args)
+	if d.online && !f.stayOnline {
+		err = errors.Join(err, d.hangUp(ctx, log))
+	}
+	return err
+}
+
+// hangupTimeout bounds the return to command mode after CONNECT.
+const hangupTimeout = 10 * time.Second
+
+// hangUp returns the modem to command mode after a CONNECT, as a dialer's
+// hang-up does, even if ctx has ended (Ctrl-C).
+func (d *atDialogue) hangUp(ctx context.Context, log *slog.Logger) error {
+	fmt.Fprintln(d.errOut, "at: the modem is in data mode: returning it to command mode (+++, ATH); --stay-online leaves it there")
+	d.lines.halt(d.port)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hangupTimeout)
+	defer cancel()
+	if err := atcompat.Hangup(ctx, d.port, atcompat.HangupConfig{Logger: log}); err != nil {
+		return fmt.Errorf("at: returning the modem to command mode: %w", err)
+	}
+	return nil
 }
 
 // isTerminal reports whether r is a terminal (or another character device).
@@ -102,11 +133,12 @@ func isTerminal(r io.Reader) bool {
 
 // atDialogue is one conversation with the modem.
 type atDialogue struct {
-	port    io.Writer
+	port    device.Port
 	lines   *lineReader
 	out     io.Writer // the modem's answers
 	errOut  io.Writer // our own notes
 	timeout time.Duration
+	online  bool // the last final result was CONNECT: the modem is in data mode
 }
 
 // oneShot sends cmds in turn, each once the one before has finished.
@@ -120,7 +152,7 @@ func (d *atDialogue) oneShot(ctx context.Context, cmds []string) error {
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(result, "CONNECT") && i < len(cmds)-1 {
+		if d.online && i < len(cmds)-1 {
 			return fmt.Errorf("at: %s: the modem went into data mode (%s); not sending the rest", c, result)
 		}
 	}
@@ -146,7 +178,11 @@ func (d *atDialogue) await(ctx context.Context, cmd string) (string, error) {
 			}
 			echo = false
 			fmt.Fprintln(d.out, line)
-			if final, failed := resultCode(line); failed {
+			final, failed := resultCode(line)
+			if final {
+				d.online = isConnect(line)
+			}
+			if failed {
 				return "", fmt.Errorf("at: %s: %s", cmd, line)
 			} else if final {
 				return line, nil
@@ -205,7 +241,11 @@ func (d *atDialogue) interactive(ctx context.Context, in io.Reader) error {
 				continue
 			}
 			fmt.Fprintln(d.out, line)
-			if final, _ := resultCode(line); final && pending != "" {
+			final, _ := resultCode(line)
+			if final {
+				d.online = isConnect(line)
+			}
+			if final && pending != "" {
 				pending = ""
 				timer.Stop()
 			}
@@ -260,7 +300,7 @@ func resultCode(line string) (final, failed bool) {
 		return true, true
 	}
 	switch {
-	case line == "CONNECT", strings.HasPrefix(line, "CONNECT "):
+	case isConnect(line):
 		return true, false
 	case strings.HasPrefix(line, "+CME ERROR:"), strings.HasPrefix(line, "+CMS ERROR:"):
 		return true, true
@@ -268,14 +308,18 @@ func resultCode(line string) (final, failed bool) {
 	return false, false
 }
 
+// isConnect reports whether line is CONNECT, with or without text.
+func isConnect(line string) bool { return line == "CONNECT" || strings.HasPrefix(line, "CONNECT ") }
+
 // lineReader splits what the modem sends into lines, dropping empty ones,
 // and passes them on until reading fails. Its owner stops it with close.
 type lineReader struct {
-	r     io.Reader
-	lines chan string
-	stop  chan struct{}
-	done  chan struct{}
-	err   error // why reading stopped; set before lines is closed
+	r        io.Reader
+	lines    chan string
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+	err      error // why reading stopped; set before lines is closed
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -311,9 +355,18 @@ func (l *lineReader) failure() error {
 
 // close stops the reader: closing the port ends a pending Read.
 func (l *lineReader) close(port io.Closer) {
-	close(l.stop)
+	l.stopOnce.Do(func() { close(l.stop) })
 	port.Close()
 	<-l.done
+}
+
+// halt stops the reader and leaves port open, without a read deadline,
+// for another reader: a deadline in the past ends a pending Read.
+func (l *lineReader) halt(port device.Port) {
+	l.stopOnce.Do(func() { close(l.stop) })
+	port.SetReadDeadline(time.Unix(1, 0))
+	<-l.done
+	port.SetReadDeadline(time.Time{})
 }
 
 // scanLines is a bufio.SplitFunc for modem output, whose lines end in CR,

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/gprsppp/gprsppp"
 )
 
 // fakeModem is a modem on the master side of a pty. It echoes each command
@@ -165,13 +170,13 @@ func TestAtOneShot(t *testing.T) {
 		},
 		{
 			name:     "connect ends",
-			args:     []string{"D*99#"},
+			args:     []string{"--stay-online", "D*99#"},
 			wantOut:  "CONNECT 150000000\n",
 			wantSent: []string{"ATD*99#"},
 		},
 		{
 			name:     "connect before more commands",
-			args:     []string{"D*99#", "I"},
+			args:     []string{"--stay-online", "D*99#", "I"},
 			wantOut:  "CONNECT 150000000\n",
 			wantErr:  "went into data mode",
 			wantSent: []string{"ATD*99#"},
@@ -313,3 +318,75 @@ func TestScanLines(t *testing.T) {
 		t.Errorf("err %v, want nil at the end of input", sc.err)
 	}
 }
+
+// "gprsppp at D*99#" leaves the simulator, served as "gprsppp sim --link"
+// does, in command mode: it answers AT at once.
+func TestAtDialReturnsToCommandMode(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "modem")
+	startSim(t, "--link", link)
+	out, errOut, err := runAtCmd(t, strings.NewReader(""), "--device", link, "D*99#")
+	if err != nil {
+		t.Fatalf("at: %v\n%s", err, errOut)
+	}
+	if out != "CONNECT 115200\n" {
+		t.Errorf("output %q", out)
+	}
+	if !strings.Contains(errOut, "returning it to command mode") {
+		t.Errorf("stderr %q does not say that the modem left data mode", errOut)
+	}
+	simCommand(t, simOpen(t, link), "AT", "\r\nOK\r\n")
+}
+
+// "gprsppp at --stay-online D*99#" leaves the simulator in data mode; the
+// next dial, under a Supervisor (connect --persist), escapes and comes up
+// at its first try.
+func TestAtStayOnlineThenDial(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "modem")
+	startSim(t, "--link", link)
+	out, errOut, err := runAtCmd(t, strings.NewReader(""), "--device", link, "--stay-online", "D*99#")
+	if err != nil || out != "CONNECT 115200\n" || errOut != "" {
+		t.Fatalf("at: %v, output %q, stderr %q", err, out, errOut)
+	}
+
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var dials atomic.Int32
+	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
+			dials.Add(1)
+			return gprsppp.Dial(ctx, gprsppp.Config{Device: link, Logger: log})
+		},
+		Persist: true, Holdoff: 50 * time.Millisecond, MaxFail: 3,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- sup.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-runErr; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	wctx, wcancel := context.WithTimeout(ctx, simTimeout)
+	defer wcancel()
+	if _, err := sup.Link(wctx); err != nil {
+		t.Fatalf("no link: %v", err)
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("the link came up at dial %d, want the first", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "the modem was still online") {
+		t.Errorf("the dialer did not warn that it escaped:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

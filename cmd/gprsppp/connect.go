@@ -67,7 +67,10 @@ the modem hung up); 1 bad flags or files; 2 the device could not be opened
 (missing, in use or not permitted); 3 the modem's dial script failed; 4 PPP
 negotiation failed (or the line is looped back); 5 authentication failed;
 6 the link ended (peer, carrier or keepalive) without --persist; 7 a
-listener could not be opened, or stopped working; 8 --persist gave up after --maxfail failed dials.`,
+listener could not be opened, or stopped working; 8 --persist gave up after --maxfail failed dials;
+9 a SIM problem, which --persist does not redial but for a missing SIM: no
+SIM, no PIN (--pin-file or GPRSPPP_PIN) or a wrong one (never sent twice),
+one PIN attempt left (enter it by hand with gprsppp at), or the PUK needed.`,
 		Example: `  gprsppp connect --sim --socks5
   gprsppp connect --device /dev/ttyUSB2 --apn internet --socks5 --http-proxy 127.0.0.1:8080
   gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist`,
@@ -129,6 +132,7 @@ const (
 	exitEnded    = 6
 	exitListen   = 7
 	exitGaveUp   = 8
+	exitSIM      = 9
 	exitInternal = 1
 )
 
@@ -147,6 +151,8 @@ func exit(code int, err error) error { return &exitError{code: code, err: err} }
 func classify(err error) int {
 	var step *atcompat.StepError
 	switch {
+	case errors.Is(err, gprsppp.ErrSIM): // even after --maxfail dials: say what to fix
+		return exitSIM
 	case errors.Is(err, gprsppp.ErrMaxFail):
 		return exitGaveUp
 	case errors.As(err, new(*deviceError)):
