@@ -4,8 +4,8 @@
 // of file descriptors (EMFILE), as net/http's Server does: each temporary
 // error is retried after a pause that starts at 5 ms and doubles up to
 // 1 s. A burst is logged twice, unlike net/http's record per retry: a
-// warning when it starts, and an info record once accept has worked for
-// a second without an error. Any other error ends the loop.
+// warning when it starts, and an info record once accept has gone a
+// second without an error. Any other error ends the loop.
 //
 // Wiring, with l a net.Listener that the caller closes when ctx ends:
 //
@@ -26,8 +26,8 @@ import (
 )
 
 // The pauses between retries, as in net/http's Server.Serve, and how
-// long accept must work without an error for a burst to be over. (While
-// a process works through a backlog of connections at its descriptor
+// long accept must go without an error for a burst to be over. (While a
+// process works through a backlog of connections at its descriptor
 // limit, accept succeeds and fails by turns: that is one burst.)
 const (
 	MinDelay = 5 * time.Millisecond
@@ -45,8 +45,8 @@ type Config struct {
 	Op string
 	// Logger receives one warning when a burst of temporary errors
 	// starts and one info record, with the retries and how long until
-	// accept worked again, once it has worked for Quiet without an
-	// error; nil is silent.
+	// the last retry, once accept has gone Quiet without an error; nil
+	// is silent.
 	Logger *slog.Logger
 	// Clock times the pauses between retries and Quiet; nil is the
 	// system clock.
@@ -117,13 +117,13 @@ type burst struct {
 	delay    time.Duration // the last pause; 0 after a success
 
 	// A burst is shared with the timer that ends it.
-	mu        sync.Mutex
-	on        bool        // guarded by mu; warned of, not yet over
-	retries   int         // guarded by mu
-	start     time.Time   // guarded by mu; the burst's first error
-	recovered time.Time   // guarded by mu; the success that may end it
-	quiet     clock.Timer // guarded by mu; pending end of the burst
-	gen       int         // guarded by mu; tells a stale quiet timer
+	mu      sync.Mutex
+	on      bool        // guarded by mu; warned of, not yet over
+	retries int         // guarded by mu
+	start   time.Time   // guarded by mu; the burst's first error
+	retried time.Time   // guarded by mu; the retry that may end it
+	quiet   clock.Timer // guarded by mu; pending end of the burst
+	gen     int         // guarded by mu; tells a stale quiet timer
 }
 
 func newBurst(cfg Config) *burst {
@@ -156,6 +156,7 @@ func (b *burst) pause(ctx context.Context, err error) bool {
 	t := b.clock.AfterFunc(b.delay, func() { close(done) })
 	select {
 	case <-done:
+		b.retrying()
 		return true
 	case <-ctx.Done():
 		t.Stop()
@@ -178,19 +179,19 @@ func (b *burst) failed(err error) {
 	}
 }
 
-// accepted notes a success: if a burst is on, it is over once Quiet
-// passes without another error.
-func (b *burst) accepted() {
-	b.delay = 0
+// retrying notes that accept is about to be called again: the burst is
+// over if Quiet passes without another error, whether accept succeeds
+// in that time or waits for a connection.
+func (b *burst) retrying() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.on || b.quiet != nil {
-		return
-	}
-	b.recovered = b.clock.Now()
+	b.retried = b.clock.Now()
 	gen := b.gen
 	b.quiet = b.clock.AfterFunc(Quiet, func() { b.over(gen) })
 }
+
+// accepted notes a success: the next error pauses for MinDelay.
+func (b *burst) accepted() { b.delay = 0 }
 
 // over ends the burst that the quiet timer of generation gen belongs
 // to, logging how it went.
@@ -202,7 +203,7 @@ func (b *burst) over(gen int) {
 	}
 	b.on, b.quiet = false, nil
 	b.gen++
-	retries, after := b.retries, b.recovered.Sub(b.start)
+	retries, after := b.retries, b.retried.Sub(b.start)
 	b.mu.Unlock()
 	b.log.Info(b.name+": "+b.op+" works again", "retries", retries, "after", after.Round(time.Millisecond))
 }

@@ -118,8 +118,9 @@ func (f feed) accept(ctx context.Context) func() (int, error) {
 
 // Bursts of temporary errors: each pause doubles from 5 ms to the 1 s cap
 // and starts again at 5 ms after a success; errors that resume within
-// Quiet of a success belong to the same burst; each burst is logged
-// once as it starts and once as it ends, Quiet after the last success.
+// Quiet of the last retry belong to the same burst; each burst is logged
+// once as it starts and once as it ends, Quiet after the last retry,
+// whether accept then succeeds or waits for a connection.
 func TestServeBursts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -133,49 +134,50 @@ func TestServeBursts(t *testing.T) {
 		done <- Serve(ctx, cfg, steps.accept(ctx), func(v int) { handled <- v })
 	}()
 
-	ms := time.Millisecond
-	// timer sends s, expects the loop to ask for a timer of want (a
-	// pause, or Quiet after a success) and lets that much time pass.
-	timer := func(s step, want time.Duration) {
+	timer := func(want time.Duration) {
 		t.Helper()
-		steps <- s
 		select {
 		case d := <-clk.pauses:
 			if d != want {
-				t.Fatalf("after %v: timer %v, want %v", s, d, want)
+				t.Fatalf("timer %v, want %v", d, want)
 			}
 		case <-time.After(waitTime):
-			t.Fatalf("after %v: no timer", s)
+			t.Fatalf("no timer of %v", want)
 		}
-		if s.err == nil {
-			if v := <-handled; v != s.v {
-				t.Fatalf("handled %d, want %d", v, s.v)
-			}
-		}
-		clk.Advance(want)
 	}
-	mfile := step{err: emfile}
+	// fail sends an error, expects a pause of want, lets it pass and
+	// expects Quiet to be timed from the retry.
+	fail := func(err error, want time.Duration) {
+		t.Helper()
+		steps <- step{err: err}
+		timer(want)
+		clk.Advance(want)
+		timer(Quiet)
+	}
+	accept := func(v int) {
+		t.Helper()
+		steps <- step{v: v}
+		if got := <-handled; got != v {
+			t.Fatalf("handled %d, want %d", got, v)
+		}
+	}
+	ms := time.Millisecond
 	// Burst 1: ten EMFILE, doubling to the cap.
 	for _, want := range []time.Duration{5 * ms, 10 * ms, 20 * ms, 40 * ms, 80 * ms, 160 * ms, 320 * ms, 640 * ms, time.Second, time.Second} {
-		timer(mfile, want)
+		fail(emfile, want)
 	}
-	// A success, then more errors within Quiet: the same burst, paused
+	// A success, then another error within Quiet: the same burst, paused
 	// from 5 ms again.
-	steps <- step{v: 1}
-	if got := <-clk.pauses; got != Quiet {
-		t.Fatalf("timer %v after a success, want %v", got, Quiet)
-	}
-	if v := <-handled; v != 1 {
-		t.Fatalf("handled %d", v)
-	}
+	accept(1)
 	clk.Advance(Quiet / 2)
-	timer(mfile, 5*ms)
-	timer(step{v: 2}, Quiet) // advances Quiet: burst 1 is over
-	// Burst 2: two ENOBUFS.
-	nobufs := step{err: &net.OpError{Op: "accept", Err: syscall.ENOBUFS}}
-	timer(nobufs, 5*ms)
-	timer(nobufs, 10*ms)
-	timer(step{v: 3}, Quiet)
+	fail(emfile, 5*ms)
+	accept(2)
+	clk.Advance(Quiet) // burst 1 is over
+	// Burst 2: two ENOBUFS, and then accept waits for a connection.
+	nobufs := &net.OpError{Op: "accept", Err: syscall.ENOBUFS}
+	fail(nobufs, 5*ms)
+	fail(nobufs, 10*ms)
+	clk.Advance(Quiet) // burst 2 is over
 
 	cancel()
 	select {
