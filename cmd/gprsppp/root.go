@@ -27,6 +27,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newDemo(g))
 	root.AddCommand(newSim(g))
 	root.AddCommand(newAt(g))
+	root.AddCommand(newPorts(g))
 	root.AddCommand(newConnect(g))
 	root.AddCommand(newShim(g))
 	return root
