@@ -47,7 +47,7 @@ type connectFlags struct {
 func newConnect(g *globals) *cobra.Command {
 	var f connectFlags
 	cmd := &cobra.Command{
-		Use:   "connect [flags]",
+		Use:   "connect [NAME] [flags]",
 		Short: "Dial a modem and give this host a userspace network over it (SOCKS5, HTTP proxy, forwards)",
 		Long: `connect opens the modem, runs the AT dial script, brings PPP up and
 serves the link's own TCP/IP stack to this host: a SOCKS5 proxy, an HTTP
@@ -70,19 +70,22 @@ negotiation failed (or the line is looped back); 5 authentication failed;
 listener could not be opened, or stopped working; 8 --persist gave up after --maxfail failed dials;
 9 a SIM problem, which --persist does not redial but for a missing SIM: no
 SIM, no PIN (--pin-file or GPRSPPP_PIN) or a wrong one (never sent twice),
-one PIN attempt left (enter it by hand with gprsppp at), or the PUK needed.`,
+one PIN attempt left (enter it by hand with gprsppp at), or the PUK needed.
+
+"--socks5 ADDR" written with a space: ADDR, a PORT or HOST:PORT, is the
+SOCKS5 address; any other argument is NAME ("--socks5=ADDR" is never in
+doubt).` + namedHelp,
 		Example: `  gprsppp connect --sim --socks5
   gprsppp connect --device /dev/ttyUSB2 --apn internet --socks5 --http-proxy 127.0.0.1:8080
-  gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist`,
-		Args: cobra.MaximumNArgs(1),
+  gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist
+  gprsppp connect office --persist=false`,
+		Args: cobra.MaximumNArgs(2), // [ADDR of a bare --socks5] [NAME]
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// "--socks5 ADDR" with a space: the flag's optional value
-			// arrives as an argument.
-			if len(args) == 1 {
-				if !cmd.Flags().Changed("socks5") || f.socks5 != defaultSOCKS5 {
-					return exit(exitUsage, fmt.Errorf("unexpected argument %q", args[0]))
-				}
-				f.socks5 = args[0]
+			if err := connectArgs(cmd, args); err != nil {
+				return err
+			}
+			if checking(cmd.Context()) {
+				return checkConnect(f)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
@@ -230,6 +233,22 @@ func secret(file, env string) (string, error) {
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
 
+// readProxyPassword reads the proxies' password, which --proxy-user and it
+// need each other.
+func readProxyPassword(f connectFlags) (string, error) {
+	password, err := secret(f.proxyPasswordFile, "GPRSPPP_PROXY_PASSWORD")
+	if err != nil {
+		return "", err
+	}
+	if password != "" && f.proxyUser == "" {
+		return "", errors.New("a proxy password needs --proxy-user")
+	}
+	if f.proxyUser != "" && password == "" {
+		return "", errors.New("--proxy-user needs a password: put it in a file named by --proxy-password-file, or in GPRSPPP_PROXY_PASSWORD")
+	}
+	return password, nil
+}
+
 // localForward is one -L forward with its host socket.
 type localForward struct {
 	spec forward.Local
@@ -304,19 +323,20 @@ func (fe *frontEnds) close() {
 
 // openFrontEnds parses the front ends' flags and opens their listeners.
 // On error it closes what it opened; the error carries the exit status:
-// exitUsage for a bad flag, exitListen for a listener that cannot open.
+// exitUsage for a bad flag (before anything is opened), exitListen for a
+// listener that cannot open.
 func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (_ *frontEnds, err error) {
-	fe := &frontEnds{}
+	spec, err := parseFrontEnds(f)
+	if err != nil {
+		return nil, err
+	}
+	fe := &frontEnds{remotes: spec.remotes, allow: spec.allow}
 	defer func() {
 		if err != nil {
 			fe.close()
 		}
 	}()
 	listen := func(what, addr string) (net.Listener, error) {
-		addr, err := listenAddr(addr)
-		if err != nil {
-			return nil, exit(exitUsage, fmt.Errorf("--%s %w", what, err))
-		}
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			return nil, exit(exitListen, listenError(what, err))
@@ -328,66 +348,37 @@ func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (_ *frontEnds, e
 		fe.ready = append(fe.ready, what+" "+l.Addr().String())
 		return l, nil
 	}
-	if f.socks5 != "" {
-		if fe.socks5, err = listen("socks5", f.socks5); err != nil {
+	if spec.socks5 != "" {
+		if fe.socks5, err = listen("socks5", spec.socks5); err != nil {
 			return nil, err
 		}
 	}
-	if f.httpProxy != "" {
-		if fe.http, err = listen("http-proxy", f.httpProxy); err != nil {
+	if spec.http != "" {
+		if fe.http, err = listen("http-proxy", spec.http); err != nil {
 			return nil, err
 		}
 	}
-	binds := map[string]string{} // "tcp 127.0.0.1:8022" -> the -L that has it
-	for _, s := range f.locals {
-		lf := localForward{}
-		if lf.spec, err = forward.ParseLocal(s); err != nil {
-			return nil, exit(exitUsage, err)
-		}
-		if err := checkTarget(lf.spec.Network, lf.spec.Target); err != nil {
-			return nil, exit(exitUsage, fmt.Errorf("-L %s: %w", s, err))
-		}
-		key := lf.spec.Network + " " + lf.spec.Bind.String()
-		if other, ok := binds[key]; ok {
-			return nil, exit(exitUsage, fmt.Errorf("-L %s: port %d is already forwarded by -L %s", s, lf.spec.Bind.Port(), other))
-		}
-		binds[key] = s
-		if lf.spec.Network == "udp" {
-			lf.pc, err = net.ListenPacket("udp", lf.spec.Bind.String())
+	for i, l := range spec.locals {
+		lf := localForward{spec: l}
+		if l.Network == "udp" {
+			lf.pc, err = net.ListenPacket("udp", l.Bind.String())
 			if err == nil {
 				fe.closers = append(fe.closers, lf.pc)
 			}
 		} else {
-			lf.ln, err = net.Listen("tcp", lf.spec.Bind.String())
+			lf.ln, err = net.Listen("tcp", l.Bind.String())
 			if err == nil {
 				fe.closers = append(fe.closers, lf.ln)
 			}
 		}
 		if err != nil {
-			return nil, exit(exitListen, listenError("-L "+s, err))
+			return nil, exit(exitListen, listenError("-L "+spec.localArgs[i], err))
 		}
 		fe.locals = append(fe.locals, lf)
-		fe.ready = append(fe.ready, "-L "+lf.spec.String())
+		fe.ready = append(fe.ready, "-L "+l.String())
 	}
-	ports := map[uint16]string{}
-	for _, s := range f.remotes {
-		r, err := forward.ParseRemote(s)
-		if err != nil {
-			return nil, exit(exitUsage, err)
-		}
-		if other, ok := ports[r.Port]; ok {
-			return nil, exit(exitUsage, fmt.Errorf("-R %s: port %d is already forwarded by -R %s", s, r.Port, other))
-		}
-		ports[r.Port] = s
-		fe.remotes = append(fe.remotes, r)
+	for _, r := range fe.remotes {
 		fe.ready = append(fe.ready, "-R "+r.String())
-	}
-	for _, s := range f.allow {
-		p, err := forward.ParseAllow(s)
-		if err != nil {
-			return nil, exit(exitUsage, err)
-		}
-		fe.allow = append(fe.allow, p)
 	}
 	return fe, nil
 }
@@ -398,15 +389,9 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	if err != nil {
 		return exit(exitUsage, err)
 	}
-	proxyPassword, err := secret(f.proxyPasswordFile, "GPRSPPP_PROXY_PASSWORD")
+	proxyPassword, err := readProxyPassword(f)
 	if err != nil {
 		return exit(exitUsage, err)
-	}
-	if proxyPassword != "" && f.proxyUser == "" {
-		return exit(exitUsage, errors.New("a proxy password needs --proxy-user"))
-	}
-	if f.proxyUser != "" && proxyPassword == "" {
-		return exit(exitUsage, errors.New("--proxy-user needs a password: put it in a file named by --proxy-password-file, or in GPRSPPP_PROXY_PASSWORD"))
 	}
 	if f.socks5 == "" && f.httpProxy == "" && len(f.locals) == 0 && len(f.remotes) == 0 {
 		log.Warn("no front end: the link comes up, but nothing on this host can use it; add --socks5, --http-proxy, -L or -R")

@@ -21,7 +21,9 @@ func newRoot() *cobra.Command {
 		Short:         "Userspace PPP and TCP/IP over cellular modems",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("gprsppp {{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log the PPP negotiation, pppd style")
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newDemo(g))
@@ -30,6 +32,8 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newPorts(g))
 	root.AddCommand(newConnect(g))
 	root.AddCommand(newShim(g))
+	root.AddCommand(newConfig())
+	root.AddCommand(newVersion())
 	return root
 }
 

@@ -39,7 +39,7 @@ type shimFlags struct {
 func newShim(g *globals) *cobra.Command {
 	f := shimFlags{}
 	cmd := &cobra.Command{
-		Use:   "shim --listen SPEC [--listen SPEC...] (--device DEV | --sim) [flags]",
+		Use:   "shim [NAME] --listen SPEC [--listen SPEC...] (--device DEV | --sim) [flags]",
 		Short: "Present Quectel's QI* TCP/IP AT commands to legacy hosts, over this host's PPP link",
 		Long: `shim lets firmware written for a Quectel GSM module's internal TCP/IP stack
 (M95, M66, M26, MC60: AT+QIOPEN, AT+QISEND, AT+QIRD...) run unchanged: each
@@ -58,11 +58,17 @@ out), shim ends with status 7.
 Beyond the module: received data is never dropped (each connection buffers
 --recv-buffer octets, then TCP flow control holds the sender back); the
 connection count and send size default to the module's limits and can be
-raised.`,
+raised.` + namedHelp,
 		Example: `  gprsppp shim --sim --listen pty:/tmp/ttyQUECTEL
   gprsppp shim --device /dev/ttyUSB2 --apn internet --listen serial:/dev/ttyS1@115200 --listen tcp://127.0.0.1:5000`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := namedArgs(cmd, args); err != nil {
+				return err
+			}
+			if checking(cmd.Context()) {
+				return checkShim(f)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			return runShim(ctx, cmd.OutOrStdout(), g, f)
