@@ -85,6 +85,10 @@ type Config struct {
 	// Logger receives the link's progress; at debug level, every control
 	// packet in pppd's style. Nil is silent.
 	Logger *slog.Logger
+	// ModemLogger receives Dial's AT dialogue with the modem (the dial
+	// script, the hang-up), so that it can be told from the link's; nil
+	// means Logger.
+	ModemLogger *slog.Logger
 }
 
 func (c Config) logger() *slog.Logger {
@@ -92,6 +96,13 @@ func (c Config) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return c.Logger
+}
+
+func (c Config) modemLogger() *slog.Logger {
+	if c.ModemLogger != nil {
+		return c.ModemLogger
+	}
+	return c.logger()
 }
 
 func (c Config) carrierPoll() time.Duration {

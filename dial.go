@@ -34,7 +34,7 @@ func Dial(ctx context.Context, cfg Config) (*Link, error) {
 // DialPort is Dial on a port the caller opened. The Link owns port; on
 // error port is closed.
 func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) {
-	log := cfg.logger()
+	log := cfg.modemLogger()
 	if err := device.ResetInput(port); err != nil {
 		log.Debug("discarding stale input failed", "err", err)
 	}

@@ -80,8 +80,8 @@ func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals,
 	if len(args) > 0 && f.interactive {
 		return fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments")
 	}
-	log := g.logger(errOut)
-	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log})
+	log := g.logger(errOut).With(catKey, catAT)
+	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)})
 	if err != nil {
 		return err
 	}

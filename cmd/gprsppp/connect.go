@@ -384,7 +384,7 @@ func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (_ *frontEnds, e
 }
 
 func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) error {
-	log := g.logger(os.Stderr)
+	log := g.logger(os.Stderr).With(catKey, catConnect)
 	cfg, err := connectConfig(f, log)
 	if err != nil {
 		return exit(exitUsage, err)
@@ -455,7 +455,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 			}
 			return gprsppp.DialPort(ctx, port, cfg)
 		},
-		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log,
+		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
 			for _, r := range fe.remotes {
 				bind := ""
@@ -467,7 +467,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 					log.Warn("-R: cannot listen on the link", "port", r.Port, "err", err)
 					continue
 				}
-				serve(func() error { return forward.ServeRemote(runCtx, r, ln, fe.allow, nil, log) })
+				serve(func() error { return forward.ServeRemote(runCtx, r, ln, fe.allow, nil, log.With(catKey, catForward)) })
 			}
 			fmt.Fprintf(out, "ready: address %v, DNS %v", l.LocalAddr(), l.DNSServers())
 			if len(fe.ready) > 0 {
@@ -477,19 +477,20 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		},
 	})
 	dialer := loopGuard{sup: sup, remotes: fe.remotes}
+	proxyLog, forwardLog := log.With(catKey, catProxy), log.With(catKey, catForward)
 	if fe.socks5 != nil {
-		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: log}
+		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: proxyLog}
 		serve(func() error { return proxy.ServeSOCKS5(runCtx, fe.socks5, c) })
 	}
 	if fe.http != nil {
-		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: log}
+		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: proxyLog}
 		serve(func() error { return proxy.ServeHTTP(runCtx, fe.http, c) })
 	}
 	for _, lf := range fe.locals {
 		if lf.pc != nil {
-			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, dialer, log) })
+			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, dialer, forwardLog) })
 		} else {
-			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, dialer, log) })
+			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, dialer, forwardLog) })
 		}
 	}
 	err = sup.Run(runCtx)
@@ -509,7 +510,8 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 }
 
 // connectConfig builds the link's configuration from the flags, reading
-// the secrets from their files or the environment.
+// the secrets from their files or the environment. The link, the modem
+// dialogue and the port log in their own categories.
 func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if (f.device == "") == !f.simulate {
 		return gprsppp.Config{}, errors.New("name the modem with --device, or use --sim")
@@ -531,10 +533,10 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	}
 	cfg := gprsppp.Config{
 		Username: f.user, Password: password,
-		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log},
+		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)},
 		APN: f.apn, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
-		FCS32: f.fcs32, Logger: log,
+		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
 	}
 	if f.chatFile != "" {
 		file, err := os.Open(f.chatFile)
@@ -570,6 +572,6 @@ func simModemConfig(log *slog.Logger) sim.ModemConfig {
 	return sim.ModemConfig{
 		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
 		Services: sim.Services{Names: map[string][]netip.Addr{simName: {gw}}},
-		Logger:   log.With("side", "sim"),
+		Logger:   log.With("side", "sim", catKey, catSim),
 	}
 }

@@ -44,13 +44,13 @@ func runDemo(ctx context.Context, out io.Writer, g *globals) error {
 	dns := netip.MustParseAddr("10.64.64.1")
 	nch := make(chan *gprsppp.Link, 1)
 	go func() {
-		l, err := gprsppp.OpenNetwork(ctx, networkEnd, gprsppp.NetworkConfig{DNS: []netip.Addr{dns}, Logger: log.With("side", "network")})
+		l, err := gprsppp.OpenNetwork(ctx, networkEnd, gprsppp.NetworkConfig{DNS: []netip.Addr{dns}, Logger: log.With("side", "network", catKey, catPPP)})
 		if err != nil {
 			fmt.Fprintln(out, "network side:", err)
 		}
 		nch <- l
 	}()
-	client, err := gprsppp.Open(ctx, clientEnd, gprsppp.Config{Logger: log.With("side", "client")})
+	client, err := gprsppp.Open(ctx, clientEnd, gprsppp.Config{Logger: log.With("side", "client", catKey, catPPP)})
 	network := <-nch
 	if err != nil || network == nil {
 		return fmt.Errorf("link setup: %v", err)

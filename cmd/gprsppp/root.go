@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +10,7 @@ import (
 // globals holds flags shared by every command.
 type globals struct {
 	verbose bool
+	logs    logFlags
 }
 
 func newRoot() *cobra.Command {
@@ -24,7 +23,8 @@ func newRoot() *cobra.Command {
 		Version:       version(),
 	}
 	root.SetVersionTemplate("gprsppp {{.Version}}\n")
-	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log the PPP negotiation, pppd style")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log everything at debug level, the PPP negotiation pppd style among it")
+	g.logs.register(root.PersistentFlags())
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newDemo(g))
 	root.AddCommand(newSim(g))
@@ -35,16 +35,6 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newConfig())
 	root.AddCommand(newVersion())
 	return root
-}
-
-// logger returns the command's logger: the negotiation at debug level
-// with -v, otherwise warnings only.
-func (g *globals) logger(w io.Writer) *slog.Logger {
-	level := slog.LevelWarn
-	if g.verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // flagError adds a hint to a flag error where one helps: the flags that

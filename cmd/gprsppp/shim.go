@@ -34,6 +34,7 @@ type shimFlags struct {
 	maxSend        int
 	recvBuffer     int
 	compatQISTATE  bool
+	trace          shimTraceFlags
 }
 
 func newShim(g *globals) *cobra.Command {
@@ -94,15 +95,18 @@ raised.` + namedHelp,
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
 	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "answer the BG96-style AT+QISTATE=1,<n> some client libraries send")
+	fl.StringVar(&f.modem.pcapFile, "pcap", "", "write every PPP frame of the modem's link to this pcap file (LINKTYPE_PPP_WITH_DIR)")
+	f.trace.register(fl)
 	return cmd
 }
 
 // shimHosts serves hosts on the listeners until ctx ends.
 type shimHosts struct {
-	shim *atcompat.Shim
-	log  *slog.Logger
-	wg   sync.WaitGroup
-	dead chan error // the first listener that stopped by itself; buffered
+	shim  atcompat.ShimConfig // each host's shim has it, logging with the host's name
+	trace shimTraceFlags
+	log   *slog.Logger
+	wg    sync.WaitGroup
+	dead  chan error // the first listener that stopped by itself; buffered
 }
 
 // serve serves one host on rw. A line (a pty or serial port) is its
@@ -115,13 +119,14 @@ func (h *shimHosts) serve(ctx context.Context, name string, rw io.ReadWriteClose
 		defer rw.Close()
 		stop := context.AfterFunc(ctx, func() { rw.Close() })
 		defer stop()
-		err := h.shim.Serve(ctx, rw)
+		host := shimHostName(name, rw)
+		err := h.serveHost(ctx, host, rw)
 		switch {
 		case ctx.Err() != nil:
 		case line:
 			h.stopped(name, fmt.Errorf("the line's session ended: %w", cmp.Or(err, io.EOF)))
 		case err != nil:
-			h.log.Info("shim host ended", "listener", name, "err", err)
+			h.log.Info("shim host ended", "listener", name, "host", host, "err", err)
 		}
 	}()
 }
@@ -137,7 +142,7 @@ func (h *shimHosts) stopped(name string, err error) {
 }
 
 func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error {
-	log := g.logger(os.Stderr)
+	log := g.logger(os.Stderr, f.trace.shown()...).With(catKey, catShim)
 	if len(f.listen) == 0 {
 		return exit(exitUsage, errors.New("name at least one --listen"))
 	}
@@ -147,6 +152,11 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		return exit(exitUsage, err)
 	}
 	cfg.TrackUnacked = true // AT+QISACK
+	capture, err := startCapture(&cfg, f.modem.pcapFile, log)
+	if err != nil {
+		return exit(exitUsage, err)
+	}
+	defer capture.Close()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
@@ -156,17 +166,16 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 			}
 			return gprsppp.Dial(ctx, cfg)
 		},
-		Persist: true, Holdoff: f.modem.holdoff, MaxFail: -1, Logger: log,
+		Persist: true, Holdoff: f.modem.holdoff, MaxFail: -1, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
 			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
 		},
 	})
-	hosts := &shimHosts{log: log, dead: make(chan error, 1), shim: atcompat.NewShim(atcompat.ShimConfig{
+	hosts := &shimHosts{log: log, dead: make(chan error, 1), trace: f.trace, shim: atcompat.ShimConfig{
 		Backend:       &gprsppp.ShimBackend{Link: sup.Link},
 		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
 		CompatQISTATE: f.compatQISTATE,
-		Logger:        log,
-	})}
+	}}
 	var closers []io.Closer
 	defer func() {
 		for _, c := range closers {
@@ -219,7 +228,7 @@ func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.
 		return p, desc, nil
 	case kind == "serial":
 		dev, baud, hasBaud := strings.Cut(arg, "@")
-		opt := device.Options{Logger: log}
+		opt := device.Options{Logger: log.With(catKey, catDevice)}
 		if hasBaud {
 			b, err := strconv.Atoi(baud)
 			if err != nil {

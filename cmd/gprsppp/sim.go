@@ -95,7 +95,7 @@ func runSim(ctx context.Context, out io.Writer, g *globals, o *simOptions) error
 	if err != nil {
 		return err
 	}
-	cfg.Logger = log
+	cfg.Logger = log.With(catKey, catSim)
 	p, err := sim.ListenPty(o.link)
 	if err != nil {
 		return err
