@@ -8,7 +8,8 @@
 // guard times of §4, the +QISACK, +QIRD and +RECEIVE formats) and the shim
 // checklist drawn from the clients that drive real modules (TinyGSM M95 and
 // MC60, mbed-os M26, TobudOS M26): plain "SEND OK", "<n>, CONNECT OK",
-// QILOCIP answering only the address, edge-triggered +QIRDI, plain ERROR
+// QILOCIP answering only the address, +QIRDI when a buffer becomes
+// non-empty and again after an AT+QIRD that leaves data, plain ERROR
 // while AT+CMEE=0, host names accepted even with AT+QIDNSIP=0, and +QISACK
 // backed by real counters so that nAcked reaches 0.
 //
@@ -42,7 +43,9 @@ type Profile struct {
 	// RecvBuffer is how many received bytes each connection holds for
 	// the host before the shim stops reading from it, so that TCP flow
 	// control holds the sender back. Received data is never dropped.
-	// Zero means 64 KiB.
+	// Zero means 64 KiB. Whatever its size, a +QIRDI announces no more
+	// than a module's buffer holds (25 KiB), as hosts parse its lengths
+	// as 16-bit integers.
 	RecvBuffer int
 }
 
@@ -64,10 +67,10 @@ type ShimConfig struct {
 	Backend Backend
 	// Profile bounds each host; zero fields take DefaultProfile's values.
 	Profile Profile
-	// CompatQISTATE makes the shim answer the BG96-style
-	// AT+QISTATE=1,<n> with a +QISTATE line (state 2 when connected),
-	// which TinyGSM's M95 driver sends to test a socket. A real M95
-	// answers ERROR, the default.
+	// CompatQISTATE has no effect. It once turned on the answer to the
+	// BG96-style AT+QISTATE=1,<n> that TinyGSM's drivers send to test a
+	// socket; that answer is now always given. The field stays so that
+	// existing configurations keep compiling.
 	CompatQISTATE bool
 	// Clock times the transparent mode's escape guard and packing timers.
 	// Nil means the system clock.

@@ -43,12 +43,11 @@ type shimConn struct {
 	tx     chan shimTx
 	room   chan int // credit for the reader: bytes it may read
 
-	rx        [][]byte // received, not yet given to the host
-	rxLen     int
-	starved   bool // the reader waits for room
-	eof       bool // the peer closed; CLOSED not yet reported
-	notified  bool // +QIRDI (QINDI=1) sent since the buffer was last empty
-	announced int  // QINDI=2: bytes announced by +QIRDI and not yet read
+	rx       [][]byte // received, not yet given to the host
+	rxLen    int
+	starved  bool // the reader waits for room
+	eof      bool // the peer closed; CLOSED not yet reported
+	notified bool // +QIRDI sent since the buffer was last empty or read
 
 	sent    int    // bytes the connection's Write accepted
 	queued  int    // bytes queued for the writer
@@ -241,9 +240,6 @@ func (s *shimSession) take(c *shimConn, n int) []byte {
 		}
 	}
 	c.rxLen -= len(out)
-	if c.announced -= len(out); c.announced < 0 {
-		c.announced = 0
-	}
 	if c.rxLen == 0 {
 		c.notified = false
 	}

@@ -359,8 +359,8 @@ func (s *shimSession) cmdQISTAT(c *shimCmd) error {
 func (s *shimSession) cmdQISTATE(c *shimCmd) error {
 	p := s.pdp()
 	switch {
-	case c.op == shimSet && s.cfg.CompatQISTATE:
-		return s.compatQISTATE(c)
+	case c.op == shimSet:
+		return s.qistateBG96(c)
 	case c.op == shimTest:
 		return nil
 	case c.op != shimExec:
@@ -379,8 +379,13 @@ func (s *shimSession) cmdQISTATE(c *shimCmd) error {
 	return errShimFinal
 }
 
-// compatQISTATE answers the BG96 form AT+QISTATE=1,<n> (CompatQISTATE).
-func (s *shimSession) compatQISTATE(c *shimCmd) error {
+// qistateBG96 answers the BG96 form AT+QISTATE=1,<n> with the BG96's
+// +QISTATE line (state 1 connecting, 2 connected; nothing once closed).
+// The M95 manual documents only the exec form, but TinyGSM's M95 and MC60
+// drivers test a socket with this one, and a module answering ERROR
+// leaves their connected() false whenever nothing is buffered
+// (qi-commands.md §3.2). No other client sends it.
+func (s *shimSession) qistateBG96(c *shimCmd) error {
 	p := s.pdp()
 	typ, ok1 := c.intArg(0, 0, 1)
 	n, ok2 := c.intArg(1, 0, len(p.conns)-1)

@@ -24,22 +24,56 @@ func (s *shimSession) deliver(c *shimConn) {
 			return
 		}
 		s.push(c)
-	case 1:
-		// Once per "buffer became non-empty" (checklist item 3).
+	case 1, 2:
+		// Once per "buffer became non-empty" (checklist item 3), and again
+		// after an AT+QIRD that left data waiting (cmdQIRD).
 		if c.rxLen > 0 && !c.notified {
 			c.notified = true
-			s.line(fmt.Sprintf("+QIRDI: %d,%d,%d", c.pdp.id, c.sc(), c.idx))
-		}
-	case 2:
-		// MC60 clients read exactly <tlen> and then wait for the next
-		// +QIRDI, so a new one follows once all announced bytes are read.
-		if c.rxLen > 0 && c.announced == 0 {
-			c.announced = c.rxLen
-			s.line(fmt.Sprintf("+QIRDI: %d,%d,%d,%d,%d,%d",
-				c.pdp.id, c.sc(), c.idx, len(c.rx), len(c.rx[len(c.rx)-1]), c.rxLen))
+			s.announce(c)
 		}
 	}
 	s.deliverClosed(c)
+}
+
+// shimModuleBuffer is the receive buffer of the module being imitated, the
+// most a +QIRDI announces. Quectel does not publish the M95's; the GPRS
+// modules of its generation hold "only 25 KB" (seed 000). The shim's own
+// buffer (Profile.RecvBuffer, 64 KiB) may hold more, but hosts size their
+// reads by the announcement: TinyGSM's MC60 driver parses <tlen> as an
+// int16_t, so 65532 would read as -4 and the notice would be dropped.
+const shimModuleBuffer = 25 << 10
+
+// shimMaxPackets is the most packets a +QIRDI announces: TinyGSM's MC60
+// driver parses <num> as an int8_t and drops a notice with a negative one.
+const shimMaxPackets = 127
+
+// announce tells the host that c has data for AT+QIRD: "+QIRDI:
+// <id>,<sc>,<sid>" under AT+QINDI=1, with ",<num>,<len>,<tlen>" under
+// AT+QINDI=2.
+func (s *shimSession) announce(c *shimConn) {
+	urc := fmt.Sprintf("+QIRDI: %d,%d,%d", c.pdp.id, c.sc(), c.idx)
+	if s.ip.indi == 2 {
+		num, last, total := c.announcement()
+		urc += fmt.Sprintf(",%d,%d,%d", num, last, total)
+	}
+	s.line(urc)
+}
+
+// announcement is what a +QIRDI under AT+QINDI=2 reports of c's buffered
+// data: the number of packets, the length of the last one, and the total,
+// counting no further than a module's buffer could hold (shimModuleBuffer,
+// shimMaxPackets). The rest stays buffered, as if it were still on its
+// way: a host that reads what was announced is announced the rest.
+func (c *shimConn) announcement() (num, last, total int) {
+	for _, p := range c.rx {
+		if num == shimMaxPackets || total == shimModuleBuffer {
+			break
+		}
+		last = min(len(p), shimModuleBuffer-total)
+		num++
+		total += last
+	}
+	return num, last, total
 }
 
 // push writes c's buffered data with the headers of AT+QIMUX, AT+QISHOWRA,

@@ -120,6 +120,10 @@ func (s *shimSession) cmdQIRD(c *shimCmd) error {
 	data := s.take(cn, n)
 	s.line(fmt.Sprintf("+QIRD: %s:%d,%s,%d", cn.remote.Addr(), cn.remote.Port(), cn.proto(), len(data)))
 	s.raw(data)
+	// Data left waiting is announced again after the OK (flushRecv):
+	// TinyGSM's M95 driver takes each +QIRDI for 1500 octets and reads
+	// no more until the next one, and other hosts read once per notice.
+	cn.notified = false
 	s.deliverClosed(cn)
 	return nil
 }

@@ -94,7 +94,7 @@ raised.` + namedHelp,
 	fl.IntVar(&f.maxConnections, "max-connections", 6, "connections per host (the module has 6)")
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
-	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "answer the BG96-style AT+QISTATE=1,<n> some client libraries send")
+	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "no effect, accepted for old command lines: the BG96-style AT+QISTATE=1,<n> is always answered")
 	fl.StringVar(&f.modem.pcapFile, "pcap", "", "write every PPP frame of the modem's link to this pcap file (LINKTYPE_PPP_WITH_DIR)")
 	f.trace.register(fl)
 	return cmd

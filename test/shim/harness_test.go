@@ -211,8 +211,6 @@ type shimOptions struct {
 	// profile is the module the shim answers as; zero is the shim's
 	// default (an M95).
 	profile atcompat.Profile
-	// compatQISTATE answers TinyGSM's BG96-style AT+QISTATE=1,<n>.
-	compatQISTATE bool
 	// pty serves the shim on a pseudo-terminal instead of a ppptest.Pipe.
 	pty bool
 	// dtr, if set, is the host's DTR line as the shim reads it.
@@ -237,8 +235,7 @@ func (s *stack) startShim(t *testing.T, o shimOptions) *host {
 		Backend: &gprsppp.ShimBackend{Link: func(context.Context) (*gprsppp.Link, error) {
 			return link, nil
 		}},
-		Profile:       o.profile,
-		CompatQISTATE: o.compatQISTATE,
+		Profile: o.profile,
 	})
 	var dce, dte io.ReadWriteCloser
 	if o.pty {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,16 +84,39 @@ func (h *host) fill(deadline time.Time) bool {
 			h.eof = true
 			return false
 		}
-		h.buf = append(h.buf, b...)
-		h.seen.Write(b)
-		if h.seen.Len() > 8<<10 {
-			rest := append([]byte(nil), h.seen.Bytes()[h.seen.Len()-4<<10:]...)
-			h.seen.Reset()
-			h.seen.Write(rest)
-		}
+		h.got(b)
 		return true
 	case <-timer.C:
 		return false
+	}
+}
+
+// ready reports whether received bytes are waiting, without waiting
+// (Arduino's Stream::available() > 0).
+func (h *host) ready() bool {
+	for len(h.buf) == 0 {
+		select {
+		case b, ok := <-h.in:
+			if !ok {
+				h.eof = true
+				return false
+			}
+			h.got(b)
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// got takes bytes the reader received.
+func (h *host) got(b []byte) {
+	h.buf = append(h.buf, b...)
+	h.seen.Write(b)
+	if h.seen.Len() > 8<<10 {
+		rest := append([]byte(nil), h.seen.Bytes()[h.seen.Len()-4<<10:]...)
+		h.seen.Reset()
+		h.seen.Write(rest)
 	}
 }
 
@@ -222,53 +243,6 @@ func clipTail(b []byte) string {
 		return "..." + string(b[len(b)-600:])
 	}
 	return string(b)
-}
-
-// Stream primitives as Arduino's Stream has them, which TinyGSM and the
-// other clients parse with.
-
-// skipUntil consumes through c.
-func (h *host) skipUntil(c byte, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		b, ok := h.byte(deadline)
-		if !ok {
-			return false
-		}
-		if b == c {
-			return true
-		}
-	}
-}
-
-// readStringUntil consumes through c and returns what came before it.
-func (h *host) readStringUntil(c byte, timeout time.Duration) (string, bool) {
-	deadline := time.Now().Add(timeout)
-	var s []byte
-	for {
-		b, ok := h.byte(deadline)
-		if !ok {
-			return string(s), false
-		}
-		if b == c {
-			return string(s), true
-		}
-		s = append(s, b)
-	}
-}
-
-// getIntBefore reads an integer terminated by c, as TinyGSM's
-// streamGetIntBefore does (-9999 when it does not parse).
-func (h *host) getIntBefore(c byte, timeout time.Duration) int {
-	s, ok := h.readStringUntil(c, timeout)
-	if !ok {
-		return -9999
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return -9999
-	}
-	return n
 }
 
 // crlf consumes exactly the "\r\n" that ends a header line before raw data.
