@@ -68,6 +68,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		hangup(err)
 		return nil, err
 	}
+	l.modem = conn
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()

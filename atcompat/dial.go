@@ -53,6 +53,9 @@ type Connect struct {
 	// Signal is the answer to AT+CSQ as read, "<rssi>,<ber>" (for example
 	// "20,99"), empty if the modem gave none or a custom Script ran.
 	Signal string
+	// Registration is the registration line that let the dial go on
+	// (for example "+CGREG: 0,1"), empty if a custom Script ran.
+	Registration string
 }
 
 // Default timing of the dial script.

@@ -28,7 +28,7 @@ var healthyDial = []string{
 }
 
 func TestDial(t *testing.T) {
-	ok := atcompat.Connect{Speed: "115200", Signal: "20,99"}
+	ok := atcompat.Connect{Speed: "115200", Signal: "20,99", Registration: "+CREG: 0,1"}
 	pinDial := slices.Insert(slices.Clone(healthyDial), 4, triesQueries[0], triesQueries[1], triesQueries[2], `AT+CPIN="1234"`)
 	tests := []struct {
 		name     string
@@ -45,11 +45,13 @@ func TestDial(t *testing.T) {
 		{name: "LF-only line ends", modem: attest.Config{LineEnd: "\n"}, want: ok},
 		{name: "SIM PIN entered", modem: attest.Config{PIN: "1234"}, cfg: atcompat.DialConfig{PIN: "1234"}, want: ok, wantCmds: pinDial},
 		{name: "PIN configured but not needed", cfg: atcompat.DialConfig{PIN: "1234"}, want: ok},
-		{name: "roaming", modem: attest.Config{Registration: attest.Roaming}, want: ok},
+		{name: "roaming", modem: attest.Config{Registration: attest.Roaming},
+			want: atcompat.Connect{Speed: "115200", Signal: "20,99", Registration: "+CREG: 0,5"}},
 		{name: "2G-only modem, ERROR to AT+CEREG?", modem: attest.Config{No4G: true}, want: ok},
-		{name: "data-only SIM denied CS service", modem: attest.Config{Registration: attest.DeniedCS}, want: ok},
+		{name: "data-only SIM denied CS service", modem: attest.Config{Registration: attest.DeniedCS},
+			want: atcompat.Connect{Speed: "115200", Signal: "20,99", Registration: "+CGREG: 0,1"}},
 		{name: "AT+CMEE not supported", modem: attest.Config{ErrorOn: []string{"AT+CMEE"}}, want: ok},
-		{name: "plain CONNECT", modem: attest.Config{DialResult: "CONNECT"}, want: atcompat.Connect{Signal: "20,99"}},
+		{name: "plain CONNECT", modem: attest.Config{DialResult: "CONNECT"}, want: atcompat.Connect{Signal: "20,99", Registration: "+CREG: 0,1"}},
 		{
 			name: "registration after 3 s", modem: attest.Config{RegisterAfter: 3 * time.Second}, want: ok,
 			wantCmds: slices.Concat(healthyDial[:4],

@@ -120,6 +120,7 @@ func (d *dialer) register(ctx context.Context) error {
 		registered, denied := d.reg.verdict()
 		switch {
 		case registered != "":
+			d.conn.Registration = registered
 			d.c.log.Info("atcompat: registered", "status", registered)
 			return nil
 		case denied != "":

@@ -42,6 +42,7 @@ type connectFlags struct {
 	registerTimeout                                          time.Duration
 	echoInterval                                             time.Duration
 	echoFailures                                             int
+	ops                                                      opsFlags
 }
 
 func newConnect(g *globals) *cobra.Command {
@@ -119,6 +120,7 @@ doubt).` + namedHelp,
 	fl.DurationVar(&f.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
+	addOpsFlags(fl, &f.ops)
 	return cmd
 }
 
@@ -442,7 +444,12 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	if maxfail == 0 {
 		maxfail = -1
 	}
-	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+	ops, err := startOps(runCtx, out, f, f.persist, log)
+	if err != nil {
+		return err
+	}
+	defer ops.close()
+	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
 			if f.simulate {
 				fmt.Fprintln(out, "dialing the built-in simulator")
@@ -475,7 +482,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 			}
 			fmt.Fprintln(out)
 		},
-	})
+	}))
 	dialer := loopGuard{sup: sup, remotes: fe.remotes}
 	proxyLog, forwardLog := log.With(catKey, catProxy), log.With(catKey, catForward)
 	if fe.socks5 != nil {
@@ -497,6 +504,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	cancel()
 	fe.close()
 	wg.Wait()
+	ops.close() // the last link's "Connect time" line comes before "link closed"
 	select {
 	case dead := <-feDead:
 		return exit(exitListen, dead)

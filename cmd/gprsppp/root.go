@@ -32,6 +32,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newPorts(g))
 	root.AddCommand(newConnect(g))
 	root.AddCommand(newShim(g))
+	root.AddCommand(newStatus(g))
 	root.AddCommand(newConfig())
 	root.AddCommand(newVersion())
 	return root

@@ -95,6 +95,7 @@ raised.` + namedHelp,
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
 	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "no effect, accepted for old command lines: the BG96-style AT+QISTATE=1,<n> is always answered")
+	addOpsFlags(fl, &f.modem.ops)
 	fl.StringVar(&f.modem.pcapFile, "pcap", "", "write every PPP frame of the modem's link to this pcap file (LINKTYPE_PPP_WITH_DIR)")
 	f.trace.register(fl)
 	return cmd
@@ -159,7 +160,12 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	defer capture.Close()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+	ops, err := startOps(runCtx, out, f.modem, true, log)
+	if err != nil {
+		return err
+	}
+	defer ops.close()
+	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
 			if f.modem.simulate {
 				return dialSim(ctx, cfg, log)
@@ -170,7 +176,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		OnUp: func(l *gprsppp.Link) {
 			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
 		},
-	})
+	}))
 	hosts := &shimHosts{log: log, dead: make(chan error, 1), trace: f.trace, shim: atcompat.ShimConfig{
 		Backend:       &gprsppp.ShimBackend{Link: sup.Link},
 		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
@@ -205,6 +211,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	closers = nil
 	hosts.wg.Wait()
 	<-supDone
+	ops.close()
 	if dead != nil {
 		return exit(exitListen, dead)
 	}

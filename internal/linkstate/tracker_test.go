@@ -1,0 +1,121 @@
+package linkstate
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/ppptest"
+)
+
+// pair brings up a client link and its network side over an in-memory
+// line.
+func pair(ctx context.Context) (client, network *gprsppp.Link, err error) {
+	a, b := ppptest.Pipe()
+	nch := make(chan *gprsppp.Link, 1)
+	go func() {
+		l, _ := gprsppp.OpenNetwork(ctx, b, gprsppp.NetworkConfig{DNS: []netip.Addr{netip.MustParseAddr("10.64.64.1")}})
+		nch <- l
+	}()
+	client, err = gprsppp.Open(ctx, a, gprsppp.Config{})
+	network = <-nch
+	if err != nil || network == nil {
+		return nil, nil, errors.Join(err, errors.New("network side failed"))
+	}
+	return client, network, nil
+}
+
+// A supervisor through a failed dial, a link the network drops and a
+// link ended by cancelling: the events in order, redials counted, and
+// the totals carrying the ended links' counters.
+func TestTrackerFollowsSupervisor(t *testing.T) {
+	events := make(chan Event, 100)
+	tr := New(Config{Name: "test", Device: "pipe", Persist: true, OnEvent: func(ev Event) { events <- ev }})
+	networks := make(chan *gprsppp.Link, 3)
+	dials := 0
+	dial := func(ctx context.Context) (*gprsppp.Link, error) {
+		dials++
+		if dials == 1 {
+			return nil, errors.New("no carrier")
+		}
+		c, n, err := pair(ctx)
+		if err == nil {
+			networks <- n
+		}
+		return c, err
+	}
+	sup := gprsppp.NewSupervisor(tr.Wrap(gprsppp.SupervisorConfig{
+		Dial: dial, Persist: true, Holdoff: time.Millisecond, MaxFail: -1}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- sup.Run(ctx) }()
+
+	next := func(want EventKind) Event {
+		t.Helper()
+		select {
+		case ev := <-events:
+			if ev.Kind != want {
+				t.Fatalf("event %d (%+v), want %d", ev.Kind, ev, want)
+			}
+			return ev
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no event %d within 20 s", want)
+			return Event{}
+		}
+	}
+	next(EventDialing)
+	if ev := next(EventDialFailed); ev.Status.State != Down || ev.Status.LastReason != "no carrier" {
+		t.Errorf("after a failed dial: %+v", ev.Status)
+	}
+	if ev := next(EventDialing); ev.Status.Redials != 1 {
+		t.Errorf("redials %d", ev.Status.Redials)
+	}
+	up := next(EventUp)
+	wantUp := Status{Name: "test", Device: "pipe", State: Up, Address: netip.MustParseAddr("10.64.64.2"),
+		Peer: netip.MustParseAddr("10.64.64.1"), DNS: []netip.Addr{netip.MustParseAddr("10.64.64.1")}, Redials: 1, LastReason: "no carrier"}
+	got := up.Status
+	got.Since, got.Uptime, got.Link, got.Total = time.Time{}, 0, gprsppp.Stats{}, gprsppp.Stats{}
+	if diff := cmp.Diff(wantUp, got, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+		t.Errorf("status when up (-want +got):\n%s", diff)
+	}
+	if st := tr.Status(); st.State != Up || st.Link.FramesIn == 0 || st.Total != st.Link || st.Uptime <= 0 {
+		t.Errorf("status of a link up: %+v", st)
+	}
+
+	(<-networks).Close() // the network ends the call
+	down := next(EventDown)
+	if !errors.Is(down.Err, gprsppp.ErrPeerTerminated) || down.Duration <= 0 || down.Stats.FramesIn == 0 ||
+		down.Status.State != Down || down.Status.Total != down.Stats || down.Status.Link != (gprsppp.Stats{}) {
+		t.Errorf("down: %+v", down)
+	}
+	if ev := next(EventDialing); ev.Status.Redials != 2 {
+		t.Errorf("redials %d", ev.Status.Redials)
+	}
+	next(EventUp)
+	st := tr.Status()
+	if st.Total.FramesIn <= down.Stats.FramesIn || st.Total.OctetsOut <= down.Stats.OctetsOut {
+		t.Errorf("totals %+v do not add the second link to the first's %+v", st.Total, down.Stats)
+	}
+
+	cancel()
+	if err := <-runErr; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	tr.Close()
+	last := next(EventDown)
+	if !errors.Is(last.Err, gprsppp.ErrClosed) {
+		t.Errorf("last link ended with %v", last.Err)
+	}
+	if st := tr.Status(); st.State != Stopped || st.Total.FramesIn < last.Status.Total.FramesIn {
+		t.Errorf("after Close: %+v", st)
+	}
+	for len(networks) > 0 {
+		(<-networks).Close()
+	}
+}
