@@ -35,6 +35,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gprsppp/gprsppp/internal/acceptloop"
 )
 
 // SystemDir is the directory of the control sockets of root's links,
@@ -182,22 +184,22 @@ func Serve(ctx context.Context, ln net.Listener, handlers map[string]Handler, lo
 	defer stop()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			ln.Close()
-			return fmt.Errorf("control: %w", err)
-		}
+	// Out of file descriptors, accept is retried rather than the
+	// socket given up for good.
+	loop := acceptloop.Config{Name: "control socket", Logger: log}
+	err := acceptloop.Serve(ctx, loop, ln.Accept, func(c net.Conn) {
 		wg.Go(func() {
 			defer c.Close()
 			if err := answer(c, handlers); err != nil {
 				log.Debug("control: exchange failed", "err", err)
 			}
 		})
+	})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("control: %w", err)
 	}
+	return nil
 }
 
 // answer reads one request from c and writes its reply.
