@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/gprsppp/gprsppp/internal/control"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -256,6 +257,14 @@ func namedArgs(cmd *cobra.Command, args []string) error {
 	}
 	if err := applyConfigFile(cmd.Flags(), path); err != nil {
 		return exit(exitUsage, err)
+	}
+	// The link is known by its configuration's name ("gprsppp status
+	// NAME", the systemd instance) unless the file or a flag names it.
+	name := strings.TrimSuffix(filepath.Base(args[0]), ".toml")
+	if fl := cmd.Flags(); fl.Lookup("name") != nil && !fl.Changed("name") && control.ValidName(name) {
+		if err := fl.Set("name", name); err != nil {
+			return exit(exitUsage, err)
+		}
 	}
 	return nil
 }

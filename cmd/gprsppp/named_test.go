@@ -319,3 +319,35 @@ func TestNamedConfigREADMEExample(t *testing.T) {
 		t.Errorf("device %q", got)
 	}
 }
+
+// A named configuration names the link ("gprsppp status NAME") unless
+// the file or a flag names it otherwise.
+func TestNamedConfigNamesTheLink(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name, file string
+		flags      []string
+		want       string
+	}{
+		{"from the configuration", `apn = "internet"`, nil, "gateway"},
+		{"from the file", `name = "other"`, nil, "other"},
+		{"from the flag", `apn = "internet"`, []string{"--name", "flag"}, "flag"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, "gateway.toml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cmd := newConnect(&globals{})
+			if err := cmd.ParseFlags(tt.flags); err != nil {
+				t.Fatal(err)
+			}
+			if err := namedArgs(cmd, []string{path}); err != nil {
+				t.Fatal(err)
+			}
+			if got := cmd.Flags().Lookup("name").Value.String(); got != tt.want {
+				t.Errorf("--name %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

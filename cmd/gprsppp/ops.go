@@ -32,7 +32,7 @@ type opsFlags struct {
 }
 
 func addOpsFlags(fl *pflag.FlagSet, f *opsFlags) {
-	fl.StringVar(&f.name, "name", "", `the link's name, for "gprsppp status NAME" (default: the device's base name, or "sim")`)
+	fl.StringVar(&f.name, "name", "", `the link's name, for "gprsppp status NAME" (default: the named configuration's, else the device's base name, or "sim")`)
 	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on http://HOST:PORT/metrics, or PORT on 127.0.0.1")
 	fl.StringVar(&f.upScript, "up-script", "", "run this program each time a link comes up, as pppd runs ip-up (see docs/service.md)")
 	fl.StringVar(&f.downScript, "down-script", "", "run this program each time a link goes down, as pppd runs ip-down")
