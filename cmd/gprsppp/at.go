@@ -49,7 +49,14 @@ longer takes commands; at the end at returns it to command mode, with the
 +++ escape and ATH (after a DTR drop, on a serial port), so that the next
 program finds it answering AT. --stay-online leaves it in data mode.
 
-SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.`,
+SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.
+
+Exit status: 0 every command answered OK (or CONNECT); 1 bad flags; 2
+the device could not be opened (missing, in use or not permitted); 3 a
+command failed (ERROR, +CME ERROR, +CMS ERROR, NO CARRIER, BUSY, NO
+ANSWER, NO DIALTONE); 4 no final result within --timeout; 6 the line
+ended or failed (the modem hung up, a read or write error) or the modem
+could not be returned to command mode.`,
 		Example: `  gprsppp at --device /dev/ttyUSB2 I +CSQ +COPS?
   gprsppp at --device /dev/ttyUSB2 --timeout 3m AT+COPS=?
   gprsppp at --device tcp://localhost:2001 -i`,
@@ -71,23 +78,23 @@ SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.`,
 // runAt opens the modem's line and runs the dialogue.
 func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals, f atFlags, args []string) error {
 	if f.timeout <= 0 {
-		return fmt.Errorf("at: --timeout must be positive")
+		return exit(exitUsage, fmt.Errorf("at: --timeout must be positive"))
 	}
 	interactive := len(args) == 0 && (f.interactive || isTerminal(in))
 	if len(args) == 0 && !interactive {
-		return fmt.Errorf("at: no commands given: name them as arguments, or use -i to read them from standard input")
+		return exit(exitUsage, fmt.Errorf("at: no commands given: name them as arguments, or use -i to read them from standard input"))
 	}
 	if len(args) > 0 && f.interactive {
-		return fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments")
+		return exit(exitUsage, fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments"))
 	}
 	log := g.logger(errOut).With(catKey, catAT)
 	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)})
 	if err != nil {
-		return err
+		return exit(exitDevice, err)
 	}
 	if err := device.ResetInput(port); err != nil {
 		port.Close()
-		return err
+		return exit(exitDevice, err)
 	}
 	lr := newLineReader(port)
 	go lr.run()
@@ -100,9 +107,41 @@ func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals,
 		err = d.oneShot(ctx, args)
 	}
 	if d.online && !f.stayOnline {
-		err = errors.Join(err, d.hangUp(ctx, log))
+		if herr := d.hangUp(ctx, log); herr != nil {
+			err = errors.Join(err, exit(exitEnded, herr))
+		}
 	}
-	return err
+	return atExit(err)
+}
+
+// Exit statuses of at besides connect's (see its help).
+const (
+	exitATFailed  = 3 // a command's final result was a failure
+	exitATTimeout = 4 // no final result within --timeout
+)
+
+// errATFailed and errATTimeout mark the dialogue's errors for atExit.
+var (
+	errATFailed  = errors.New("failed")
+	errATTimeout = errors.New("timeout")
+)
+
+// atExit gives err the exit status its cause calls for: a failed command
+// 3, a timeout 4, anything else from the line 6; errors that already
+// carry a status keep it (the first one, if several were joined).
+func atExit(err error) error {
+	var e *exitError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &e):
+		return &exitError{code: e.code, err: err}
+	case errors.Is(err, errATFailed):
+		return exit(exitATFailed, err)
+	case errors.Is(err, errATTimeout):
+		return exit(exitATTimeout, err)
+	}
+	return exit(exitEnded, err)
 }
 
 // hangupTimeout bounds the return to command mode after CONNECT.
@@ -120,6 +159,16 @@ func (d *atDialogue) hangUp(ctx context.Context, log *slog.Logger) error {
 	}
 	return nil
 }
+
+// atError is an error of the dialogue whose message stands alone and
+// whose kind (errATFailed, errATTimeout) decides the exit status.
+type atError struct {
+	msg  string
+	kind error
+}
+
+func (e *atError) Error() string { return e.msg }
+func (e *atError) Unwrap() error { return e.kind }
 
 // isTerminal reports whether r is a terminal (or another character device).
 func isTerminal(r io.Reader) bool {
@@ -153,7 +202,7 @@ func (d *atDialogue) oneShot(ctx context.Context, cmds []string) error {
 			return err
 		}
 		if d.online && i < len(cmds)-1 {
-			return fmt.Errorf("at: %s: the modem went into data mode (%s); not sending the rest", c, result)
+			return &atError{fmt.Sprintf("at: %s: the modem went into data mode (%s); not sending the rest", c, result), errATFailed}
 		}
 	}
 	return nil
@@ -183,12 +232,12 @@ func (d *atDialogue) await(ctx context.Context, cmd string) (string, error) {
 				d.online = isConnect(line)
 			}
 			if failed {
-				return "", fmt.Errorf("at: %s: %s", cmd, line)
+				return "", &atError{fmt.Sprintf("at: %s: %s", cmd, line), errATFailed}
 			} else if final {
 				return line, nil
 			}
 		case <-timer.C:
-			return "", fmt.Errorf("at: %s: no final result within %v", cmd, d.timeout)
+			return "", &atError{fmt.Sprintf("at: %s: no final result within %v", cmd, d.timeout), errATTimeout}
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -140,6 +141,7 @@ func TestAtOneShot(t *testing.T) {
 		args     []string
 		wantOut  string
 		wantErr  string // a substring; empty for success
+		wantCode int    // the exit status that goes with wantErr
 		wantSent []string
 	}{
 		{
@@ -153,6 +155,7 @@ func TestAtOneShot(t *testing.T) {
 			args:     []string{"at+csq"},
 			wantOut:  "ERROR\n",
 			wantErr:  "at: at+csq: ERROR",
+			wantCode: exitATFailed,
 			wantSent: []string{"at+csq"},
 		},
 		{
@@ -160,12 +163,14 @@ func TestAtOneShot(t *testing.T) {
 			args:     []string{"AT+CPIN?", "AT+CSQ"},
 			wantOut:  "+CME ERROR: 10\n",
 			wantErr:  "at: AT+CPIN?: +CME ERROR: 10",
+			wantCode: exitATFailed,
 			wantSent: []string{"AT+CPIN?"},
 		},
 		{
 			name:     "timeout",
 			args:     []string{"--timeout", "200ms", "+COPS=?"},
 			wantErr:  "at: AT+COPS=?: no final result within 200ms",
+			wantCode: exitATTimeout,
 			wantSent: []string{"AT+COPS=?"},
 		},
 		{
@@ -179,6 +184,7 @@ func TestAtOneShot(t *testing.T) {
 			args:     []string{"--stay-online", "D*99#", "I"},
 			wantOut:  "CONNECT 150000000\n",
 			wantErr:  "went into data mode",
+			wantCode: exitATFailed,
 			wantSent: []string{"ATD*99#"},
 		},
 	}
@@ -191,6 +197,10 @@ func TestAtOneShot(t *testing.T) {
 				t.Errorf("at: %v", err)
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Errorf("at: err %v, want one containing %q", err, tt.wantErr)
+			}
+			var e *exitError
+			if tt.wantErr != "" && (!errors.As(err, &e) || e.code != tt.wantCode) {
+				t.Errorf("at: err %v, want exit status %d", err, tt.wantCode)
 			}
 			if diff := cmp.Diff(tt.wantOut, out); diff != "" {
 				t.Errorf("output (-want +got):\n%s", diff)

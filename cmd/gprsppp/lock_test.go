@@ -131,8 +131,7 @@ func TestPortLockedProcess(t *testing.T) {
 		wantCode int
 	}{
 		{"connect", []string{"connect", "--device", link, "--socks5", freeAddr(t)}, exitDevice},
-		// at has no exit codes of its own: every failure is 1.
-		{"at", []string{"at", "--device", pty, "I"}, 1},
+		{"at", []string{"at", "--device", pty, "I"}, exitDevice},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
