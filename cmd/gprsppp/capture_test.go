@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/ppp"
-	"github.com/gprsppp/gprsppp/sim"
 )
 
 // The --pcap file is its owner's alone, even when it existed with wider
@@ -27,24 +25,12 @@ func TestConnectPcapPrivate(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			const user, password = "user", "pap-Passw0rd"
-			dir := t.TempDir()
-			tty := filepath.Join(dir, "tty")
-			pty, err := sim.ListenPty(tty)
-			if err != nil {
-				t.Fatal(err)
-			}
 			cfg := simModemConfig(slog.New(slog.DiscardHandler))
 			cfg.Network.Auth = tt.auth
 			cfg.Network.Secrets = map[string]string{user: password}
-			ctx, cancel := context.WithCancel(context.Background())
-			served := make(chan struct{})
-			go func() {
-				sim.NewModem(cfg).Serve(ctx, pty)
-				close(served)
-			}()
-			defer func() { cancel(); <-served }()
+			tty := servePtySim(t, cfg)
 
-			capture := filepath.Join(dir, "link.pcap")
+			capture := filepath.Join(t.TempDir(), "link.pcap")
 			if err := os.WriteFile(capture, []byte("old"), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -249,20 +248,11 @@ func TestConnectRemoteForward(t *testing.T) {
 	}{{"10.64.64.1/32", "host service\n"}, {"192.0.2.0/24", ""}} {
 		t.Run("allow "+tc.allow, func(t *testing.T) {
 			network := make(chan *gprsppp.Link, 1)
-			tty := filepath.Join(t.TempDir(), "tty")
-			pty, err := sim.ListenPty(tty)
-			if err != nil {
-				t.Fatal(err)
-			}
 			cfg := simModemConfig(slog.New(slog.DiscardHandler))
 			cfg.Network.Ready = func(l *gprsppp.Link) error { network <- l; return nil }
-			ctx, cancel := context.WithCancel(context.Background())
-			served := make(chan struct{})
-			go func() {
-				sim.NewModem(cfg).Serve(ctx, pty)
-				close(served)
-			}()
-			defer func() { cancel(); <-served }()
+			tty := servePtySim(t, cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
 
 			r := startConnect(t, connectFlags{device: tty, remotes: []string{"2222:" + host.Addr().String()},
 				allow: []string{tc.allow}, maxfail: 1})

@@ -11,7 +11,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/acceptloop"
-	"github.com/gprsppp/gprsppp/sim"
 	"golang.org/x/sys/unix"
 )
 
@@ -283,21 +281,11 @@ func fdHostEcho(t *testing.T) string {
 func TestConnectOutOfFileDescriptors(t *testing.T) {
 	// The network side runs here, on a pty, so that it can dial -R.
 	network := make(chan *gprsppp.Link, 1)
-	tty := filepath.Join(t.TempDir(), "tty")
-	pty, err := sim.ListenPty(tty)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := simModemConfig(slog.New(slog.DiscardHandler))
 	cfg.Network.Ready = func(l *gprsppp.Link) error { network <- l; return nil }
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() {
-		sim.NewModem(cfg).Serve(ctx, pty)
-		close(served)
-	}()
-	// Registered before startFDChild's, so this runs after connect ends.
-	t.Cleanup(func() { cancel(); <-served; pty.Close() })
+	// Registered before startFDChild's cleanup, so the modem powers off
+	// after connect ends.
+	tty := servePtySim(t, cfg)
 
 	socks, local := freeAddr(t), freeAddr(t)
 	localSpec := local + ":10.64.64.1:7"

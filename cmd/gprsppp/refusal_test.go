@@ -8,13 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/gprsppp/gprsppp/sim"
 	"golang.org/x/net/proxy"
 )
 
@@ -44,20 +42,9 @@ func TestConnectRefusesLoopsAndLocalDestinations(t *testing.T) {
 			c.Close()
 		}
 	}()
-	tty := filepath.Join(t.TempDir(), "tty")
-	pty, err := sim.ListenPty(tty)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := simModemConfig(slog.New(slog.DiscardHandler))
 	cfg.Services.Names["loop.example"] = []netip.Addr{netip.MustParseAddr("127.0.0.1")}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() {
-		sim.NewModem(cfg).Serve(ctx, pty)
-		close(served)
-	}()
-	defer func() { cancel(); <-served }()
+	tty := servePtySim(t, cfg)
 
 	socks, httpProxy, local := freeAddr(t), freeAddr(t), freeAddr(t)
 	_, localPort, _ := net.SplitHostPort(local)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/ppp"
-	"github.com/gprsppp/gprsppp/sim"
 )
 
 // captureStderr redirects os.Stderr, where connect's logger writes, into
@@ -144,25 +143,14 @@ func TestSecretsNeverLogged(t *testing.T) {
 		password = "s3cret-Passw0rd-4711"
 		pin      = "8642"
 	)
-	dir := t.TempDir()
-	tty := filepath.Join(dir, "tty")
-	pty, err := sim.ListenPty(tty)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := simModemConfig(slog.New(slog.DiscardHandler))
 	cfg.PIN = pin
 	cfg.Network.Auth = ppp.ProtocolCHAP
 	cfg.Network.Secrets = map[string]string{user: password}
 	authed := make(chan struct{}, 1)
 	cfg.Network.Ready = func(*gprsppp.Link) error { authed <- struct{}{}; return nil }
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() {
-		sim.NewModem(cfg).Serve(ctx, pty)
-		close(served)
-	}()
-	defer func() { cancel(); <-served }()
+	tty := servePtySim(t, cfg)
+	dir := t.TempDir()
 
 	t.Setenv("GPRSPPP_PASSWORD", password)
 	t.Setenv("GPRSPPP_PIN", pin)
