@@ -1,6 +1,7 @@
 package gprsppp
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/gprsppp/gprsppp/atcompat"
@@ -12,43 +13,52 @@ var _ atcompat.Network = (*Link)(nil)
 // host's AT+QIACT takes the current link, and the context ends (+PDP
 // DEACT) when that link does. Several hosts share the link.
 type ShimBackend struct {
-	// Link returns the current link, waiting for one as long as ctx
-	// allows: Supervisor.Link, or a function returning a fixed link.
+	// Supervisor, if set, supplies the links, and what its dials found
+	// of the modem: the shim reports the modem as it is (see Info), and
+	// AT+QIACT fails at once, rather than wait, while no link is up and
+	// the last dial failed.
+	Supervisor *Supervisor
+	// Link, used when Supervisor is nil, returns the current link,
+	// waiting for one as long as ctx allows: a function returning a
+	// fixed link, say. It must return at once when ctx is already done.
 	Link func(ctx context.Context) (*Link, error)
-	// Modem is what the shim reports of the modem (AT+CGMI, AT+CSQ, ...);
-	// zero fields take the values of a Quectel M95 on a good network.
+	// Modem is the identity the shim reports (AT+CGMI, AT+CGSN, ...);
+	// zero fields take a Quectel M95's. Its radio fields are not used.
 	Modem atcompat.ModemInfo
 }
 
 // Activate implements atcompat.Backend. The APN and credentials were
 // given to the link when it was dialled; the host's are not used.
 func (b *ShimBackend) Activate(ctx context.Context, apn, user, password string) (atcompat.Network, error) {
-	l, err := b.Link(ctx)
+	link := b.Link
+	if b.Supervisor != nil {
+		link = func(ctx context.Context) (*Link, error) { return b.Supervisor.link(ctx, true) }
+	}
+	l, err := link(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
-// Info implements atcompat.Backend.
+// Info implements atcompat.Backend: the modem's identity, and its radio
+// state as the dials found it (see modemInfo). It never waits.
 func (b *ShimBackend) Info(context.Context) atcompat.ModemInfo {
-	m := b.Modem
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
+	m := atcompat.ModemInfo{
+		Manufacturer: cmp.Or(b.Modem.Manufacturer, "Quectel"),
+		Model:        cmp.Or(b.Modem.Model, "M95"),
+		Revision:     cmp.Or(b.Modem.Revision, "M95FAR02A08"),
+		IMEI:         cmp.Or(b.Modem.IMEI, "860000000000000"),
 	}
-	def(&m.Manufacturer, "Quectel")
-	def(&m.Model, "M95")
-	def(&m.Revision, "M95FAR02A08")
-	def(&m.IMEI, "860000000000000")
-	def(&m.Operator, "gprsppp")
-	if m.RSSI == 0 && m.BER == 0 {
-		m.RSSI, m.BER = 25, 0
+	var st dialState
+	if b.Supervisor != nil {
+		st = b.Supervisor.dialState()
+	} else {
+		done, cancel := context.WithCancel(context.Background())
+		cancel()
+		st.link, _ = b.Link(done)
+		st.dialing = st.link == nil // for all the shim knows
 	}
-	if m.Registration == 0 {
-		m.Registration = 1
-	}
-	m.SIMReady = true
+	st.modemInfo(&m)
 	return m
 }

@@ -57,9 +57,12 @@ type Supervisor struct {
 
 	mu      sync.Mutex
 	cur     *Link
-	changed chan struct{} // closed and replaced when cur or stopped changes
+	changed chan struct{} // closed and replaced when cur, stopped or a dial's state changes
 	stopped bool
 	err     error
+	dialing bool              // a dial is running
+	dialErr error             // why the last finished dial failed; nil if it brought a link up, or none has finished
+	lastUp  *atcompat.Connect // what the last successful dial read of the modem
 }
 
 // NewSupervisor returns a Supervisor; Run starts it.
@@ -91,6 +94,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 func (s *Supervisor) run(ctx context.Context) error {
 	fails := 0
 	for {
+		s.dialStarted()
 		l, err := s.cfg.Dial(ctx)
 		if ctx.Err() != nil {
 			if err == nil {
@@ -98,6 +102,7 @@ func (s *Supervisor) run(ctx context.Context) error {
 			}
 			return nil
 		}
+		s.dialEnded(l, err)
 		if err != nil {
 			fails++
 			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err)
@@ -171,10 +176,14 @@ func (s *Supervisor) set(l *Link, stopped bool, err error) {
 
 // Link returns the current link, waiting for one if none is up. It fails
 // when ctx ends or the supervisor has stopped.
-func (s *Supervisor) Link(ctx context.Context) (*Link, error) {
+func (s *Supervisor) Link(ctx context.Context) (*Link, error) { return s.link(ctx, false) }
+
+// link is Link; with failFast it also fails, at once, while no link is up
+// and the last dial failed, rather than wait for a later dial.
+func (s *Supervisor) link(ctx context.Context, failFast bool) (*Link, error) {
 	for {
 		s.mu.Lock()
-		l, stopped, err, changed := s.cur, s.stopped, s.err, s.changed
+		l, stopped, err, changed, dialErr := s.cur, s.stopped, s.err, s.changed, s.dialErr
 		s.mu.Unlock()
 		switch {
 		case l != nil && l.Err() == nil:
@@ -183,6 +192,8 @@ func (s *Supervisor) Link(ctx context.Context) (*Link, error) {
 			return nil, fmt.Errorf("%w: %w", ErrSupervisorStopped, err)
 		case stopped:
 			return nil, ErrSupervisorStopped
+		case failFast && dialErr != nil:
+			return nil, fmt.Errorf("gprsppp: no link, and the last dial failed: %w", dialErr)
 		}
 		select {
 		case <-changed:

@@ -41,6 +41,9 @@ var (
 	// ErrNotRegistered: the network denied registration, or the modem did
 	// not register within DialConfig.RegistrationTimeout.
 	ErrNotRegistered = errors.New("not registered")
+	// ErrRegistrationDenied: the network denied registration (<stat> 3).
+	// Errors matching it match ErrNotRegistered too.
+	ErrRegistrationDenied = errors.New("registration denied")
 )
 
 // simError is a SIM problem: it matches ErrSIM, and wraps its cause, if

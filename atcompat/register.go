@@ -87,27 +87,30 @@ func (r *registration) verdict() (registered, denied string) {
 	return "", denied
 }
 
-// summary lists the last status lines, for errors.
+// summary says the last status of each query in words ("+CREG:
+// searching; +CGREG: registered, home"), for the log and errors.
 func (r *registration) summary() string {
 	var s []string
 	for _, q := range regQueries {
-		if l, ok := r.lines[q.prefix]; ok {
-			s = append(s, l)
+		if stat, ok := r.stats[q.prefix]; ok {
+			s = append(s, q.prefix+" "+regStatWords(stat))
 		}
 	}
 	if len(s) == 0 {
 		return "no status"
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, "; ")
 }
 
 // register polls the three registration queries every second until one
 // reports home or roaming registration. A round in which none does and one
 // reports a denial fails at once: a data-only SIM may be denied circuit
 // switched service (+CREG: 0,3) and still register for packet service.
+// Each change of status is logged at info level, in words.
 func (d *dialer) register(ctx context.Context) error {
 	timeout := cmp.Or(d.cfg.RegistrationTimeout, defaultRegWait)
 	start := time.Now()
+	shown := ""
 	for {
 		d.reg.reset()
 		for _, q := range regQueries {
@@ -118,19 +121,24 @@ func (d *dialer) register(ctx context.Context) error {
 			}
 		}
 		registered, denied := d.reg.verdict()
-		switch {
-		case registered != "":
+		status, waited := d.reg.summary(), time.Since(start).Round(time.Second)
+		if registered != "" {
 			d.conn.Registration = registered
-			d.c.log.Info("atcompat: registered", "status", registered)
+			d.c.log.Info("atcompat: registered", "status", status, "waited", waited)
 			return nil
+		}
+		if status != shown {
+			shown = status
+			d.c.log.Info("atcompat: registration", "status", status, "waited", waited)
+		}
+		switch {
 		case denied != "":
 			return &StepError{Step: "register", Command: regCommand,
-				Err: fmt.Errorf("%w: registration denied (%s)", ErrNotRegistered, d.reg.summary())}
+				Err: fmt.Errorf("%w: %w (%s)", ErrNotRegistered, ErrRegistrationDenied, status)}
 		case time.Since(start) >= timeout:
 			return &StepError{Step: "register", Command: regCommand,
-				Err: fmt.Errorf("%w within %v (%s)", ErrNotRegistered, timeout, d.reg.summary())}
+				Err: fmt.Errorf("%w within %v (%s)", ErrNotRegistered, timeout, status)}
 		}
-		d.c.log.Debug("atcompat: waiting for registration", "status", d.reg.summary())
 		if err := d.c.wait(ctx, regPollInterval); err != nil {
 			return &StepError{Step: "register", Command: regCommand, Err: err}
 		}

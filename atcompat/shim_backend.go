@@ -28,17 +28,26 @@ type Network interface {
 }
 
 // ModemInfo is what the shim answers for the real modem's identity and
-// radio state (AT+CGMI, AT+CSQ, AT+CREG?...).
+// radio state (AT+CGMI, AT+CSQ, AT+CREG?...). The radio state should be
+// the modem's as last known: a modem without network reports RSSI and
+// BER 99, Registration 0 or 2, and its SIM as it is.
 type ModemInfo struct {
 	Manufacturer, Model, Revision, IMEI string
 	// RSSI and BER as AT+CSQ reports them (99 = unknown).
 	RSSI, BER int
 	// Registration is the +CREG/+CGREG stat: 1 home, 5 roaming, 2
-	// searching, 0 not registered.
+	// searching, 3 denied, 0 neither registered nor searching, 4
+	// unknown. While it is 0 or 3 the shim refuses AT+QIREGAPP, as a
+	// module without a network to attach to.
 	Registration int
 	// SIMReady reports +CPIN: READY.
 	SIMReady bool
-	// Operator is the +COPS name.
+	// SIMError, when SIMReady is false, says how AT+CPIN? answers:
+	// ErrSIMPIN "+CPIN: SIM PIN", ErrSIMPUK "+CPIN: SIM PUK", a
+	// *CMEError that error (13 SIM failure, 14 SIM busy...). Nil means
+	// +CME ERROR: 10, SIM not inserted.
+	SIMError error
+	// Operator is the +COPS name; empty if not known.
 	Operator string
 }
 

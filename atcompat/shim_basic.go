@@ -233,10 +233,20 @@ func (s *shimSession) cmdIPR(c *shimCmd) error {
 func (s *shimSession) cmdCPIN(c *shimCmd) error {
 	switch c.op {
 	case shimRead:
-		if !s.info().SIMReady {
+		m := s.info()
+		var cme *CMEError
+		switch {
+		case m.SIMReady:
+			s.line("+CPIN: READY")
+		case errors.Is(m.SIMError, ErrSIMPUK):
+			s.line("+CPIN: SIM PUK")
+		case errors.Is(m.SIMError, ErrSIMPIN):
+			s.line("+CPIN: SIM PIN")
+		case errors.As(m.SIMError, &cme):
+			return cme
+		default:
 			return &CMEError{Code: 10, Text: cmeText[10]}
 		}
-		s.line("+CPIN: READY")
 	case shimTest:
 	default:
 		return errShimParam // no PIN to enter: the SIM is ready or absent

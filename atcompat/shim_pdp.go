@@ -279,6 +279,9 @@ func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
 	if p.state != pdpInitial {
 		return errShimState
 	}
+	if r := s.info().Registration; r == 0 || r == regDenied {
+		return errShimState // no network to attach to, nor any sought
+	}
 	if c.op == shimSet {
 		p.apn, p.user, p.pass = shimArgOr(c, 0), shimArgOr(c, 1), shimArgOr(c, 2)
 	}

@@ -56,6 +56,14 @@ meant to; shim warns when it listens beyond this host. If a listener
 stops working (other than for want of file descriptors, which it waits
 out), shim ends with status 7.
 
+Hosts see the modem as it is: until the first link is up (when shim
+prints "ready"), or after dials have failed, they get the answers of a
+module without network (AT+CREG? 0,2 while dialling, else 0,0; AT+CSQ
+99,99; AT+CPIN? as the last dial found the SIM), and AT+QIREGAPP and
+AT+QIACT fail at once. shim redials with a backoff; after --maxfail
+failed dials in a row it ends with status 8 (9 for a SIM problem, which
+only a missing SIM redials).
+
 Beyond the module: received data is never dropped (each connection buffers
 --recv-buffer octets, then TCP flow control holds the sender back); the
 connection count and send size default to the module's limits and can be
@@ -87,6 +95,7 @@ raised.` + namedHelp,
 	fl.StringVar(&f.modem.chatFile, "chat-file", "", "chat(8)-style dial script replacing the default one")
 	fl.BoolVar(&f.modem.simulate, "sim", false, "use the built-in modem simulator instead of a device")
 	fl.DurationVar(&f.modem.holdoff, "holdoff", 5*time.Second, "pause before redialling")
+	fl.IntVar(&f.modem.maxfail, "maxfail", 10, "give up after this many consecutive failed dials (0: never)")
 	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.modem.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
@@ -147,7 +156,10 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	if len(f.listen) == 0 {
 		return exit(exitUsage, errors.New("name at least one --listen"))
 	}
-	f.modem.maxfail = -1
+	maxfail := f.modem.maxfail
+	if maxfail == 0 {
+		maxfail = -1
+	}
 	cfg, err := connectConfig(f.modem, log)
 	if err != nil {
 		return exit(exitUsage, err)
@@ -165,6 +177,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		return err
 	}
 	defer ops.close()
+	var ready sync.Once
 	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
 			if f.modem.simulate {
@@ -172,13 +185,14 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 			}
 			return gprsppp.Dial(ctx, cfg)
 		},
-		Persist: true, Holdoff: f.modem.holdoff, MaxFail: -1, Logger: log.With(catKey, catLink),
+		Persist: true, Holdoff: f.modem.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
 			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
+			ready.Do(func() { fmt.Fprintln(out, "ready") }) // the modem is, at last
 		},
 	}))
 	hosts := &shimHosts{log: log, dead: make(chan error, 1), trace: f.trace, shim: atcompat.ShimConfig{
-		Backend:       &gprsppp.ShimBackend{Link: sup.Link},
+		Backend:       &gprsppp.ShimBackend{Supervisor: sup},
 		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
 		CompatQISTATE: f.compatQISTATE,
 	}}
@@ -196,13 +210,14 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		closers = append(closers, c)
 		fmt.Fprintf(out, "listening: %s\n", desc)
 	}
-	fmt.Fprintln(out, "ready")
 	supDone := make(chan error, 1)
 	go func() { supDone <- sup.Run(runCtx) }()
-	var dead error
+	var dead, gaveUp error
 	select {
 	case <-ctx.Done():
 	case dead = <-hosts.dead:
+	case gaveUp = <-supDone: // --maxfail dials failed, or the SIM needs a person
+		supDone <- gaveUp
 	}
 	cancel()
 	for _, c := range closers {
@@ -214,6 +229,9 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	ops.close()
 	if dead != nil {
 		return exit(exitListen, dead)
+	}
+	if gaveUp != nil {
+		return exit(classify(gaveUp), gaveUp)
 	}
 	return nil
 }
