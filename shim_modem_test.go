@@ -160,7 +160,8 @@ func TestShimActivationFailsWithTheDial(t *testing.T) {
 
 // superviseShim runs a Supervisor over dial until the end of the test,
 // with a hold-off no test waits for. The channel it returns receives
-// once the supervisor has taken note of each failed dial.
+// once the supervisor has taken note of each failed dial: one it will
+// redial after, or one that ended it (a SIM problem).
 func superviseShim(t *testing.T, dial func(context.Context) (*gprsppp.Link, error), onUp func(*gprsppp.Link)) (*gprsppp.Supervisor, <-chan struct{}) {
 	t.Helper()
 	failed := make(chan struct{}, 10)
@@ -172,7 +173,9 @@ func superviseShim(t *testing.T, dial func(context.Context) (*gprsppp.Link, erro
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		sup.Run(ctx)
+		if err := sup.Run(ctx); err != nil {
+			failed <- struct{}{}
+		}
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -105,7 +105,8 @@ func (s *Supervisor) run(ctx context.Context) error {
 		s.dialEnded(l, err)
 		if err != nil {
 			fails++
-			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err)
+			// A failure that ends Run is returned, not logged: the
+			// caller reports it once.
 			if s.cfg.MaxFail > 0 && fails >= s.cfg.MaxFail {
 				return fmt.Errorf("%w (%d): %w", ErrMaxFail, fails, err)
 			}
@@ -113,9 +114,9 @@ func (s *Supervisor) run(ctx context.Context) error {
 				return err
 			}
 			if errors.Is(err, ErrSIM) && !errors.Is(err, atcompat.ErrSIMNotInserted) {
-				s.cfg.Logger.Warn("not redialling: the SIM needs a person to fix it")
-				return err
+				return fmt.Errorf("not redialling, the SIM needs a person to fix it: %w", err)
 			}
+			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err, "redial in", s.backoff(fails))
 			if !wait(ctx, s.backoff(fails)) {
 				return nil
 			}

@@ -98,8 +98,8 @@ func TestConnectBadFlags(t *testing.T) {
 			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
 				t.Fatalf("panicked:\n%s", stderr)
 			}
-			if strings.Count(stderr, "gprsppp: ") > 1 {
-				t.Errorf("prefix repeated: %s", stderr)
+			if strings.Count(stderr, "gprsppp: ") > 1 || strings.Count(stderr, tt.want) > 1 {
+				t.Errorf("said twice: %s", stderr)
 			}
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d with\n%s\nwant exit %d saying %q", code, stderr, tt.code, tt.want)
