@@ -1,0 +1,175 @@
+package dce
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gprsppp/gprsppp/at"
+)
+
+// del is DEL, which terminals send for the backspace key; it edits the
+// line as S5 does.
+const del = 0x7f
+
+// commandInput edits and runs command lines from b, echoing it if echo
+// is on (V.250 §5.2). It returns how much of b it took: it stops after a
+// line that left command state.
+func (e *Engine) commandInput(b []byte) int {
+	for i, c := range b {
+		if e.echo {
+			e.out = append(e.out, c)
+		}
+		switch {
+		case c == byte(e.sregs[3]) || c == '\n':
+			// LF ends a line too, for terminals that send LF alone;
+			// after CR it is an empty line, which is ignored.
+			e.endLine()
+			if e.state != commandState {
+				return i + 1
+			}
+		case c == byte(e.sregs[5]) || c == del:
+			if n := len(e.line); n > 0 && !e.overflow {
+				e.line = e.line[:n-1]
+			}
+		case c == '/' && len(e.line) == 1 && e.line[0]|0x20 == 'a':
+			// A/ repeats the last command line at once (V.250 §5.2.4).
+			e.line = e.line[:0]
+			if e.last != "" {
+				e.runLine(e.last)
+			}
+			if e.state != commandState {
+				return i + 1
+			}
+		case c < 0x20:
+			// Other control characters are ignored (V.250 §5.2.2).
+		default:
+			e.addChar(c)
+		}
+	}
+	return len(b)
+}
+
+// addChar adds c to the line being typed. Text without "AT" that grows
+// too long loses its head, as it is noise (stray PPP frames); a command
+// line whose body grows too long is discarded to its end.
+func (e *Engine) addChar(c byte) {
+	if e.overflow {
+		return
+	}
+	e.line = append(e.line, c)
+	if len(e.line) <= e.cfg.MaxLine+2 {
+		return
+	}
+	i := indexAT(e.line)
+	switch {
+	case i < 0:
+		e.line = append(e.line[:0], c)
+	case len(e.line)-i > e.cfg.MaxLine+2:
+		e.line, e.overflow = e.line[:0], true
+	default:
+		e.line = append(e.line[:0], e.line[i:]...)
+	}
+}
+
+func indexAT(b []byte) int {
+	for i := 0; i+1 < len(b); i++ {
+		if b[i]|0x20 == 'a' && b[i+1]|0x20 == 't' {
+			return i
+		}
+	}
+	return -1
+}
+
+// endLine runs the line typed so far.
+func (e *Engine) endLine() {
+	l := string(e.line)
+	e.line = e.line[:0]
+	if e.overflow {
+		e.overflow = false
+		e.log.Debug("dce: command line too long")
+		e.Result(at.Error)
+		return
+	}
+	if l != "" {
+		e.runLine(l)
+	}
+}
+
+// errPayload is what Capture returns: the command goes on with a payload.
+var errPayload = errors.New("dce: payload follows")
+
+// runLine runs one command line. Text without "AT" is ignored, as noise
+// on the line is on real modems.
+func (e *Engine) runLine(l string) {
+	body, ok := at.Body(l)
+	if !ok {
+		return
+	}
+	l = l[len(l)-len(body)-2:]
+	e.last = l
+	if e.cfg.BeforeLine != nil && !e.cfg.BeforeLine(e, l) {
+		return
+	}
+	e.log.Debug("dce: command", "line", redact(l))
+	cmds, err := at.ParseLine(body)
+	if err != nil {
+		e.log.Debug("dce: bad command line", "err", err)
+		e.Result(at.Error)
+		return
+	}
+	err = e.execAll(cmds)
+	switch {
+	case err == errPayload:
+		e.startPayload()
+		return
+	case e.pending != nil:
+		// CONNECT: online data state once the result code is out.
+		e.Result(err)
+		e.enterData()
+		return
+	}
+	e.Result(err)
+}
+
+// execAll runs cmds up to the first that fails.
+func (e *Engine) execAll(cmds []at.Command) error {
+	e.inLine = true
+	defer func() { e.inLine = false }()
+	for _, c := range cmds {
+		if err := e.exec(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exec runs one command.
+func (e *Engine) exec(c at.Command) error {
+	name := c.Name
+	if !c.Extended() && strings.HasPrefix(name, "S") {
+		name = "S"
+	}
+	h, ok := e.cmds[name]
+	switch {
+	case ok:
+	case e.cfg.Unknown != nil:
+		h = e.cfg.Unknown
+	default:
+		return at.Error
+	}
+	return h(e, c)
+}
+
+// redact hides a PIN in a command line for the log.
+func redact(l string) string {
+	upper := []byte(l)
+	for i, c := range upper {
+		if 'a' <= c && c <= 'z' {
+			upper[i] = c - ('a' - 'A')
+		}
+	}
+	if i := strings.Index(string(upper), "+CPIN="); i >= 0 {
+		return l[:i+6] + "<redacted>"
+	}
+	return l
+}
