@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // config check reads a file as connect or shim would, points at the
@@ -112,11 +112,9 @@ func TestConfigCheckCommand(t *testing.T) {
 	if err := os.WriteFile(good, []byte("sim = true\nsocks5 = \"1080\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "config", "check", "good")
-	cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-	out, err := cmd.Output()
-	if err != nil || string(out) != good+": ok\n" {
-		t.Errorf("config check good: %q, %v; want %q", out, err, good+": ok\n")
+	c := startChild(t, "config", "check", "good")
+	if code := c.wait(t, 30*time.Second); code != 0 || c.out.text() != good+": ok\n" {
+		t.Errorf("config check good: exit %d, %q; want exit 0, %q", code, c.out.text(), good+": ok\n")
 	}
 
 	bad := writeFile(t, "bad.toml", "sim = true\npersist = 1\n")

@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,144 +25,13 @@ import (
 // a loaded machine.
 const recoverWithin = acceptloop.MaxDelay + time.Second
 
-// fdChild is a gprsppp command running as a separate process, with its
-// output read line by line.
-type fdChild struct {
-	cmd    *exec.Cmd
-	stdout chan string
-	mu     sync.Mutex
-	stderr []string // guarded by mu
-	grew   chan struct{}
-	read   sync.WaitGroup // the output readers
-	once   sync.Once
-}
-
-// startFDChild runs this binary as "gprsppp args..." and returns once it
-// printed a line starting with ready. t.Cleanup interrupts it and
-// checks that it exits 0.
-func startFDChild(t *testing.T, ready string, args ...string) *fdChild {
-	t.Helper()
-	c := &fdChild{stdout: make(chan string, 100), grew: make(chan struct{}, 1)}
-	c.cmd = exec.Command(os.Args[0], args...)
-	c.cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-	out, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	errOut, err := c.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c.read.Add(2)
-	go func() {
-		defer c.read.Done()
-		defer close(c.stdout)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			select {
-			case c.stdout <- sc.Text():
-			default:
-			}
-		}
-	}()
-	go func() {
-		defer c.read.Done()
-		sc := bufio.NewScanner(errOut)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			c.mu.Lock()
-			c.stderr = append(c.stderr, sc.Text())
-			c.mu.Unlock()
-			select {
-			case c.grew <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	t.Cleanup(func() { c.stop(t) })
-	deadline := time.After(60 * time.Second)
-	for {
-		select {
-		case l, ok := <-c.stdout:
-			if !ok {
-				t.Fatalf("gprsppp %v ended before %q", args, ready)
-			}
-			if strings.HasPrefix(l, ready) {
-				return c
-			}
-		case <-deadline:
-			t.Fatalf("gprsppp %v: no %q within 60 s", args, ready)
-		}
-	}
-}
-
-// stop interrupts the child, as Ctrl-C does, waits for it and checks
-// that it exits 0. Only the first call does anything.
-func (c *fdChild) stop(t *testing.T) {
-	t.Helper()
-	c.once.Do(func() {
-		c.cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() {
-			c.read.Wait() // before Wait, which closes the pipes
-			done <- c.cmd.Wait()
-		}()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("gprsppp %v: %v", c.cmd.Args[1:], err)
-			}
-		case <-time.After(30 * time.Second):
-			c.cmd.Process.Kill()
-			t.Errorf("gprsppp %v still running 30 s after interrupt", c.cmd.Args[1:])
-		}
-		if t.Failed() {
-			t.Logf("gprsppp %v log:\n%s", c.cmd.Args[1:], c.log(func(string) bool { return true }))
-		}
-	})
-}
-
-// log returns the child's log lines that keep says to keep.
-func (c *fdChild) log(keep func(string) bool) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var b strings.Builder
-	for _, l := range c.stderr {
-		if keep(l) {
-			b.WriteString(l + "\n")
-		}
-	}
-	return b.String()
-}
-
-// count returns how many log lines contain s.
-func (c *fdChild) count(s string) int {
-	return strings.Count(c.log(func(l string) bool { return strings.Contains(l, s) }), "\n")
-}
-
-// waitLog waits until n log lines contain s.
-func (c *fdChild) waitLog(t *testing.T, s string, n int) {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for c.count(s) < n {
-		select {
-		case <-c.grew:
-		case <-deadline:
-			t.Fatalf("the log has %d lines with %q, not %d, after 30 s", c.count(s), s, n)
-		}
-	}
-}
-
 // limitFiles lets the child open only slack more descriptors than it has
 // open now.
-func (c *fdChild) limitFiles(t *testing.T, slack int) {
+func (c *child) limitFiles(t *testing.T, slack int) {
 	t.Helper()
 	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", c.cmd.Process.Pid))
 	if err != nil {
-		t.Skipf("cannot count the fdChild's descriptors: %v", err)
+		t.Skipf("cannot count the child's descriptors: %v", err)
 	}
 	var old unix.Rlimit
 	if err := unix.Prlimit(c.cmd.Process.Pid, unix.RLIMIT_NOFILE, nil, &old); err != nil {
@@ -174,7 +41,7 @@ func (c *fdChild) limitFiles(t *testing.T, slack int) {
 	if err := unix.Prlimit(c.cmd.Process.Pid, unix.RLIMIT_NOFILE, &lim, nil); err != nil {
 		t.Skipf("prlimit: %v", err)
 	}
-	t.Logf("fdChild: %d descriptors open, limit %d", len(fds), lim.Cur)
+	t.Logf("child: %d descriptors open, limit %d", len(fds), lim.Cur)
 }
 
 // fdFlood opens n connections to each address and returns a function that
@@ -283,13 +150,13 @@ func TestConnectOutOfFileDescriptors(t *testing.T) {
 	network := make(chan *gprsppp.Link, 1)
 	cfg := simModemConfig(slog.New(slog.DiscardHandler))
 	cfg.Network.Ready = func(l *gprsppp.Link) error { network <- l; return nil }
-	// Registered before startFDChild's cleanup, so the modem powers off
+	// Registered before startProcess's cleanup, so the modem powers off
 	// after connect ends.
 	tty := servePtySim(t, cfg)
 
 	socks, local := freeAddr(t), freeAddr(t)
 	localSpec := local + ":10.64.64.1:7"
-	c := startFDChild(t, "ready:", "-v", "connect", "--device", tty, "--maxfail", "1",
+	c := startProcess(t, "ready:", "-v", "connect", "--device", tty, "--maxfail", "1",
 		"--socks5", socks, "-L", localSpec, "-R", "2222:"+fdHostEcho(t), "--allow", "10.64.64.1/32")
 	gw := <-network
 	c.limitFiles(t, 8)
@@ -300,8 +167,8 @@ func TestConnectOutOfFileDescriptors(t *testing.T) {
 	localInfo := "forward: -L " + localSpec + ": accept works again"
 	for burst := 1; burst <= 2; burst++ {
 		closeAll := fdFlood(t, 24, socks, local)
-		c.waitLog(t, socksWarn, burst)
-		c.waitLog(t, localWarn, burst)
+		c.waitCount(t, socksWarn, burst)
+		c.waitCount(t, localWarn, burst)
 		closeAll()
 		freed := time.Now()
 		deadline := freed.Add(recoverWithin)
@@ -323,15 +190,15 @@ func TestConnectOutOfFileDescriptors(t *testing.T) {
 			t.Fatalf("-R after burst %d: %v", burst, err)
 		}
 		t.Logf("burst %d: socks5, -L and -R answered %v after the clients left", burst, time.Since(freed))
-		c.waitLog(t, socksInfo, burst)
-		c.waitLog(t, localInfo, burst)
+		c.waitCount(t, socksInfo, burst)
+		c.waitCount(t, localInfo, burst)
 		for _, s := range []string{socksWarn, socksInfo, localWarn, localInfo} {
 			if n := c.count(s); n != burst {
 				t.Errorf("after burst %d the log has %d lines with %q, want %d", burst, n, s, burst)
 			}
 		}
 	}
-	t.Logf("the bursts as logged:\n%s", c.log(func(l string) bool {
+	t.Logf("the bursts as logged:\n%s", c.logText(func(l string) bool {
 		return strings.Contains(l, "accept failing") || strings.Contains(l, "accept works again")
 	}))
 }
@@ -341,12 +208,12 @@ func TestConnectOutOfFileDescriptors(t *testing.T) {
 // answered within recoverWithin, and the burst was logged once.
 func TestShimOutOfFileDescriptors(t *testing.T) {
 	addr := freeAddr(t)
-	c := startFDChild(t, "link up", "-v", "shim", "--sim", "--listen", "tcp://"+addr)
+	c := startProcess(t, "link up", "-v", "shim", "--sim", "--listen", "tcp://"+addr)
 	c.limitFiles(t, 8)
 	warn := "shim: --listen tcp://" + addr + ": accept failing"
 	info := "shim: --listen tcp://" + addr + ": accept works again"
 	closeAll := fdFlood(t, 24, addr)
-	c.waitLog(t, warn, 1)
+	c.waitCount(t, warn, 1)
 	closeAll()
 	freed := time.Now()
 	host, err := net.DialTimeout("tcp", addr, recoverWithin)
@@ -367,7 +234,7 @@ func TestShimOutOfFileDescriptors(t *testing.T) {
 		}
 	}
 	t.Logf("the shim answered %v after the hosts left", time.Since(freed))
-	c.waitLog(t, info, 1)
+	c.waitCount(t, info, 1)
 	if n := c.count(warn); n != 1 {
 		t.Errorf("the log has %d lines with %q, want 1", n, warn)
 	}
@@ -501,11 +368,11 @@ func TestShimWarnsBeyondLoopback(t *testing.T) {
 		{"tcp://0.0.0.0:0", true},
 	} {
 		t.Run(tc.listen, func(t *testing.T) {
-			c := startFDChild(t, "ready", "shim", "--sim", "--listen", tc.listen)
+			c := startProcess(t, "ready", "shim", "--sim", "--listen", tc.listen)
 			c.stop(t)
 			const says = "listens beyond this host without authentication: anyone who reaches it uses your link"
 			if got := c.count(says) > 0; got != tc.warn {
-				t.Errorf("warned %t, want %t; log:\n%s", got, tc.warn, c.log(func(string) bool { return true }))
+				t.Errorf("warned %t, want %t; log:\n%s", got, tc.warn, c.logText(func(string) bool { return true }))
 			}
 		})
 	}

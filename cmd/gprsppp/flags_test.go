@@ -1,39 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
-
-// runBinary runs this binary as "gprsppp args..." to its end and returns
-// its exit status and standard error.
-func runBinary(t *testing.T, args ...string) (code int, stderr string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-	var out bytes.Buffer
-	cmd.Stderr = &out
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("gprsppp %v still running after 30 s", args)
-	}
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatal(err)
-	}
-	return cmd.ProcessState.ExitCode(), out.String()
-}
 
 // Every bad flag, spec or device gives a clear message and its
 // documented exit status, never a panic.

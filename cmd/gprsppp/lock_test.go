@@ -1,12 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,87 +12,6 @@ import (
 // lockDirEnv points the device package's lock files elsewhere than
 // /var/lock (see device.Options.LockDir).
 const lockDirEnv = "GPRSPPP_LOCK_DIR"
-
-// child is "gprsppp args..." run as a separate process, its standard
-// output delivered line by line.
-type child struct {
-	cmd    *exec.Cmd
-	lines  chan string
-	stderr bytes.Buffer
-	done   chan struct{} // closed once the process has been waited for
-	err    error         // from Wait, once done
-}
-
-// startChild starts this binary as "gprsppp args..."; at cleanup a
-// process still running is killed.
-func startChild(t *testing.T, args ...string) *child {
-	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0], args...), lines: make(chan string, 100), done: make(chan struct{})}
-	// Without atexit_sleep_ms=0 a race-enabled binary lingers a second on exit.
-	c.cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0")
-	c.cmd.Stderr = &c.stderr
-	out, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			c.lines <- sc.Text()
-		}
-		close(c.lines)
-		c.err = c.cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-c.done:
-		default:
-			c.cmd.Process.Kill()
-			<-c.done
-		}
-	})
-	return c
-}
-
-// await reads lines until one starts with prefix, failing the test if the
-// process ends first or none comes within d.
-func (c *child) await(t *testing.T, prefix string, d time.Duration) {
-	t.Helper()
-	deadline := time.After(d)
-	for {
-		select {
-		case l, ok := <-c.lines:
-			if !ok {
-				<-c.done
-				t.Fatalf("gprsppp %v ended (%v) before %q\n%s", c.cmd.Args[1:], c.err, prefix, c.stderr.String())
-			}
-			if strings.HasPrefix(l, prefix) {
-				return
-			}
-		case <-deadline:
-			t.Fatalf("gprsppp %v: no %q within %v\n%s", c.cmd.Args[1:], prefix, d, c.stderr.String())
-		}
-	}
-}
-
-// wait waits up to d for the process to end and returns its exit code.
-func (c *child) wait(t *testing.T, d time.Duration) int {
-	t.Helper()
-	select {
-	case <-c.done:
-	case <-time.After(d):
-		t.Fatalf("gprsppp %v still running after %v\n%s", c.cmd.Args[1:], d, c.stderr.String())
-	}
-	var ee *exec.ExitError
-	if c.err != nil && !errors.As(c.err, &ee) {
-		t.Fatalf("gprsppp %v: %v", c.cmd.Args[1:], c.err)
-	}
-	return c.cmd.ProcessState.ExitCode()
-}
 
 // TestPortLockedProcess runs connect on the simulator's pty, through the
 // simulator's symbolic link, then a second connect and an "at" on the same
@@ -139,16 +53,16 @@ func TestPortLockedProcess(t *testing.T) {
 			c := startChild(t, tt.args...)
 			code := c.wait(t, 20*time.Second)
 			elapsed := time.Since(start)
-			t.Logf("gprsppp %s failed after %v: %s", tt.name, elapsed.Round(time.Millisecond), strings.TrimSpace(c.stderr.String()))
+			t.Logf("gprsppp %s failed after %v: %s", tt.name, elapsed.Round(time.Millisecond), strings.TrimSpace(c.log.text()))
 			if code != tt.wantCode {
 				t.Errorf("exit code %d, want %d", code, tt.wantCode)
 			}
-			want := fmt.Sprintf("port busy: %s held by PID %d", tt.args[2], holder.Process.Pid)
+			want := fmt.Sprintf("port busy: %s held by PID %d", tt.args[2], holder.cmd.Process.Pid)
 			if tt.args[2] == link {
-				want = fmt.Sprintf("port busy: %s (%s) held by PID %d", link, pty, holder.Process.Pid)
+				want = fmt.Sprintf("port busy: %s (%s) held by PID %d", link, pty, holder.cmd.Process.Pid)
 			}
-			if !strings.Contains(c.stderr.String(), want) {
-				t.Errorf("stderr does not contain %q:\n%s", want, c.stderr.String())
+			if !strings.Contains(c.log.text(), want) {
+				t.Errorf("stderr does not contain %q:\n%s", want, c.log.text())
 			}
 			// The process's start-up is most of this; the AT dialogue
 			// alone would have taken 15 s to time out.
@@ -182,14 +96,14 @@ func TestSIGHUPEndsCleanly(t *testing.T) {
 				c.await(t, tt.end, 30*time.Second)
 			}
 			if code := c.wait(t, 30*time.Second); code != 0 {
-				t.Errorf("exit code %d after SIGHUP, want 0\n%s", code, c.stderr.String())
+				t.Errorf("exit code %d after SIGHUP, want 0\n%s", code, c.log.text())
 			}
 			if tt.name != "connect" {
 				return
 			}
 			// The client's own log (-v), not the built-in simulator's.
 			var client []string
-			for _, l := range strings.Split(c.stderr.String(), "\n") {
+			for _, l := range strings.Split(c.log.text(), "\n") {
 				if !strings.Contains(l, "side=sim") {
 					client = append(client, l)
 				}

@@ -7,142 +7,11 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// logChild is a gprsppp command running as a separate process, its log
-// (standard error) read line by line as it comes.
-type logChild struct {
-	cmd   *exec.Cmd
-	args  []string
-	lines chan string // each log line, as written
-	mu    sync.Mutex
-	log   []string // guarded by mu: every line so far
-	read  sync.WaitGroup
-}
-
-// startLogChild runs this binary as "gprsppp args..." and returns once it
-// printed a line starting with ready. t.Cleanup stops it if the test did
-// not.
-func startLogChild(t *testing.T, ready string, args ...string) *logChild {
-	t.Helper()
-	c := &logChild{args: args, lines: make(chan string, 10000)}
-	c.cmd = exec.Command(os.Args[0], args...)
-	c.cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-	out, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	errOut, err := c.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stdout := make(chan string, 100)
-	c.read.Add(2)
-	go func() {
-		defer c.read.Done()
-		defer close(stdout)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			select {
-			case stdout <- sc.Text():
-			default:
-			}
-		}
-	}()
-	go func() {
-		defer c.read.Done()
-		defer close(c.lines)
-		sc := bufio.NewScanner(errOut)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			c.mu.Lock()
-			c.log = append(c.log, sc.Text())
-			c.mu.Unlock()
-			c.lines <- sc.Text()
-		}
-	}()
-	t.Cleanup(func() { c.stop(t) })
-	deadline := time.After(60 * time.Second)
-	for {
-		select {
-		case l, ok := <-stdout:
-			if !ok {
-				t.Fatalf("gprsppp %v ended before %q:\n%s", args, ready, c.all())
-			}
-			if strings.HasPrefix(l, ready) {
-				go func() {
-					for range stdout {
-					}
-				}()
-				return c
-			}
-		case <-deadline:
-			t.Fatalf("gprsppp %v: no %q within 60 s:\n%s", args, ready, c.all())
-		}
-	}
-}
-
-// all returns the log so far.
-func (c *logChild) all() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.log, "\n")
-}
-
-// waitLog returns the first log line, from the ones not yet waited for,
-// that holds every one of want.
-func (c *logChild) waitLog(t *testing.T, want ...string) string {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		select {
-		case l, ok := <-c.lines:
-			if !ok {
-				t.Fatalf("gprsppp %v ended without logging %q:\n%s", c.args, want, c.all())
-			}
-			if containsAll(l, want...) {
-				return l
-			}
-		case <-deadline:
-			t.Fatalf("gprsppp %v: no log line with %q within 30 s:\n%s", c.args, want, c.all())
-		}
-	}
-}
-
-// stop interrupts the process, as Ctrl-C does, checks that it ends
-// with status 0, and returns its whole log.
-func (c *logChild) stop(t *testing.T) []string {
-	t.Helper()
-	if c.cmd.ProcessState == nil {
-		c.cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() {
-			c.read.Wait() // before Wait, which closes the pipes
-			done <- c.cmd.Wait()
-		}()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("gprsppp %v: %v\n%s", c.args, err, c.all())
-			}
-		case <-time.After(30 * time.Second):
-			c.cmd.Process.Kill()
-			t.Errorf("gprsppp %v still running 30 s after interrupt", c.args)
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.log...)
-}
 
 func containsAll(s string, want ...string) bool {
 	for _, w := range want {
@@ -187,7 +56,7 @@ func localPort(t *testing.T) string {
 // and nothing of the negotiation.
 func TestLogDefaultLevelShowsFailedDial(t *testing.T) {
 	port := localPort(t)
-	c := startLogChild(t, "ready:", "connect", "--sim", "-L", port+":10.64.64.1:1")
+	c := startProcess(t, "ready:", "connect", "--sim", "-L", port+":10.64.64.1:1")
 	client, err := net.Dial("tcp", "127.0.0.1:"+port)
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +77,7 @@ func TestLogDefaultLevelShowsFailedDial(t *testing.T) {
 // negotiation.
 func TestLogDebugOneCategory(t *testing.T) {
 	port := localPort(t)
-	c := startLogChild(t, "ready:", "connect", "--sim", "--debug", "forward", "-L", port+":10.64.64.1:7")
+	c := startProcess(t, "ready:", "connect", "--sim", "--debug", "forward", "-L", port+":10.64.64.1:7")
 	client, err := net.Dial("tcp", "127.0.0.1:"+port)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +96,7 @@ func TestLogDebugOneCategory(t *testing.T) {
 // --log-format json: every log line is a JSON object naming its
 // category; the link's and the modem dialogue's are told apart.
 func TestLogFormatJSON(t *testing.T) {
-	c := startLogChild(t, "ready:", "connect", "--sim", "--log-format", "json", "--socks5", freeAddr(t))
+	c := startProcess(t, "ready:", "connect", "--sim", "--log-format", "json", "--socks5", freeAddr(t))
 	log := c.stop(t)
 	cats := map[string]string{}
 	for _, r := range jsonRecords(t, []byte(strings.Join(log, "\n"))) {
@@ -256,7 +125,7 @@ func TestShimTrace(t *testing.T) {
 	} {
 		t.Run(tt.flag, func(t *testing.T) {
 			addr := freeAddr(t)
-			c := startLogChild(t, "ready", "shim", "--sim", tt.flag, "--listen", "tcp://"+addr)
+			c := startProcess(t, "ready", "shim", "--sim", tt.flag, "--listen", "tcp://"+addr)
 			host, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
@@ -287,7 +156,7 @@ func TestShimTrace(t *testing.T) {
 // shim --pcap writes the link's frames to a file only its owner reads.
 func TestShimPcap(t *testing.T) {
 	capture := filepath.Join(t.TempDir(), "shim.pcap")
-	c := startLogChild(t, "link up", "shim", "--sim", "--pcap", capture, "--listen", "tcp://"+freeAddr(t))
+	c := startProcess(t, "link up", "shim", "--sim", "--pcap", capture, "--listen", "tcp://"+freeAddr(t))
 	c.stop(t)
 	fi, err := os.Stat(capture)
 	if err != nil {

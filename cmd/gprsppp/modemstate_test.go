@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,21 +20,10 @@ func TestConnectAfterKilledConnect(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "modem")
 	startSim(t, "--link", link)
 
-	killed := exec.Command(os.Args[0], "connect", "--device", link, "--socks5", freeAddr(t))
-	killed.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-	out, err := killed.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := killed.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer killed.Process.Kill()
-	if lines := readUntil(t, out, "ready:"); len(lines) == 0 {
-		t.Fatal("the first connect never came up")
-	}
-	killed.Process.Kill()
-	killed.Wait()
+	killed := startChild(t, "connect", "--device", link, "--socks5", freeAddr(t))
+	killed.await(t, "ready:", simTimeout)
+	killed.cmd.Process.Kill()
+	killed.wait(t, simTimeout)
 
 	cmd := newConnect(&globals{})
 	cmd.SetArgs([]string{"--device", link, "--socks5", freeAddr(t), "--persist", "--holdoff", "100ms"})

@@ -2,12 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"io"
 	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -34,52 +30,19 @@ func TestShimWithoutModemProcess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := freeAddr(t)
-			cmd := exec.Command(os.Args[0], "shim", "--device", tt.device(t), "--maxfail", "1", "--listen", "tcp://"+addr)
-			cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			listening, exited := make(chan struct{}, 1), make(chan error, 1)
-			var lines []string
-			go func() {
-				sc := bufio.NewScanner(out)
-				for sc.Scan() {
-					lines = append(lines, sc.Text())
-					if strings.HasPrefix(sc.Text(), "listening:") {
-						listening <- struct{}{}
-					}
-				}
-				exited <- cmd.Wait()
-			}()
+			c := startChild(t, "shim", "--device", tt.device(t), "--maxfail", "1", "--listen", "tcp://"+addr)
 			if tt.host {
-				select {
-				case <-listening:
-					askWhileDialling(t, addr)
-				case <-time.After(30 * time.Second):
-					t.Error("no listening line within 30 s")
-				}
+				c.await(t, "listening:", 30*time.Second)
+				askWhileDialling(t, addr)
 			}
-			select {
-			case err = <-exited:
-			case <-time.After(60 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("shim still running after 60 s\n%s", stderr.String())
+			if code := c.wait(t, 60*time.Second); code != exitGaveUp {
+				t.Errorf("shim ended with exit status %d, want %d\n%s", code, exitGaveUp, c.log.text())
 			}
-			if slices.Contains(lines, "ready") {
-				t.Errorf("shim printed ready without a modem; its output:\n%s", strings.Join(lines, "\n"))
+			if out := c.out.text(); slices.Contains(strings.Split(out, "\n"), "ready") {
+				t.Errorf("shim printed ready without a modem; its output:\n%s", out)
 			}
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != exitGaveUp {
-				t.Errorf("shim ended with %v, want exit status %d\n%s", err, exitGaveUp, stderr.String())
-			}
-			if !strings.Contains(stderr.String(), "gprsppp: too many failed dials (1): ") {
-				t.Errorf("stderr does not give the reason:\n%s", stderr.String())
+			if !strings.Contains(c.log.text(), "gprsppp: too many failed dials (1): ") {
+				t.Errorf("stderr does not give the reason:\n%s", c.log.text())
 			}
 		})
 	}
