@@ -154,3 +154,22 @@ func TestShimAnnouncement(t *testing.T) {
 		})
 	}
 }
+
+// TestShimQISTATEWhileDataWaits checks the BG96-style AT+QISTATE=1,<n>
+// on a connection the peer closed: state 2 while what it sent waits for
+// AT+QIRD, since TinyGSM's drivers read only while connected() says so,
+// and no line once it has all been read.
+func TestShimQISTATEWhileDataWaits(t *testing.T) {
+	r := newShimRig(t, nil)
+	r.init()
+	r.activate()
+	r.cmd("AT+QINDI=1", "\r\nOK\r\n")
+	// The service sends "bye" and closes.
+	r.cmd(`AT+QIOPEN="TCP","10.0.0.1",21`, "\r\nOK\r\n\r\nCONNECT OK\r\n\r\n+QIRDI: 0,1,0\r\n\r\nCLOSED\r\n")
+	r.send("AT+QISTATE=1,0\r")
+	if got := r.until("OK\r\n"); !strings.Contains(got, `+QISTATE: 0,"TCP","10.0.0.1",21,`) || !strings.Contains(got, `,2,1,0,0,"uart1"`) {
+		t.Errorf("QISTATE with data waiting answered %q, want state 2", got)
+	}
+	r.cmd("AT+QIRD=0,1,0,1500", "\r\n+QIRD: 10.0.0.1:21,TCP,3\r\nbye\r\nOK\r\n")
+	r.cmd("AT+QISTATE=1,0", "\r\nOK\r\n")
+}

@@ -384,6 +384,10 @@ func (s *shimSession) cmdQISTATE(c *shimCmd) error {
 
 // qistateBG96 answers the BG96 form AT+QISTATE=1,<n> with the BG96's
 // +QISTATE line (state 1 connecting, 2 connected; nothing once closed).
+// A connection the peer closed while data it sent is still waiting for
+// AT+QIRD stays 2: the drivers that ask read only while connected() is
+// true, and would otherwise lose what is buffered whenever the +QIRDI
+// that re-announces it arrives after they last listened.
 // The M95 manual documents only the exec form, but TinyGSM's M95 and MC60
 // drivers test a socket with this one, and a module answering ERROR
 // leaves their connected() false whenever nothing is buffered
@@ -395,8 +399,11 @@ func (s *shimSession) qistateBG96(c *shimCmd) error {
 	if !ok1 || !ok2 || typ != 1 || len(c.args) != 2 {
 		return errShimParam
 	}
-	if cn := p.conns[n]; cn != nil && cn.state != connClosed {
-		st := map[shimConnState]int{connConnecting: 1, connConnected: 2}[cn.state]
+	if cn := p.conns[n]; cn != nil && (cn.state != connClosed || cn.rxLen > 0) {
+		st := 2
+		if cn.state == connConnecting {
+			st = 1
+		}
 		s.line(fmt.Sprintf(`+QISTATE: %d,%q,%q,%d,%d,%d,1,0,0,"uart1"`,
 			n, cn.proto(), cn.host, cn.port, cn.local.Port(), st))
 	}
