@@ -227,21 +227,7 @@ func TestConnectPcap(t *testing.T) {
 // -R: an inbound connection from the network side to the link's address
 // reaches a service on this host, and one from outside --allow is refused.
 func TestConnectRemoteForward(t *testing.T) {
-	host, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
-	go func() {
-		for {
-			c, err := host.Accept()
-			if err != nil {
-				return
-			}
-			io.WriteString(c, "host service\n")
-			c.Close()
-		}
-	}()
+	host := hostService(t, greeting("host service\n"))
 	for _, tc := range []struct {
 		allow string
 		want  string
@@ -254,7 +240,7 @@ func TestConnectRemoteForward(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 
-			r := startConnect(t, connectFlags{device: tty, remotes: []string{"2222:" + host.Addr().String()},
+			r := startConnect(t, connectFlags{device: tty, remotes: []string{"2222:" + host},
 				allow: []string{tc.allow}, maxfail: 1})
 			gw := <-network
 			c, err := gw.DialContext(ctx, "tcp", "10.64.64.2:2222")

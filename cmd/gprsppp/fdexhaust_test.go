@@ -120,25 +120,7 @@ func fdReadEcho(c net.Conn, msg []byte) error {
 
 // fdHostEcho runs a TCP echo service on the host's loopback.
 func fdHostEcho(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				io.Copy(c, c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	return hostService(t, func(c net.Conn) { io.Copy(c, c) })
 }
 
 // connect as a process with too few file descriptors: a flood of clients

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net"
 	"path/filepath"
 	"testing"
 
@@ -27,4 +29,34 @@ func servePtySim(t *testing.T, cfg sim.ModemConfig) string {
 	}()
 	t.Cleanup(func() { cancel(); <-served; pty.Close() })
 	return tty
+}
+
+// hostService serves each connection to a new port on this host's
+// loopback with serve, then closes it, until the test ends; it returns
+// the service's address.
+func hostService(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// greeting is a hostService that writes msg.
+func greeting(msg string) func(net.Conn) {
+	return func(c net.Conn) { io.WriteString(c, msg) }
 }

@@ -26,22 +26,10 @@ const refusalTime = time.Second
 // host are refused by every front end at once, saying why.
 func TestConnectRefusesLoopsAndLocalDestinations(t *testing.T) {
 	var reached atomic.Int32
-	host, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
-	go func() {
-		for {
-			c, err := host.Accept()
-			if err != nil {
-				return
-			}
-			reached.Add(1)
-			io.WriteString(c, "host service\n")
-			c.Close()
-		}
-	}()
+	host := hostService(t, func(c net.Conn) {
+		reached.Add(1)
+		io.WriteString(c, "host service\n")
+	})
 	cfg := simModemConfig(slog.New(slog.DiscardHandler))
 	cfg.Services.Names["loop.example"] = []netip.Addr{netip.MustParseAddr("127.0.0.1")}
 	tty := servePtySim(t, cfg)
@@ -51,7 +39,7 @@ func TestConnectRefusesLoopsAndLocalDestinations(t *testing.T) {
 	finish := captureStderr(t)
 	r := startConnectWith(t, &globals{verbose: true}, connectFlags{device: tty, socks5: socks, httpProxy: httpProxy,
 		locals:  []string{localPort + ":loop.example:22"},
-		remotes: []string{"2222:" + host.Addr().String()}, allow: []string{"10.0.0.0/8"}, maxfail: 1})
+		remotes: []string{"2222:" + host}, allow: []string{"10.0.0.0/8"}, maxfail: 1})
 	addr := strings.Fields(strings.TrimPrefix(r.ready, "ready: address "))[0]
 	addr = strings.TrimSuffix(addr, ",")
 	if _, err := netip.ParseAddr(addr); err != nil {

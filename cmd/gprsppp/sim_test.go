@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -127,21 +126,7 @@ func TestSimAnswersAT(t *testing.T) {
 // host's loopback.
 func TestSimCall(t *testing.T) {
 	t.Setenv(simPasswordEnv, "secret")
-	host, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
-	go func() {
-		for {
-			c, err := host.Accept()
-			if err != nil {
-				return
-			}
-			io.WriteString(c, "hello from the host\n")
-			c.Close()
-		}
-	}()
+	host := hostService(t, greeting("hello from the host\n"))
 	printed, _ := startSim(t, "--auth", "pap", "--user", "alice", "--forward-loopback")
 
 	f := simOpen(t, printed["pty"])
@@ -158,8 +143,8 @@ func TestSimCall(t *testing.T) {
 	if err != nil || len(addrs) != 1 || addrs[0] != netip.MustParseAddr("10.64.64.1") {
 		t.Errorf("lookup %s: %v, %v", simName, addrs, err)
 	}
-	port := host.Addr().(*net.TCPAddr).Port
-	c, err := client.DialContext(ctx, "tcp", "10.64.64.1:"+strconv.Itoa(port))
+	_, port, _ := net.SplitHostPort(host)
+	c, err := client.DialContext(ctx, "tcp", "10.64.64.1:"+port)
 	if err != nil {
 		t.Fatal(err)
 	}
