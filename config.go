@@ -132,6 +132,12 @@ type NetworkConfig struct {
 	PeerAddr netip.Addr
 	// DNS are the DNS servers offered to the client; empty offers none.
 	DNS []netip.Addr
+	// ExtraAddrs are further IPv4 addresses the network side owns
+	// besides LocalAddr, as hosts of the operator's network behind the
+	// gateway: its stack accepts packets for them, and Link.DialTCPFrom
+	// opens connections from them toward the client. None may be the
+	// client's address. Empty (the default) owns LocalAddr alone.
+	ExtraAddrs []netip.Addr
 	// Auth is the protocol the client must authenticate with:
 	// ppp.ProtocolPAP, ppp.ProtocolCHAP, or zero for none.
 	Auth ppp.Protocol

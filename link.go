@@ -51,7 +51,7 @@ func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error)
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready})
+	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready, extraAddrs: cfg.ExtraAddrs})
 }
 
 // linkOptions are the parts of a link beyond the session's config.
@@ -63,6 +63,8 @@ type linkOptions struct {
 	hangup func(reason error)
 	// ready is NetworkConfig.Ready.
 	ready func(*Link) error
+	// extraAddrs is NetworkConfig.ExtraAddrs.
+	extraAddrs []netip.Addr
 	// trackUnacked is Config.TrackUnacked.
 	trackUnacked bool
 }
@@ -78,8 +80,15 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		return nil, fmt.Errorf("gprsppp: link setup: %w", ctx.Err())
 	}
 	ip := s.IPCP()
+	for _, a := range opt.extraAddrs {
+		if a == ip.PeerAddr {
+			s.Close()
+			return nil, fmt.Errorf("gprsppp: extra address %v is the peer's own", a)
+		}
+	}
 	st, err := netstack.New(netstack.Config{
 		LocalAddr:  ip.LocalAddr,
+		ExtraAddrs: opt.extraAddrs,
 		MTU:        uint32(s.LCP().SendMRU),
 		Out:        writer{s},
 		DNSServers: ip.DNS,
@@ -163,6 +172,13 @@ func (w writer) WritePacket(pkt []byte) error { return w.s.WriteIPv4(pkt) }
 // queried through the link.
 func (l *Link) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	return l.st.DialContext(ctx, network, address)
+}
+
+// DialTCPFrom connects to dst over the link from src, the link's own
+// address or, on the network side, one of NetworkConfig.ExtraAddrs; the
+// zero src means the link's own address, as for DialContext.
+func (l *Link) DialTCPFrom(ctx context.Context, src netip.Addr, dst netip.AddrPort) (net.Conn, error) {
+	return l.st.DialTCPFrom(ctx, src, dst)
 }
 
 // Listen accepts TCP connections on the link's address.

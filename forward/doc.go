@@ -10,7 +10,11 @@
 // host:hostport as dialled from the host. The link's address is reachable
 // by the whole operator network, so remote forwards refuse every
 // connection whose source is outside an explicit allow list, and an empty
-// list refuses all of them.
+// list refuses all of them. An inbound forward (--inbound
+// [bind:]port:linkport[@source], see ParseInbound) is the network side's
+// counterpart, served by the simulator: each connection to a host port
+// is opened from the network side of a link to linkport on the client's
+// address.
 //
 // TCP is relayed as a byte stream on both sides (RFC 9293), with
 // half-close carried across: when one side sends FIN the relay shuts down

@@ -76,3 +76,27 @@ func FuzzParseAllow(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseInbound(f *testing.F) {
+	for _, s := range []string{
+		"2323:23",                   // default bind and source
+		"0.0.0.0:2323:23@192.0.2.7", // explicit bind and source
+		"[::1]:2323:23@10.64.64.1",  // bracketed IPv6 bind
+		"localhost:1:65535",         // named bind, extreme ports
+		"2323:23@127.0.0.1",         // loopback source: refused
+		"2323:23@2001:db8::1",       // IPv6 source: refused
+		"[::1:2323:23",              // missing bracket
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in, err := ParseInbound(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseInbound(in.String())
+		if err != nil || again != in || again.String() != in.String() {
+			t.Fatalf("ParseInbound(%q) = %v, but ParseInbound(%q) = %v, %v", s, in, in.String(), again, err)
+		}
+	})
+}

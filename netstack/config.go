@@ -45,6 +45,14 @@ type Config struct {
 	// Empty means names cannot be resolved; IP literals still work.
 	DNSServers []netip.Addr
 
+	// ExtraAddrs are further IPv4 addresses the stack owns besides
+	// LocalAddr, each as a /32: it accepts packets for them, answers
+	// pings to them, and DialTCPFrom can open connections from them, as
+	// hosts behind a gateway would (the network side of a simulated link
+	// uses them). Renumber leaves them alone. LocalAddr itself and
+	// repeats are skipped. Empty (the default) owns LocalAddr alone.
+	ExtraAddrs []netip.Addr
+
 	// Promiscuous makes the stack accept packets for any destination
 	// address and send from any source address, as the network side of a
 	// slirp-like forwarder needs. Packets to LocalAddr then go out over
@@ -76,6 +84,11 @@ func (c *Config) validate() error {
 		return errors.New("netstack: Config.Out is required")
 	case c.MTU != 0 && c.MTU < minMTU:
 		return errors.New("netstack: Config.MTU is below the IPv4 minimum of 68")
+	}
+	for _, a := range c.ExtraAddrs {
+		if !a.Is4() {
+			return errors.New("netstack: Config.ExtraAddrs must be IPv4 addresses")
+		}
 	}
 	for _, a := range c.DNSServers {
 		if !a.Unmap().Is4() {

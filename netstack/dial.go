@@ -2,6 +2,8 @@ package netstack
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"time"
@@ -115,19 +117,54 @@ func (s *Stack) dialOne(ctx context.Context, network string, ap netip.AddrPort) 
 		}
 		return c, nil
 	}
-	c, err := s.dialTCP(ctx, ap)
+	c, err := s.dialTCP(ctx, netip.Addr{}, ap)
 	if err != nil {
 		return nil, opErr(err)
 	}
 	return c, nil
 }
 
-// dialTCP opens a TCP connection and waits for the handshake, ctx or Close.
-func (s *Stack) dialTCP(ctx context.Context, ap netip.AddrPort) (*tcpConn, error) {
+// DialTCPFrom connects to dst over the link from src, which must be one
+// of the stack's own addresses (LocalAddr or one of Config.ExtraAddrs),
+// with a port the stack picks; the zero src means LocalAddr, as for
+// DialContext. dst must be an IPv4 address that CheckDestination
+// accepts. Errors are *net.OpError values, as DialContext's.
+func (s *Stack) DialTCPFrom(ctx context.Context, src netip.Addr, dst netip.AddrPort) (net.Conn, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Addr: netAddr("tcp", fullAddr(dst)), Err: err}
+	}
+	switch {
+	case s.closed():
+		return nil, opErr(net.ErrClosed)
+	case !dst.Addr().Unmap().Is4() || (src.IsValid() && !src.Unmap().Is4()):
+		return nil, opErr(errors.New("not an IPv4 address"))
+	case ctx.Err() != nil:
+		return nil, opErr(ctx.Err())
+	}
+	dst = netip.AddrPortFrom(dst.Addr().Unmap(), dst.Port())
+	if err := CheckDestination("tcp", dst.Addr()); err != nil {
+		return nil, opErr(err)
+	}
+	c, err := s.dialTCP(ctx, src.Unmap(), dst)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	return c, nil
+}
+
+// dialTCP opens a TCP connection from src (if valid) and waits for the
+// handshake, ctx or Close.
+func (s *Stack) dialTCP(ctx context.Context, src netip.Addr, ap netip.AddrPort) (*tcpConn, error) {
 	var wq waiter.Queue
 	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
 	if terr != nil {
 		return nil, convertError(terr)
+	}
+	if src.IsValid() {
+		if terr := ep.Bind(tcpip.FullAddress{Addr: tcpip.AddrFrom4(src.As4())}); terr != nil {
+			ep.Close()
+			return nil, fmt.Errorf("bind %v: %w", src, convertError(terr))
+		}
 	}
 	// Register before Connect so the completion cannot be missed.
 	entry, notify := waiter.NewChannelEntry(waiter.WritableEvents)

@@ -176,7 +176,7 @@ func (s *Stack) exchangeUDP(ctx context.Context, server netip.AddrPort, id uint1
 // exchangeTCP sends query over a new TCP connection with the two-byte
 // length prefix of RFC 1035 §4.2.2 and reads one reply.
 func (s *Stack) exchangeTCP(ctx context.Context, server netip.AddrPort, id uint16, q dnsmessage.Question, query []byte) (dnsAnswer, error) {
-	c, err := s.dialTCP(ctx, server)
+	c, err := s.dialTCP(ctx, netip.Addr{}, server)
 	if err != nil {
 		return dnsAnswer{}, err
 	}

@@ -94,7 +94,7 @@ func tcpProtocol(cfg Config, s *Stack) stack.TransportProtocolFactory {
 	return tcp.NewProtocolProbe(s.sndBufs.probe)
 }
 
-// setup configures TCP, the NIC, its address and the default route.
+// setup configures TCP, the NIC, its addresses and the default route.
 func (s *Stack) setup(cfg Config) error {
 	if err := setTCPOptions(s.ipstack); err != nil {
 		return err
@@ -102,12 +102,19 @@ func (s *Stack) setup(cfg Config) error {
 	if err := s.ipstack.CreateNIC(nicID, s.ep); err != nil {
 		return fmt.Errorf("netstack: create NIC: %w", convertError(err))
 	}
-	addr := tcpip.ProtocolAddress{
-		Protocol:          ipv4.ProtocolNumber,
-		AddressWithPrefix: tcpip.AddrFrom4(cfg.LocalAddr.As4()).WithPrefix(),
-	}
-	if err := s.ipstack.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
-		return fmt.Errorf("netstack: add address %v: %w", cfg.LocalAddr, convertError(err))
+	owned := map[netip.Addr]bool{}
+	for _, a := range append([]netip.Addr{cfg.LocalAddr}, cfg.ExtraAddrs...) {
+		if owned[a] {
+			continue
+		}
+		owned[a] = true
+		addr := tcpip.ProtocolAddress{
+			Protocol:          ipv4.ProtocolNumber,
+			AddressWithPrefix: tcpip.AddrFrom4(a.As4()).WithPrefix(),
+		}
+		if err := s.ipstack.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
+			return fmt.Errorf("netstack: add address %v: %w", a, convertError(err))
+		}
 	}
 	// Everything that is not our own /32 is across the link.
 	s.ipstack.SetRouteTable([]tcpip.Route{{Destination: header.IPv4EmptySubnet, NIC: nicID}})

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -69,6 +70,15 @@ func (d *dce) routineCall(c *call) {
 	log := d.m.log
 	var srv *Server
 	network := d.m.cfg.Network
+	inbound := d.m.cfg.Services.Inbound
+	if inbound != nil {
+		// Connections toward the client may come from other hosts.
+		network.ExtraAddrs = append(slices.Clone(network.ExtraAddrs), inbound.sources()...)
+	}
+	// Registered before PPP starts: the client may be up, and a host
+	// connect toward it, before this side's OpenNetwork returns.
+	ic := inbound.begin()
+	defer inbound.end(ic)
 	// The services listen before the first packet from the client
 	// arrives, so that its first connection finds them.
 	ready := network.Ready
@@ -84,6 +94,7 @@ func (d *dce) routineCall(c *call) {
 		return
 	}
 	log.Info("modem: call up", "local", link.LocalAddr(), "peer", link.PeerAddr())
+	ic.up(link)
 	select {
 	case <-link.Done():
 	case <-c.ctx.Done():

@@ -20,6 +20,11 @@
 //     escapes to online command mode, ATO returns to the call and ATH
 //     releases it. A client that goes away without hanging up leaves
 //     the modem in data mode, as on a real line without DTR.
+//   - ListenInbound lets the network originate connections toward the
+//     client: each connection to a port on the host is opened, during a
+//     call, from the network side (its own address or another host's)
+//     to a port on the client's address and relayed both ways; between
+//     calls it is closed at once. A modem uses it as Services.Inbound.
 //   - Pace gives any byte stream the speed and latency of a serial line.
 //   - ListenPty makes a pseudo-terminal that a client opens as it would
 //     a modem's serial port.

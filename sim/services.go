@@ -32,6 +32,11 @@ type Services struct {
 	PatternSize int
 	// Logger receives service errors; nil is silent.
 	Logger *slog.Logger
+	// Inbound, if set, opens host connections toward the client (see
+	// ListenInbound): a Modem attaches each call to it, and the call's
+	// network side owns its source addresses. Serve does not use it.
+	// Nil means none.
+	Inbound *Inbound
 }
 
 // Server runs the services until Close.

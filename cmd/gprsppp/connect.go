@@ -33,7 +33,7 @@ type connectFlags struct {
 	baud                                                     int
 	rtscts                                                   bool
 	socks5, httpProxy, proxyUser, proxyPasswordFile          string
-	locals, remotes, allow                                   []string
+	locals, remotes, allow, simInbound                       []string
 	simulate, persist                                        bool
 	fcs32                                                    bool
 	holdoff                                                  time.Duration
@@ -53,7 +53,9 @@ func newConnect(g *globals) *cobra.Command {
 		Long: `connect opens the modem, runs the AT dial script, brings PPP up and
 serves the link's own TCP/IP stack to this host: a SOCKS5 proxy, an HTTP
 proxy, local port forwards (-L) and inbound forwards from the link (-R).
-No kernel PPP and no root are needed.
+No kernel PPP and no root are needed. With --sim, --sim-inbound has the
+simulated network open connections toward the link's address, from a
+port on this host, so that -R can be tried without a network.
 
 Secrets never go on the command line: the PPP password comes from
 --password-file or GPRSPPP_PASSWORD, the SIM PIN from --pin-file or
@@ -113,6 +115,7 @@ doubt).` + namedHelp,
 	fl.StringArrayVarP(&f.remotes, "remote", "R", nil, "[bind:]port:host:hostport: accept port on the link's address and forward to host:hostport here (repeatable)")
 	fl.StringArrayVar(&f.allow, "allow", nil, "let inbound (-R) connections from this CIDR in; by default all are refused (repeatable)")
 	fl.BoolVar(&f.simulate, "sim", false, "use the built-in modem simulator instead of a device")
+	fl.StringArrayVar(&f.simInbound, "sim-inbound", nil, "with --sim, "+inboundHelp)
 	fl.BoolVar(&f.persist, "persist", false, "redial whenever the link ends")
 	fl.DurationVar(&f.holdoff, "holdoff", 5*time.Second, "pause before redialling (doubles after each failed dial)")
 	fl.IntVar(&f.maxfail, "maxfail", 10, "give up after this many consecutive failed dials (0: never)")
@@ -403,6 +406,13 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		return err
 	}
 	defer fe.close()
+	inbound, err := openInbound("--sim-inbound", f.simInbound, simClientAddr, log)
+	if err != nil {
+		return err
+	}
+	if inbound != nil {
+		defer inbound.Close()
+	}
 	if f.pcapFile != "" {
 		trace, file, err := openCapture(f.pcapFile, log)
 		if err != nil {
@@ -453,7 +463,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
 			if f.simulate {
 				fmt.Fprintln(out, "dialing the built-in simulator")
-				return dialSim(ctx, cfg, log)
+				return dialSim(ctx, cfg, inbound, log)
 			}
 			fmt.Fprintf(out, "dialing %s\n", f.device)
 			port, err := device.Open(ctx, cfg.Device, cfg.Port)
@@ -524,6 +534,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if (f.device == "") == !f.simulate {
 		return gprsppp.Config{}, errors.New("name the modem with --device, or use --sim")
 	}
+	if err := checkSimInbound(f); err != nil {
+		return gprsppp.Config{}, err
+	}
 	password, err := secret(f.passwordFile, "GPRSPPP_PASSWORD")
 	if err != nil {
 		return gprsppp.Config{}, err
@@ -560,14 +573,16 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 }
 
 // dialSim starts the built-in simulator on one end of an in-process line
-// and dials it on the other. The simulator ends with the line.
-func dialSim(ctx context.Context, cfg gprsppp.Config, log *slog.Logger) (*gprsppp.Link, error) {
+// and dials it on the other; inbound, if not nil, originates connections
+// toward the client (--sim-inbound). The simulator ends with the line.
+func dialSim(ctx context.Context, cfg gprsppp.Config, inbound *sim.Inbound, log *slog.Logger) (*gprsppp.Link, error) {
 	a, b, err := linePair()
 	if err != nil {
 		return nil, err
 	}
 	mc := simModemConfig(log)
 	mc.Network.FCS32 = cfg.FCS32 // the simulated network agrees to what the client asks
+	mc.Services.Inbound = inbound
 	modem := sim.NewModem(mc)
 	go modem.Serve(context.Background(), b)
 	return gprsppp.DialPort(ctx, a, cfg)

@@ -49,6 +49,9 @@ while the TCP/IP runs in gprsppp's stack over the modem's PPP link.
 
 Listeners: pty[:LINK] (a pseudo-terminal, with a stable symlink), serial:DEV[@BAUD]
 (a real serial port), tcp://ADDR:PORT (each TCP client is a host).
+With --sim, --sim-inbound has the simulated network open connections
+toward the link's address, from a port on this host, so that a host's
+server (AT+QISERVER) can be tried without a network.
 
 A tcp:// listener asks for no password: any host that reaches its port
 uses the modem's connection. Keep it on 127.0.0.1 unless other hosts are
@@ -94,6 +97,7 @@ raised.` + namedHelp,
 	fl.StringVar(&f.modem.dial, "dial", "", `dial string (default "*99***1#")`)
 	fl.StringVar(&f.modem.chatFile, "chat-file", "", "chat(8)-style dial script replacing the default one")
 	fl.BoolVar(&f.modem.simulate, "sim", false, "use the built-in modem simulator instead of a device")
+	fl.StringArrayVar(&f.modem.simInbound, "sim-inbound", nil, "with --sim, "+inboundHelp)
 	fl.DurationVar(&f.modem.holdoff, "holdoff", 5*time.Second, "pause before redialling")
 	fl.IntVar(&f.modem.maxfail, "maxfail", 10, "give up after this many consecutive failed dials (0: never)")
 	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
@@ -165,6 +169,13 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		return exit(exitUsage, err)
 	}
 	cfg.TrackUnacked = true // AT+QISACK
+	inbound, err := openInbound("--sim-inbound", f.modem.simInbound, simClientAddr, log)
+	if err != nil {
+		return err
+	}
+	if inbound != nil {
+		defer inbound.Close()
+	}
 	capture, err := startCapture(&cfg, f.modem.pcapFile, log)
 	if err != nil {
 		return exit(exitUsage, err)
@@ -181,7 +192,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
 			if f.modem.simulate {
-				return dialSim(ctx, cfg, log)
+				return dialSim(ctx, cfg, inbound, log)
 			}
 			return gprsppp.Dial(ctx, cfg)
 		},

@@ -39,6 +39,7 @@ type simOptions struct {
 	fcs32             bool
 	localIP, remoteIP string
 	dns               []string
+	inbound           []string
 }
 
 func newSim(g *globals) *cobra.Command { return newSimCommand(g, new(simOptions)) }
@@ -55,10 +56,15 @@ the network side of PPP with an operator's services behind it: DNS, TCP and
 UDP echo (7), discard (9) and HTTP (80, with /pattern.bin). When the call
 ends it reports NO CARRIER and takes AT commands again.
 
+--inbound lets the network reach the client's listening sockets: each
+connection to a port on this host is opened, during a call, by the
+network side to a port on the client's address (AT+QISERVER, connect -R)
+and relayed both ways.
+
 It prints the pseudo-terminal's path ("pty PATH", and "link PATH" with
---link), then "ready", and serves until interrupted. The PPP password is
-read from --password-file or the ` + simPasswordEnv + ` environment
-variable, never from the command line.`,
+--link), "inbound SPEC" for each --inbound, then "ready", and serves until
+interrupted. The PPP password is read from --password-file or the
+` + simPasswordEnv + ` environment variable, never from the command line.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -86,6 +92,7 @@ variable, never from the command line.`,
 	f.StringVar(&o.localIP, "local-ip", "10.64.64.1", "the network side's address")
 	f.StringVar(&o.remoteIP, "remote-ip", "10.64.64.2", "the address given to the client")
 	f.StringSliceVar(&o.dns, "dns", nil, "DNS servers offered to the client (default: the network side's address)")
+	f.StringArrayVar(&o.inbound, "inbound", nil, inboundHelp)
 	return cmd
 }
 
@@ -96,6 +103,14 @@ func runSim(ctx context.Context, out io.Writer, g *globals, o *simOptions) error
 		return err
 	}
 	cfg.Logger = log.With(catKey, catSim)
+	inbound, err := openInbound("--inbound", o.inbound, cfg.Network.PeerAddr, log)
+	if err != nil {
+		return err
+	}
+	if inbound != nil {
+		defer inbound.Close()
+		cfg.Services.Inbound = inbound
+	}
 	p, err := sim.ListenPty(o.link)
 	if err != nil {
 		return err
@@ -104,6 +119,9 @@ func runSim(ctx context.Context, out io.Writer, g *globals, o *simOptions) error
 	fmt.Fprintf(out, "pty %s\n", p.Path())
 	if o.link != "" {
 		fmt.Fprintf(out, "link %s\n", p.Link())
+	}
+	for _, s := range o.inbound {
+		fmt.Fprintf(out, "inbound %s\n", s)
 	}
 	fmt.Fprintln(out, "ready")
 	err = sim.NewModem(cfg).Serve(ctx, sim.Pace(p, o.baud, o.latency, nil))
