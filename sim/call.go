@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/clock"
@@ -37,13 +36,6 @@ func (c *call) end() {
 func (d *dce) newCall() {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.call = &call{port: newDataPort(d), ctx: ctx, cancel: cancel, done: make(chan struct{})}
-}
-
-// enterData switches to data mode after CONNECT.
-func (d *dce) enterData() {
-	d.data = true
-	d.esc.reset()
-	d.esc.lastRx = d.m.clk.Now()
 }
 
 // resume connects the line to the call once CONNECT has been written:
@@ -124,73 +116,13 @@ func (d *dce) hangup() {
 func (d *dce) callEnded() {
 	d.call.end()
 	d.leaveCall()
-	d.result(resultNoCarrier)
+	d.noCarrier()
 }
 
 // leaveCall returns to command mode without a call.
 func (d *dce) leaveCall() {
 	d.call = nil
-	d.data = false
-	d.esc.reset()
-}
-
-// guardTime is the escape guard time, S12 in fiftieths of a second.
-func (d *dce) guardTime() time.Duration {
-	return time.Duration(d.sregs[12]) * time.Second / 50
-}
-
-// escapeState detects the Hayes escape sequence, "+++" with guard times
-// (S12, here always with "+" as S2): a guard time of silence, three "+"
-// each within a guard time of the one before, and a guard time of
-// silence again. The "+" are held back from the call until they turn out
-// not to be an escape.
-type escapeState struct {
-	lastRx   time.Time   // when data mode last received bytes
-	lastPlus time.Time   // when the last held "+" came
-	plus     int         // how many "+" are held back
-	gen      int         // identifies the pending guard timer
-	timer    clock.Timer // the trailing guard time, once three "+" came
-}
-
-func (e *escapeState) reset() {
-	if e.timer != nil {
-		e.timer.Stop()
-		e.timer = nil
-	}
-	e.plus = 0
-	e.gen++
-}
-
-// dataInput passes bytes received in data mode to the call, watching for
-// the escape sequence.
-func (d *dce) dataInput(ctx context.Context, b []byte) {
-	now, guard := d.m.clk.Now(), d.guardTime()
-	silent := now.Sub(d.esc.lastRx) >= guard
-	d.esc.lastRx = now
-	if d.esc.plus == 0 && (b[0] != '+' || !silent) {
-		d.call.port.deliver(ctx, b)
-		return
-	}
-	fwd := make([]byte, 0, len(b)+3)
-	for i, c := range b {
-		switch {
-		case c == '+' && d.esc.plus == 0 && i == 0 && silent,
-			c == '+' && 0 < d.esc.plus && d.esc.plus < 3 && now.Sub(d.esc.lastPlus) < guard:
-			d.esc.plus++
-			d.esc.lastPlus = now
-		default:
-			fwd = append(fwd, "+++"[:d.esc.plus]...)
-			fwd = append(fwd, c)
-			d.esc.reset()
-		}
-	}
-	if d.esc.plus == 3 && d.esc.timer == nil {
-		d.esc.gen++
-		d.esc.timer = d.after(guard, event{escape: d.esc.gen})
-	}
-	if len(fwd) > 0 {
-		d.call.port.deliver(ctx, fwd)
-	}
+	d.eng.Hangup()
 }
 
 // dataPort is the line as a call's PPP sees it, the wrapper that keeps

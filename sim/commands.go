@@ -3,8 +3,10 @@ package sim
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/gprsppp/gprsppp/at"
+	atdce "github.com/gprsppp/gprsppp/at/dce"
 )
 
 // Identification the modem reports.
@@ -17,183 +19,129 @@ const (
 	operator     = "GPRSPPP"
 )
 
-// exec runs one command.
-func (d *dce) exec(c command) reply {
-	if c.extended() {
-		h, ok := extendedCommands[c.name]
-		if !ok {
-			return replyError
-		}
-		return h(d, c)
-	}
-	return d.execBasic(c)
-}
-
-// execBasic runs a basic command (V.250 §6).
-func (d *dce) execBasic(c command) reply {
-	if strings.HasPrefix(c.name, "S") {
-		return d.sParameter(c)
-	}
-	switch c.name {
-	case "E":
-		return setFlag(&d.echo, c.arg)
-	case "V":
-		return setFlag(&d.verbose, c.arg)
-	case "Q":
-		return setFlag(&d.quiet, c.arg)
-	case "Z", "&F":
-		d.settings = d.m.defaults()
-	case "I":
-		d.info("gprsppp simulated modem")
-	case "H":
-		if c.arg != "" && c.arg != "0" {
-			return replyError
-		}
-		d.hangup()
-	case "O":
-		if d.call == nil {
-			return reply{code: resultNoCarrier}
-		}
-		return reply{code: resultConnect}
-	case "D":
-		return d.dialNumber(c.arg)
-	case "A":
-		return reply{code: resultNoCarrier} // nobody is calling
-	case "X", "L", "M", "&C", "&D", "&K", "&S", "&W", "&V", `\Q`, `\N`, "%C":
-		// Settings with no meaning on a simulated line.
-	default:
-		return replyError
-	}
-	return replyOK
-}
-
-// setFlag sets a boolean setting from a basic command's number: none or 0
-// clears it, 1 sets it.
-func setFlag(f *bool, arg string) reply {
-	switch arg {
-	case "", "0":
-		*f = false
-	case "1":
-		*f = true
-	default:
-		return replyError
-	}
-	return replyOK
-}
-
-// sParameter reads or sets an S-parameter (V.250 §5.3.2). S5, the
-// backspace character, and S12, the escape guard time, are honoured; the
-// others are only stored.
-func (d *dce) sParameter(c command) reply {
-	n, err := strconv.Atoi(c.name[1:])
-	if err != nil {
-		return replyError
-	}
-	switch c.op {
-	case "?":
-		d.info("%03d", d.sregs[n])
-	case "=":
-		v, err := strconv.Atoi(c.arg)
-		if c.arg == "" {
-			v, err = 0, nil
-		}
-		if err != nil || v > 255 {
-			return replyError
-		}
-		d.sregs[n] = v
-	}
-	return replyOK
-}
-
-// extendedCommands are the extended commands the modem knows, keyed by
-// name.
-var extendedCommands map[string]func(*dce, command) reply
-
-func init() {
-	extendedCommands = map[string]func(*dce, command) reply{
-		"+CMEE":    (*dce).cmeeCommand,
-		"+CPIN":    (*dce).cpin,
-		"+CPINR":   (*dce).cpinr,
-		"+CREG":    (*dce).registration,
-		"+CGREG":   (*dce).registration,
-		"+CEREG":   (*dce).registration,
-		"+CSQ":     text("+CSQ: 20,99", "+CSQ: (0-31,99),(0-7,99)"),
-		"+CGDCONT": (*dce).cgdcont,
-		"+COPS":    (*dce).cops,
-		"+CGATT":   (*dce).cgatt,
-		"+CGDATA":  (*dce).cgdata,
-		"+CGACT":   (*dce).cgact,
+// commands returns the modem's command table, on top of the engine's
+// built-in V.250 and 27.007 basics.
+func (d *dce) commands() map[string]atdce.Handler {
+	cmds := map[string]atdce.Handler{
+		"H":        d.hangupCommand,
+		"O":        d.online,
+		"D":        d.dialNumber,
+		"A":        reply(at.NoCarrier), // nobody is calling
+		"+CPINR":   d.cpinr,
+		"+CGDCONT": d.cgdcont,
+		"+COPS":    d.cops,
+		"+CGATT":   d.cgatt,
+		"+CGDATA":  d.cgdata,
+		"+CGACT":   d.cgact,
 		"+CFUN":    query("+CFUN: 1"),
-		"+IPR":     (*dce).ipr,
-		"+CIMI":    (*dce).cimi,
+		"+IPR":     d.ipr,
+		"+CIMI":    d.cimi,
 		"+GCAP":    text("+GCAP: +CGSM", ""),
 	}
-	for _, names := range [][]string{{"+CGMI", "+GMI"}, {"+CGMM", "+GMM"}, {"+CGMR", "+GMR"}, {"+CGSN", "+GSN"}} {
-		value := map[string]string{"+GMI": manufacturer, "+GMM": model, "+GMR": revision, "+GSN": imei}[names[1]]
-		for _, n := range names {
-			extendedCommands[n] = text(value, "")
-		}
-	}
 	// Settings with no meaning on a simulated line.
-	for _, n := range []string{"+IFC", "+ICF", "+CBST", "+CRC", "+CSCS", "+CMGF", "+CNMI", "+CGEREP", "+CGQREQ", "+CGQMIN", "+CTZR"} {
-		extendedCommands[n] = func(*dce, command) reply { return replyOK }
+	for _, n := range []string{"X", "L", "M", "&K", "&S", "&W", "&V", `\Q`, `\N`,
+		"+IFC", "+ICF", "+CBST", "+CRC", "+CSCS", "+CMGF", "+CNMI", "+CGEREP", "+CGQREQ", "+CGQMIN", "+CTZR"} {
+		cmds[n] = reply(nil)
+	}
+	return cmds
+}
+
+// reply is a command that always ends with err (nil: OK).
+func reply(err error) atdce.Handler {
+	return func(*atdce.Engine, at.Command) error { return err }
+}
+
+// Identity is what ATI and the identification commands report.
+func (d *dce) Identity() atdce.Identity {
+	return atdce.Identity{
+		Manufacturer: manufacturer,
+		Model:        model,
+		Revision:     revision,
+		Serial:       imei,
+		Info:         []string{"gprsppp simulated modem"},
 	}
 }
+
+// SignalQuality is what AT+CSQ reports: good enough, bit error rate
+// unknown.
+func (d *dce) SignalQuality() (rssi, ber int) { return 20, 99 }
+
+// Registration is the state AT+CREG?, AT+CGREG? and AT+CEREG? report:
+// the location of the one cell, once registered. The URC mode is stored
+// and reported by the engine; no unsolicited codes are sent.
+func (d *dce) Registration(name string) (atdce.Registration, error) {
+	r := atdce.Registration{Stat: d.registrationStatus()}
+	if r.Stat == 1 {
+		r.Area, r.Cell = "0001", "00000001"
+		if name == "+CEREG" {
+			r.AcT = "7"
+		}
+	}
+	return r, nil
+}
+
+// hangupCommand is ATH: it releases the call, if any.
+func (d *dce) hangupCommand(_ *atdce.Engine, c at.Command) error {
+	if c.Arg != "" && c.Arg != "0" {
+		return at.Error
+	}
+	d.hangup()
+	return nil
+}
+
+// online is ATO: back to the call from online command mode.
+func (d *dce) online(e *atdce.Engine, _ at.Command) error {
+	if d.call == nil {
+		return at.NoCarrier
+	}
+	e.GoOnline(dataMode{d})
+	return d.connect()
+}
+
+// connect is the CONNECT result code, with the line's speed.
+func (d *dce) connect() error {
+	return at.Final{Code: at.Connect, Text: d.m.cfg.ConnectSpeed}
+}
+
+// dataMode is the call as the engine sees it in online data mode.
+type dataMode struct{ d *dce }
+
+// Data passes bytes from the line to the call's PPP.
+func (m dataMode) Data(b []byte) { m.d.call.port.deliver(m.d.ctx, b) }
+
+// Escaped stops PPP's writes reaching the line in online command mode.
+func (m dataMode) Escaped() { m.d.call.port.setOnline(false) }
+
+// HangUp releases the call.
+func (m dataMode) HangUp() { m.d.hangup() }
 
 // text is an action command that prints value; its test command prints
 // test, if not empty.
-func text(value, test string) func(*dce, command) reply {
-	return func(d *dce, c command) reply {
-		switch c.op {
-		case "":
-			d.info("%s", value)
-		case "=?":
+func text(value, test string) atdce.Handler {
+	return func(e *atdce.Engine, c at.Command) error {
+		switch c.Op {
+		case at.Action:
+			e.Info(value)
+		case at.Test:
 			if test != "" {
-				d.info("%s", test)
+				e.Info(test)
 			}
 		default:
-			return replyError
+			return at.Error
 		}
-		return replyOK
+		return nil
 	}
 }
 
 // query is a parameter whose read command prints value and whose set
 // command is accepted and ignored.
-func query(value string) func(*dce, command) reply {
-	return func(d *dce, c command) reply {
-		if c.op == "?" {
-			d.info("%s", value)
+func query(value string) atdce.Handler {
+	return func(e *atdce.Engine, c at.Command) error {
+		if c.Op == at.Read {
+			e.Info(value)
 		}
-		return replyOK
+		return nil
 	}
-}
-
-func (d *dce) cmeeCommand(c command) reply {
-	switch c.op {
-	case "?":
-		d.info("+CMEE: %d", d.settings.cmee)
-	case "=?":
-		d.info("+CMEE: (0-2)")
-	case "=":
-		n, ok := number(c.arg, 0, 2)
-		if !ok {
-			return cmeError(cmeBadParameters)
-		}
-		d.settings.cmee = n
-	default:
-		return replyError
-	}
-	return replyOK
-}
-
-// number parses an integer parameter in [lo, hi]; empty means lo.
-func number(s string, lo, hi int) (int, bool) {
-	if s == "" {
-		return lo, true
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil && lo <= n && n <= hi
 }
 
 // registrationStatus is the <stat> of +CREG, +CGREG and +CEREG (3GPP TS
@@ -209,52 +157,19 @@ func (d *dce) registrationStatus() int {
 	return 1
 }
 
-// registration is AT+CREG, AT+CGREG and AT+CEREG. The URC mode is stored
-// and reported; no unsolicited codes are sent.
-func (d *dce) registration(c command) reply {
-	maxN := 2
-	if c.name == "+CEREG" {
-		maxN = 5
-	}
-	switch c.op {
-	case "?":
-		n, stat := d.regN[c.name], d.registrationStatus()
-		if n >= 2 && stat == 1 {
-			extra := `,"0001","00000001"`
-			if c.name == "+CEREG" {
-				extra += ",7"
-			}
-			d.info("%s: %d,%d%s", c.name, n, stat, extra)
-		} else {
-			d.info("%s: %d,%d", c.name, n, stat)
-		}
-	case "=?":
-		d.info("%s: (0-%d)", c.name, maxN)
-	case "=":
-		n, ok := number(c.arg, 0, maxN)
-		if !ok {
-			return cmeError(cmeBadParameters)
-		}
-		d.regN[c.name] = n
-	default:
-		return replyError
-	}
-	return replyOK
-}
-
 // cgdcont is AT+CGDCONT (3GPP TS 27.007 §10.1.1): contexts are stored
 // and listed, not used.
-func (d *dce) cgdcont(c command) reply {
-	switch c.op {
-	case "?":
+func (d *dce) cgdcont(_ *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Read:
 		for _, cid := range slices.Sorted(maps.Keys(d.contexts)) {
 			d.info("+CGDCONT: %d,%s", cid, d.contexts[cid])
 		}
-	case "=?":
+	case at.Test:
 		d.info(`+CGDCONT: (1-16),"IP",,,(0-2),(0-4)`)
-	case "=":
-		cid, rest, _ := strings.Cut(c.arg, ",")
-		n, ok := number(cid, 1, 16)
+	case at.Set:
+		cid, rest, _ := strings.Cut(c.Arg, ",")
+		n, ok := atdce.Number(cid, 1, 16)
 		if !ok || cid == "" {
 			return cmeError(cmeBadParameters)
 		}
@@ -264,112 +179,113 @@ func (d *dce) cgdcont(c command) reply {
 			d.contexts[n] = rest
 		}
 	default:
-		return replyError
+		return at.Error
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) cops(c command) reply {
-	switch c.op {
-	case "?":
+func (d *dce) cops(_ *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Read:
 		if d.registrationStatus() == 1 {
 			d.info(`+COPS: 0,0,"%s",7`, operator)
 		} else {
 			d.info("+COPS: 0")
 		}
-	case "=?":
+	case at.Test:
 		d.info(`+COPS: (2,"%s","%s","00101",7),,(0-4),(0-2)`, operator, operator)
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) cgatt(c command) reply {
-	switch c.op {
-	case "?":
+func (d *dce) cgatt(_ *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Read:
 		attached := 0
 		if d.registrationStatus() == 1 {
 			attached = 1
 		}
 		d.info("+CGATT: %d", attached)
-	case "=?":
+	case at.Test:
 		d.info("+CGATT: (0,1)")
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) cgact(c command) reply {
-	switch c.op {
-	case "?":
+func (d *dce) cgact(_ *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Read:
 		active := 0
 		if d.call != nil {
 			active = 1
 		}
 		d.info("+CGACT: 1,%d", active)
-	case "=?":
+	case at.Test:
 		d.info("+CGACT: (0,1)")
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) ipr(c command) reply {
-	switch c.op {
-	case "?":
+func (d *dce) ipr(_ *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Read:
 		d.info("+IPR: %s", d.m.cfg.ConnectSpeed)
-	case "=?":
+	case at.Test:
 		d.info("+IPR: (),(9600,19200,38400,57600,115200,230400,460800,921600)")
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) cimi(c command) reply {
-	if r, ok := d.simReady(); !ok {
-		return r
+func (d *dce) cimi(e *atdce.Engine, c at.Command) error {
+	if err := d.simReady(); err != nil {
+		return err
 	}
-	return text(imsi, "")(d, c)
+	return text(imsi, "")(e, c)
 }
 
 // cgdata is AT+CGDATA (3GPP TS 27.007 §10.1.12): only the PPP layer 2
 // protocol is offered.
-func (d *dce) cgdata(c command) reply {
-	switch c.op {
-	case "=?":
+func (d *dce) cgdata(e *atdce.Engine, c at.Command) error {
+	switch c.Op {
+	case at.Test:
 		d.info(`+CGDATA: ("PPP")`)
-		return replyOK
-	case "=":
-		if l2p := strings.ToUpper(unquote(splitArgs(c.arg)[0])); l2p != "" && l2p != "PPP" {
+		return nil
+	case at.Set:
+		if l2p := strings.ToUpper(at.Unquote(c.Args()[0])); l2p != "" && l2p != "PPP" {
 			return cmeError(cmeNotSupported)
 		}
-		return d.dial()
+		return d.dial(e)
 	}
-	return replyError
+	return at.Error
 }
 
 // dialNumber is D with a dial string: packet data numbers (*99# and
 // *99***<cid>#, 3GPP TS 27.007 §10.2.1.1; *98 likewise) dial, anything
 // else (a voice or circuit-switched call) gets NO CARRIER.
-func (d *dce) dialNumber(s string) reply {
-	s = strings.TrimLeft(s, "TP")
+func (d *dce) dialNumber(e *atdce.Engine, c at.Command) error {
+	s := strings.TrimLeft(c.Arg, "TP")
 	if !(strings.HasPrefix(s, "*99") || strings.HasPrefix(s, "*98")) || !strings.HasSuffix(s, "#") {
-		return reply{code: resultNoCarrier}
+		return at.NoCarrier
 	}
-	return d.dial()
+	return d.dial(e)
 }
 
 // dial sets a packet data call up if the SIM and the network allow it.
-func (d *dce) dial() reply {
+func (d *dce) dial(e *atdce.Engine) error {
 	if d.call != nil {
-		return replyError // already in a call (online command mode)
+		return at.Error // already in a call (online command mode)
 	}
-	if r, ok := d.simReady(); !ok {
-		return r
+	if err := d.simReady(); err != nil {
+		return err
 	}
 	if d.registrationStatus() != 1 {
-		return reply{code: resultNoCarrier}
+		return at.NoCarrier
 	}
-	if r := parseDialResult(d.m.cfg.DialResult); r != resultConnect {
-		d.m.log.Info("modem: dial fails as configured", "result", resultText[r])
-		return reply{code: r}
+	if r := parseDialResult(d.m.cfg.DialResult); r != at.Connect {
+		d.m.log.Info("modem: dial fails as configured", "result", r)
+		return r
 	}
 	d.newCall()
-	return reply{code: resultConnect}
+	e.GoOnline(dataMode{d})
+	return d.connect()
 }

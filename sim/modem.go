@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gprsppp/gprsppp"
+	atdce "github.com/gprsppp/gprsppp/at/dce"
 	"github.com/gprsppp/gprsppp/internal/clock"
 )
 
@@ -80,9 +80,11 @@ type ModemConfig struct {
 // (numeric +CME ERROR codes). PDP contexts, S-parameters, the SIM lock
 // and registration survive ATZ. The SIM's own state, its PIN and the
 // wrong PINs and PUKs it still takes, survives power cycles as well: it
-// belongs to the Modem. A command line is CR or LF terminated;
-// text before "AT" (in any case) is ignored, and a line without "AT" is
-// ignored as a whole.
+// belongs to the Modem. The command line is that of package at/dce: CR
+// or LF terminated, edited with backspace or DEL, A/ repeating the last
+// one; text before "AT" (in any case) is ignored, a line without "AT" is
+// ignored as a whole, and a body longer than 512 characters is answered
+// ERROR.
 //
 // The call ends, and the modem reports NO CARRIER, when the PPP link ends
 // (the client terminated it, the network side's keepalive failed) or on
@@ -128,6 +130,7 @@ func NewModem(cfg ModemConfig) *Modem {
 // start from their power-on state.
 func (m *Modem) Serve(ctx context.Context, line io.ReadWriteCloser) error {
 	d := newDCE(m, line)
+	d.ctx = ctx
 	stop := context.AfterFunc(ctx, func() { line.Close() })
 	defer stop()
 	d.wg.Add(1)
@@ -141,13 +144,11 @@ func (m *Modem) Serve(ctx context.Context, line io.ReadWriteCloser) error {
 	return err
 }
 
-// maxLine is the longest command line kept; longer input keeps its tail.
-const maxLine = 512
-
-// event is a timer that fired: the escape guard time or DropAfter.
+// event is a timer that fired: the engine's escape guard time or
+// DropAfter.
 type event struct {
-	escape int   // the escape generation it belongs to, if > 0
-	drop   *call // the call to drop, if not nil
+	fn   func() // the engine's, to run on the loop
+	drop *call  // the call to drop, if not nil
 }
 
 // dce is the state of one Serve: it belongs to the goroutine running
@@ -155,6 +156,7 @@ type event struct {
 type dce struct {
 	m    *Modem
 	line io.ReadWriteCloser
+	ctx  context.Context // Serve's
 
 	rx     chan []byte // bytes read from the line
 	rxErr  chan error  // why the line failed
@@ -166,55 +168,56 @@ type dce struct {
 	// dataPort, and guards the dataPort's online flag.
 	wmu sync.Mutex
 
-	settings
-	out      []byte    // responses not yet written
-	cmdLine  []byte    // the command line being typed
+	eng      *atdce.Engine
+	out      outBuffer // responses not yet written
 	pinOK    bool      // the SIM is unlocked
 	regStart time.Time // when the modem started searching for a network
 	contexts map[int]string
-	sregs    map[int]int
 
 	call *call // the call up, if any
-	data bool  // in data mode (else command mode, online if call != nil)
-	esc  escapeState
 }
 
-// settings are what ATZ and AT&F reset.
-type settings struct {
-	echo    bool
-	verbose bool // V1: verbose result codes
-	quiet   bool // Q1: no result codes
-	cmee    int  // AT+CMEE: 0 ERROR, 1 numeric, 2 verbose +CME ERROR
-	regN    map[string]int
-}
+// outBuffer collects what the engine writes until the loop flushes it.
+type outBuffer []byte
 
-func (m *Modem) defaults() settings {
-	return settings{echo: !m.cfg.NoEcho, verbose: true, cmee: 1, regN: map[string]int{}}
+func (b *outBuffer) Write(p []byte) (int, error) {
+	*b = append(*b, p...)
+	return len(p), nil
 }
 
 func newDCE(m *Modem, line io.ReadWriteCloser) *dce {
 	d := &dce{
 		m:        m,
 		line:     line,
+		ctx:      context.Background(),
 		rx:       make(chan []byte),
 		rxErr:    make(chan error, 1),
 		events:   make(chan event),
 		stop:     make(chan struct{}),
-		settings: m.defaults(),
 		pinOK:    !m.sim.locked(),
 		regStart: m.clk.Now(),
 		contexts: map[int]string{1: `"IP","internet"`},
-		sregs:    map[int]int{0: 0, 3: 13, 4: 10, 5: 8, 7: 50, 12: m.s12()},
 	}
+	d.eng = atdce.New(atdce.Config{
+		Backend:   d,
+		Commands:  d.commands(),
+		Echo:      !m.cfg.NoEcho,
+		CMEE:      1,
+		GuardTime: m.cfg.GuardTime,
+		Out:       &d.out,
+		Clock:     m.clk,
+		Post:      d.post,
+		Logger:    m.log,
+	})
 	return d
 }
 
-// s12 is the power-on guard time in fiftieths of a second.
-func (m *Modem) s12() int {
-	if m.cfg.GuardTime <= 0 {
-		return 50
+// post runs f on the loop.
+func (d *dce) post(f func()) {
+	select {
+	case d.events <- event{fn: f}:
+	case <-d.stop:
 	}
-	return min(max(int(m.cfg.GuardTime/(time.Second/50)), 1), 255)
 }
 
 // routineRead reads the line and hands each chunk to the loop.
@@ -247,7 +250,7 @@ func (d *dce) loop(ctx context.Context) error {
 		}
 		select {
 		case b := <-d.rx:
-			if err := d.input(ctx, b); err != nil {
+			if err := d.input(b); err != nil {
 				return err
 			}
 		case err := <-d.rxErr:
@@ -268,59 +271,22 @@ func (d *dce) loop(ctx context.Context) error {
 	}
 }
 
-// input handles bytes from the line: command mode bytes go to the
-// command line editor, data mode bytes to the call.
-func (d *dce) input(ctx context.Context, b []byte) error {
+// input passes bytes from the line to the engine: in command state it
+// runs command lines, in data state it hands them to the call.
+func (d *dce) input(b []byte) error {
 	for len(b) > 0 {
-		if d.data {
-			d.dataInput(ctx, b)
-			return nil
-		}
-		n := d.commandInput(b)
-		b = b[n:]
+		online := d.eng.Online()
+		b = b[d.eng.Input(b):]
 		// Anything a command line wrote (CONNECT) must reach the line
 		// before the call's first frame.
 		if err := d.flush(); err != nil {
 			return err
 		}
-		if d.data {
+		if !online && d.eng.Online() {
 			d.resume()
 		}
 	}
 	return nil
-}
-
-// commandInput edits and runs command lines from b, echoing it if echo is
-// on. It returns how much of b it took: it stops after a line that
-// entered data mode.
-func (d *dce) commandInput(b []byte) int {
-	for i, c := range b {
-		if d.echo {
-			d.out = append(d.out, c)
-		}
-		switch c {
-		case '\r', '\n':
-			if len(d.cmdLine) == 0 {
-				continue
-			}
-			l := string(d.cmdLine)
-			d.cmdLine = d.cmdLine[:0]
-			d.runLine(l)
-			if d.data {
-				return i + 1
-			}
-		case byte(d.sregs[5]):
-			if n := len(d.cmdLine); n > 0 {
-				d.cmdLine = d.cmdLine[:n-1]
-			}
-		default:
-			if len(d.cmdLine) >= maxLine {
-				d.cmdLine = append(d.cmdLine[:0], d.cmdLine[maxLine/2:]...)
-			}
-			d.cmdLine = append(d.cmdLine, c)
-		}
-	}
-	return len(b)
 }
 
 // flush writes the pending responses.
@@ -341,15 +307,11 @@ func (d *dce) flush() error {
 // timer handles a timer that fired.
 func (d *dce) timer(ev event) {
 	switch {
+	case ev.fn != nil:
+		ev.fn()
 	case ev.drop != nil && ev.drop == d.call:
 		d.m.log.Info("modem: dropping the call (DropAfter)")
 		d.call.end()
-	case ev.escape > 0 && ev.escape == d.esc.gen && d.esc.plus == 3:
-		d.m.log.Debug("modem: escape, online command mode")
-		d.esc.reset()
-		d.data = false
-		d.call.port.setOnline(false)
-		d.result(resultOK)
 	}
 }
 
@@ -366,59 +328,8 @@ func (d *dce) after(dur time.Duration, ev event) clock.Timer {
 // shutdown ends a call in progress and waits for every goroutine.
 func (d *dce) shutdown() {
 	d.hangup()
+	d.eng.Close()
 	close(d.stop)
 	d.wg.Wait()
 	d.m.log.Info("modem: power off")
-}
-
-// runLine runs one command line. Text without "AT" is ignored, as junk
-// from the other end (stray PPP frames after a drop) is on real modems.
-func (d *dce) runLine(l string) {
-	body, ok := afterAT(l)
-	if !ok {
-		return
-	}
-	d.m.log.Debug("modem: command", "line", redact("AT"+body))
-	cmds, err := parseCommandLine(body)
-	if err != nil {
-		d.m.log.Debug("modem: bad command line", "err", err)
-		d.result(resultError)
-		return
-	}
-	for _, c := range cmds {
-		r := d.exec(c)
-		if r.code == resultOK {
-			continue
-		}
-		d.final(r)
-		if r.code == resultConnect {
-			d.enterData()
-		}
-		return
-	}
-	d.result(resultOK)
-}
-
-// afterAT returns what follows the first "AT", in any case, in l.
-func afterAT(l string) (string, bool) {
-	for i := 0; i+1 < len(l); i++ {
-		if l[i]|0x20 == 'a' && l[i+1]|0x20 == 't' {
-			return l[i+2:], true
-		}
-	}
-	return "", false
-}
-
-// redact hides the PIN in a command line for the log.
-func redact(l string) string {
-	upper := []byte(l)
-	for i, c := range upper {
-		if 'a' <= c && c <= 'z' {
-			upper[i] = c - ('a' - 'A')
-		}
-	}
-	if i := strings.Index(string(upper), "+CPIN="); i >= 0 {
-		return l[:i+6] + "<redacted>"
-	}
-	return l
 }

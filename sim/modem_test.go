@@ -308,3 +308,25 @@ func TestDialogue(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCommandInput feeds arbitrary bytes to a modem, which must never
+// panic on what the line brings.
+func FuzzCommandInput(f *testing.F) {
+	for _, in := range []string{
+		"AT\r",
+		"ATE0V0\rAT+CSQ\r",
+		"A\bAT+CPIN?\n",
+		`AT+CPIN="1234";+CREG?` + "\r",
+		"ATS12=0S12?\r",
+		"ATD*99#\r\x7e\xff\x7d\x23",
+		"\xffAT\xfe+CGDCONT=1\r",
+	} {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d := newDCE(NewModem(ModemConfig{PIN: "1234", Clock: clock.NewManual(time.Unix(1e9, 0))}), nil)
+		for len(in) > 0 && !d.eng.Online() {
+			in = in[d.eng.Input(in):]
+		}
+	})
+}

@@ -4,6 +4,9 @@ import (
 	"cmp"
 	"strings"
 	"sync"
+
+	"github.com/gprsppp/gprsppp/at"
+	atdce "github.com/gprsppp/gprsppp/at/dce"
 )
 
 // A SIM takes three wrong PINs, then needs its PUK; ten wrong PUKs block
@@ -90,56 +93,54 @@ func (d *dce) simState() string {
 
 // simReady returns the error for commands that need the SIM, if it is
 // missing or locked.
-func (d *dce) simReady() (reply, bool) {
-	if d.m.cfg.NoSIM {
-		return cmeError(cmeNoSIM), false
-	}
-	switch d.simState() {
-	case "":
-		return cmeError(cmeSIMFailure), false
-	case "SIM PUK":
-		return cmeError(cmeSIMPUK), false
-	case "SIM PIN":
-		return cmeError(cmeSIMPIN), false
-	}
-	return replyOK, true
-}
-
-// cpin is AT+CPIN (3GPP TS 27.007 §8.3): AT+CPIN="<PIN>" unlocks the
-// SIM, AT+CPIN="<PUK>","<new PIN>" unblocks it after three wrong PINs.
-func (d *dce) cpin(c command) reply {
+func (d *dce) simReady() error {
 	if d.m.cfg.NoSIM {
 		return cmeError(cmeNoSIM)
 	}
-	state := d.simState()
-	switch c.op {
-	case "?":
-		if state == "" {
-			return cmeError(cmeSIMFailure)
-		}
-		d.info("+CPIN: %s", state)
-	case "=?":
-	case "=":
-		args := splitArgs(c.arg)
-		switch state {
-		case "":
-			return cmeError(cmeSIMFailure)
-		case "READY":
-			return cmeError(cmeNotAllowed)
-		case "SIM PUK":
-			if len(args) < 2 {
-				return cmeError(cmeSIMPUK)
-			}
-			return d.enterPUK(unquote(args[0]), unquote(args[1]))
-		}
-		return d.enterPIN(unquote(args[0]))
-	default:
-		return replyError
+	switch d.simState() {
+	case "":
+		return cmeError(cmeSIMFailure)
+	case "SIM PUK":
+		return cmeError(cmeSIMPUK)
+	case "SIM PIN":
+		return cmeError(cmeSIMPIN)
 	}
-	return replyOK
+	return nil
 }
 
-func (d *dce) enterPIN(pin string) reply {
+// PINState is what AT+CPIN? reports (3GPP TS 27.007 §8.3).
+func (d *dce) PINState() (string, error) {
+	state := d.simState()
+	switch {
+	case d.m.cfg.NoSIM:
+		return "", cmeError(cmeNoSIM)
+	case state == "":
+		return "", cmeError(cmeSIMFailure)
+	}
+	return state, nil
+}
+
+// EnterPIN is AT+CPIN: AT+CPIN="<PIN>" unlocks the SIM,
+// AT+CPIN="<PUK>","<new PIN>" unblocks it after three wrong PINs.
+func (d *dce) EnterPIN(pin, newPIN string) error {
+	if d.m.cfg.NoSIM {
+		return cmeError(cmeNoSIM)
+	}
+	switch d.simState() {
+	case "":
+		return cmeError(cmeSIMFailure)
+	case "READY":
+		return cmeError(cmeNotAllowed)
+	case "SIM PUK":
+		if newPIN == "" {
+			return cmeError(cmeSIMPUK)
+		}
+		return d.enterPUK(pin, newPIN)
+	}
+	return d.enterPIN(pin)
+}
+
+func (d *dce) enterPIN(pin string) error {
 	if !d.m.sim.verify(pin) {
 		left, _ := d.m.sim.tries()
 		d.m.log.Info("modem: wrong PIN", "attempts_left", left)
@@ -150,10 +151,10 @@ func (d *dce) enterPIN(pin string) reply {
 	}
 	d.m.log.Info("modem: SIM unlocked")
 	d.unlocked()
-	return replyOK
+	return nil
 }
 
-func (d *dce) enterPUK(puk, pin string) reply {
+func (d *dce) enterPUK(puk, pin string) error {
 	if len(pin) < 4 || len(pin) > 8 {
 		return cmeError(cmeBadParameters)
 	}
@@ -164,7 +165,7 @@ func (d *dce) enterPUK(puk, pin string) reply {
 	}
 	d.m.log.Info("modem: SIM unblocked with its PUK, new PIN set")
 	d.unlocked()
-	return replyOK
+	return nil
 }
 
 // unlocked starts the network search once the SIM is unlocked.
@@ -175,7 +176,7 @@ func (d *dce) unlocked() {
 
 // cpinr is AT+CPINR (3GPP TS 27.007 §8.65): the attempts left for the
 // PIN and the PUK; AT+CPINR="<code>" reports one ("SIM*" both).
-func (d *dce) cpinr(c command) reply {
+func (d *dce) cpinr(_ *atdce.Engine, c at.Command) error {
 	if d.m.cfg.NoSIM {
 		return cmeError(cmeNoSIM)
 	}
@@ -184,14 +185,14 @@ func (d *dce) cpinr(c command) reply {
 		code       string
 		left, full int
 	}{{"SIM PIN", pin, pinTries}, {"SIM PUK", puk, pukTries}}
-	switch c.op {
-	case "=?":
-		return replyOK
-	case "", "=":
+	switch c.Op {
+	case at.Test:
+		return nil
+	case at.Action, at.Set:
 	default:
-		return replyError
+		return at.Error
 	}
-	want := strings.ToUpper(unquote(c.arg))
+	want := strings.ToUpper(at.Unquote(c.Arg))
 	found := false
 	for _, k := range counters {
 		prefix, wild := strings.CutSuffix(want, "*")
@@ -203,5 +204,5 @@ func (d *dce) cpinr(c command) reply {
 	if !found {
 		return cmeError(cmeBadParameters)
 	}
-	return replyOK
+	return nil
 }
