@@ -233,6 +233,9 @@ func (e *Engine) SetCMEE(n int) { e.f.CMEE = n }
 // S returns S-parameter n (V.250 §6.2), 0 if it was never set.
 func (e *Engine) S(n int) int { return e.sregs[n] }
 
+// SetS sets S-parameter n to v, as ATSn=v does.
+func (e *Engine) SetS(n, v int) { e.sregs[n] = v }
+
 // Close stops the escape guard timer. The engine must not be used after.
 func (e *Engine) Close() {
 	if e.timer != nil {

@@ -136,3 +136,17 @@ func TestModemDataMode(t *testing.T) {
 		}
 	})
 }
+
+// The command line is that of package at/dce: edited with backspace,
+// several commands to a line, overlong lines answered ERROR.
+func TestModemCommandLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dte, dce := ppptest.Pipe()
+		m := attest.New(dce, attest.Config{PIN: "1234"})
+		defer m.Close()
+		exchange(t, dte, "AT+CPX\bIN?;+CREG?\r", "\r\n+CPIN: SIM PIN\r\n\r\n+CREG: 0,0\r\n\r\nOK\r\n")
+		exchange(t, dte, "AT+CMEE=1;+CPIN=0000\r", "\r\n+CME ERROR: 16\r\n")
+		exchange(t, dte, "AT"+strings.Repeat("E0", 513)+"\r", "\r\nERROR\r\n")
+		exchange(t, dte, "ATV0\r", "0\r")
+	})
+}

@@ -5,111 +5,79 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
+	atdce "github.com/gprsppp/gprsppp/at/dce"
 )
 
-// cmeText is the 3GPP TS 27.007 §9.2 text of the codes the fake reports.
-var cmeText = map[int]string{
-	3:  "operation not allowed",
-	10: "SIM not inserted",
-	12: "SIM PUK required",
-	16: "incorrect password",
+// commands returns the modem's command table, on top of the engine's
+// basics; the commands in neither are answered OK.
+func (m *Modem) commands() map[string]atdce.Handler {
+	cmds := map[string]atdce.Handler{
+		"E":      m.echo,
+		"D":      m.dial,
+		"H":      m.hangup,
+		"+CPINR": m.triesLeft,
+		"+QPINC": m.triesLeft,
+		"^CPIN":  m.triesLeft,
+	}
+	if m.cfg.VerboseErrors {
+		cmds["+CMEE"] = func(*atdce.Engine, at.Command) error { return nil }
+	}
+	if m.cfg.IgnoreDTR {
+		cmds["&D"] = func(*atdce.Engine, at.Command) error { return nil }
+	}
+	return cmds
 }
 
-// respond answers a command line (from "AT" on) and reports whether the
-// answer is CONNECT. Commands it does not model are answered OK.
-func (m *Modem) respond(cmd string) (lines []string, connect bool) {
-	for _, p := range m.cfg.ErrorOn {
-		if hasPrefixFold(cmd, p) {
-			return []string{"ERROR"}, false
+// echo is ATE, which IgnoreE0 keeps from turning echo off.
+func (m *Modem) echo(e *atdce.Engine, c at.Command) error {
+	switch c.Arg {
+	case "", "0":
+		if !m.cfg.IgnoreE0 {
+			e.SetEcho(false)
 		}
+	case "1":
+		e.SetEcho(true)
+	default:
+		return at.Error
 	}
-	body := cmd[2:]
-	upper := strings.ToUpper(body)
-	switch {
-	case upper == "":
-		return ok()
-	case strings.HasPrefix(upper, "E0"), strings.HasPrefix(upper, "E1"):
-		if !m.cfg.IgnoreE0 || upper[1] == '1' {
-			m.echo = upper[1] == '1'
-		}
-		return ok()
-	case strings.HasPrefix(upper, "+CMEE="):
-		n := upper[len("+CMEE="):]
-		if n != "0" && n != "1" && n != "2" {
-			return []string{"ERROR"}, false
-		}
-		m.cmee = int(n[0] - '0')
-		return ok()
-	case strings.HasPrefix(upper, "+CPINR"), strings.HasPrefix(upper, "+QPINC"), strings.HasPrefix(upper, "^CPIN"):
-		return m.triesLeft(upper), false
-	case upper == "+CPIN?":
-		return m.pinState(), false
-	case strings.HasPrefix(upper, "+CPIN="):
-		return m.enterPIN(strings.Trim(body[len("+CPIN="):], `"`)), false
-	case upper == "+CREG?", upper == "+CGREG?", upper == "+CEREG?":
-		return m.registration(upper[:len(upper)-1]), false
-	case upper == "+CSQ":
-		return []string{"+CSQ: 20,99", "OK"}, false
-	case strings.HasPrefix(upper, "D"):
-		return m.dial()
-	case upper == "H", upper == "H0":
-		return []string{cmp.Or(m.cfg.HangupResult, "OK")}, false
-	}
-	return ok()
+	return nil
 }
 
-func ok() ([]string, bool) { return []string{"OK"}, false }
-
-// cme is a +CME ERROR in the format AT+CMEE asks for.
-func (m *Modem) cme(code int) []string {
-	switch {
-	case m.cfg.VerboseErrors || m.cmee == 2:
-		return []string{"+CME ERROR: " + cmeText[code]}
-	case m.cmee == 1:
-		return []string{fmt.Sprintf("+CME ERROR: %d", code)}
+// dial answers ATD with DialResult.
+func (m *Modem) dial(e *atdce.Engine, _ at.Command) error {
+	r := result(cmp.Or(m.cfg.DialResult, "CONNECT 115200"))
+	if r.Code == at.Connect {
+		e.GoOnline(dropData{m})
 	}
-	return []string{"ERROR"}
+	return r
 }
 
-func (m *Modem) pinState() []string {
-	switch {
-	case m.cfg.NoSIM:
-		return m.cme(10)
-	case m.blocked:
-		return []string{"+CPIN: SIM PUK", "OK"}
-	case !m.simReady:
-		return []string{"+CPIN: SIM PIN", "OK"}
+// hangup answers ATH with HangupResult.
+func (m *Modem) hangup(*atdce.Engine, at.Command) error {
+	if r := result(cmp.Or(m.cfg.HangupResult, "OK")); r.Code != at.OK {
+		return r
 	}
-	return []string{"+CPIN: READY", "OK"}
+	return nil
 }
 
-func (m *Modem) enterPIN(pin string) []string {
-	switch {
-	case m.cfg.NoSIM:
-		return m.cme(10)
-	case m.blocked:
-		return m.cme(12)
-	case m.simReady:
-		return m.cme(3)
-	case pin != m.cfg.PIN:
-		m.pinLeft--
-		m.blocked = m.pinLeft <= 0
-		return m.cme(16)
+// result is the final result code a Config spells; ERROR if it is none.
+func result(s string) at.Final {
+	if r, ok := at.ParseResult(s); ok {
+		return r
 	}
-	m.simReady, m.readyAt = true, time.Now()
-	return []string{"OK"}
+	return at.Final{Code: at.Error}
 }
 
-// triesLeft answers the queries for the PIN attempts left (body in upper
-// case): the one TriesQuery names, ERROR for the others.
-func (m *Modem) triesLeft(upper string) []string {
-	query, _, _ := strings.Cut(upper, "=")
-	query = "AT" + strings.TrimSuffix(query, "?")
+// triesLeft answers the queries for the PIN attempts left: the one
+// TriesQuery names, ERROR for the others.
+func (m *Modem) triesLeft(e *atdce.Engine, c at.Command) error {
 	if m.cfg.NoSIM {
-		return m.cme(10)
+		return at.NewCMEError(atdce.CMENoSIM)
 	}
-	if !strings.EqualFold(query, m.cfg.TriesQuery) {
-		return []string{"ERROR"}
+	if !strings.EqualFold("AT"+c.Name, m.cfg.TriesQuery) {
+		return at.Error
 	}
 	code := "SIM PIN"
 	switch {
@@ -118,28 +86,67 @@ func (m *Modem) triesLeft(upper string) []string {
 	case m.simReady:
 		code = "READY"
 	}
-	var line string
-	switch query {
-	case "AT+CPINR":
-		line = fmt.Sprintf("+CPINR: SIM PIN,%d,3", m.pinLeft)
-	case "AT+QPINC":
-		line = fmt.Sprintf(`+QPINC: "SC",%d,10`, m.pinLeft)
+	switch c.Name {
+	case "+CPINR":
+		e.Info(fmt.Sprintf("+CPINR: SIM PIN,%d,3", m.pinLeft))
+	case "+QPINC":
+		e.Info(fmt.Sprintf(`+QPINC: "SC",%d,10`, m.pinLeft))
 	default:
-		line = fmt.Sprintf("^CPIN: %s,%d,10,%d,10,3", code, m.pinLeft, m.pinLeft)
+		e.Info(fmt.Sprintf("^CPIN: %s,%d,10,%d,10,3", code, m.pinLeft, m.pinLeft))
 	}
-	return []string{line, "OK"}
+	return nil
 }
 
-// registration answers +CREG?, +CGREG? or +CEREG? (name without "?").
-func (m *Modem) registration(name string) []string {
+// backend answers the engine's 27.007 basics from the Modem's state; its
+// methods run with the Modem's lock held.
+type backend struct{ m *Modem }
+
+// Identity is empty: the fake reports none.
+func (backend) Identity() atdce.Identity { return atdce.Identity{} }
+
+func (b backend) PINState() (string, error) {
+	m := b.m
+	switch {
+	case m.cfg.NoSIM:
+		return "", at.NewCMEError(atdce.CMENoSIM)
+	case m.blocked:
+		return "SIM PUK", nil
+	case !m.simReady:
+		return "SIM PIN", nil
+	}
+	return "READY", nil
+}
+
+func (b backend) EnterPIN(pin, _ string) error {
+	m := b.m
+	switch {
+	case m.cfg.NoSIM:
+		return at.NewCMEError(atdce.CMENoSIM)
+	case m.blocked:
+		return at.NewCMEError(12)
+	case m.simReady:
+		return at.NewCMEError(atdce.CMENotAllowed)
+	case pin != m.cfg.PIN:
+		m.pinLeft--
+		m.blocked = m.pinLeft <= 0
+		return at.NewCMEError(16)
+	}
+	m.simReady, m.readyAt = true, time.Now()
+	return nil
+}
+
+func (backend) SignalQuality() (rssi, ber int) { return 20, 99 }
+
+// Registration is what +CREG?, +CGREG? and +CEREG? report.
+func (b backend) Registration(name string) (atdce.Registration, error) {
+	m := b.m
 	if name == "+CEREG" && m.cfg.No4G {
-		return []string{"ERROR"}
+		return atdce.Registration{}, at.Error
 	}
-	stat := 0 // not searching: no SIM ready
-	if m.simReady {
-		stat = m.regStat(name)
+	if !m.simReady {
+		return atdce.Registration{Stat: 0}, nil // not searching: no SIM ready
 	}
-	return []string{fmt.Sprintf("%s: 0,%d", name, stat), "OK"}
+	return atdce.Registration{Stat: m.regStat(name)}, nil
 }
 
 func (m *Modem) regStat(name string) int {
@@ -159,10 +166,4 @@ func (m *Modem) regStat(name string) int {
 		}
 	}
 	return 1
-}
-
-// dial answers ATD.
-func (m *Modem) dial() ([]string, bool) {
-	res := cmp.Or(m.cfg.DialResult, "CONNECT 115200")
-	return []string{res}, strings.HasPrefix(res, "CONNECT")
 }

@@ -10,7 +10,9 @@
 // URCs injected mid-answer, verbose or numeric +CME ERRORs, CR-only line
 // ends, and data mode with the +++ escape, DTR hang-up and PPP frames
 // sent to a client that is gone. After CONNECT it stops reading, so the
-// test owns the stream.
+// test owns the stream. Its command line (echo, editing, result codes,
+// ATV, AT+CMEE, AT&D, the +++ escape) is that of package at/dce, the
+// engine every emulated modem runs on.
 //
 // Line adds read deadlines to a stream without them, such as an end of
 // ppptest.Pipe, so that it satisfies atcompat.Line:

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
+	atdce "github.com/gprsppp/gprsppp/at/dce"
 )
 
 // Config sets up a Modem's behaviour and faults. The zero value is a
@@ -112,27 +115,20 @@ type Inject struct {
 type Modem struct {
 	rw      io.ReadWriteCloser
 	cfg     Config
-	le      string
 	wg      sync.WaitGroup
 	quit    chan struct{} // closed by Close
 	spewing sync.WaitGroup
 
-	mu         sync.Mutex
-	online     bool // data mode
-	echo       bool
-	cmee       int
-	simReady   bool
-	readyAt    time.Time // when the SIM became ready
-	cmds       []string
-	pinLeft    int  // wrong PINs the SIM still takes
-	blocked    bool // the SIM needs its PUK
-	ignored    int
-	injected   []bool
-	connected  chan struct{} // closed at the first CONNECT
-	lastData   time.Time     // last byte in data mode
-	plus       int           // '+' of an escape received so far
-	escapeSeq  int           // identifies the pending escape timer
-	escapeTime *time.Timer
+	mu        sync.Mutex
+	eng       *atdce.Engine // the command line, data mode and escape
+	simReady  bool
+	readyAt   time.Time // when the SIM became ready
+	cmds      []string
+	pinLeft   int  // wrong PINs the SIM still takes
+	blocked   bool // the SIM needs its PUK
+	ignored   int
+	injected  []bool
+	connected chan struct{} // closed at the first CONNECT
 }
 
 // New starts a Modem serving rw.
@@ -140,18 +136,18 @@ func New(rw io.ReadWriteCloser, cfg Config) *Modem {
 	m := &Modem{
 		rw:        rw,
 		cfg:       cfg,
-		le:        cmp.Or(cfg.LineEnd, "\r\n"),
-		echo:      cfg.Echo,
-		online:    cfg.Online,
 		injected:  make([]bool, len(cfg.Inject)),
 		connected: make(chan struct{}),
-		lastData:  time.Now(),
 		pinLeft:   cmp.Or(cfg.PINTries, 3),
 		blocked:   cfg.PUK,
 		quit:      make(chan struct{}),
 	}
 	if cfg.PIN == "" && !cfg.PUK && !cfg.NoSIM {
 		m.simReady, m.readyAt = true, time.Now()
+	}
+	m.eng = m.newEngine()
+	if cfg.Online {
+		m.eng.GoOnline(dropData{m})
 	}
 	m.wg.Add(1)
 	go m.serve()
@@ -160,6 +156,43 @@ func New(rw io.ReadWriteCloser, cfg Config) *Modem {
 		go m.routineSpew()
 	}
 	return m
+}
+
+// newEngine returns the engine that runs the modem's command line: echo
+// as Echo says (never for a Mute modem), errors as AT+CMEE says unless
+// VerboseErrors, DTR drops hanging up unless IgnoreDTR, and EscapeGuard
+// as S12, rounded to fiftieths of a second.
+func (m *Modem) newEngine() *atdce.Engine {
+	cfg := m.cfg
+	cmee, dtr := 0, 2
+	if cfg.VerboseErrors {
+		cmee = 2
+	}
+	if cfg.IgnoreDTR {
+		dtr = 0
+	}
+	e := atdce.New(atdce.Config{
+		Backend:    backend{m},
+		Commands:   m.commands(),
+		Unknown:    func(*atdce.Engine, at.Command) error { return nil },
+		BeforeLine: m.beforeLine,
+		Echo:       cfg.Echo && !cfg.Mute,
+		CMEE:       cmee,
+		DTR:        dtr,
+		LineEnd:    cfg.LineEnd,
+		MaxLine:    1024,
+		GuardTime:  cfg.EscapeGuard,
+		Out:        m.rw,
+		Post: func(f func()) {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			f()
+		},
+	})
+	if cfg.EscapeGuard <= 0 {
+		e.SetS(12, 0)
+	}
+	return e
 }
 
 // routineSpew sends Spew every SpewEvery while in data mode, until Close.
@@ -174,7 +207,7 @@ func (m *Modem) routineSpew() {
 			return
 		}
 		m.mu.Lock()
-		if m.online {
+		if m.eng.Online() {
 			m.write(string(m.cfg.Spew))
 		}
 		m.mu.Unlock()
@@ -206,10 +239,7 @@ func (m *Modem) Resume() {
 func (m *Modem) SetDTR(on bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !on && m.online && !m.cfg.IgnoreDTR {
-		m.online = false
-		m.answer("NO CARRIER")
-	}
+	m.eng.DTR(on)
 }
 
 // DropCall ends the call from the network's side: in data mode the modem
@@ -217,9 +247,9 @@ func (m *Modem) SetDTR(on bool) {
 func (m *Modem) DropCall() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.online {
-		m.online = false
-		m.answer("NO CARRIER")
+	if m.eng.Online() {
+		m.eng.Hangup()
+		m.eng.Result(at.NoCarrier)
 	}
 }
 
@@ -227,10 +257,7 @@ func (m *Modem) DropCall() {
 func (m *Modem) Close() error {
 	err := m.rw.Close()
 	m.mu.Lock()
-	if m.escapeTime != nil {
-		m.escapeTime.Stop()
-	}
-	m.escapeSeq++
+	m.eng.Close()
 	select {
 	case <-m.quit:
 	default:
@@ -245,7 +272,6 @@ func (m *Modem) Close() error {
 // serve reads and handles bytes until the stream ends or CONNECT is sent.
 func (m *Modem) serve() {
 	defer m.wg.Done()
-	var line []byte
 	var b [1]byte
 	for {
 		n, err := m.rw.Read(b[:])
@@ -256,7 +282,7 @@ func (m *Modem) serve() {
 			continue
 		}
 		m.mu.Lock()
-		stop := m.input(b[0], &line)
+		stop := m.input(b[0])
 		m.mu.Unlock()
 		if stop {
 			return
@@ -264,114 +290,59 @@ func (m *Modem) serve() {
 	}
 }
 
-// input handles one byte and reports whether to stop reading.
-func (m *Modem) input(c byte, line *[]byte) bool {
-	if m.online {
-		m.data(c)
+// input handles one byte and reports whether to stop reading: after
+// CONNECT, the stream is the test's.
+func (m *Modem) input(c byte) bool {
+	online := m.eng.Online()
+	m.eng.Input([]byte{c})
+	if online || !m.eng.Online() {
 		return false
 	}
-	switch c {
-	case '\r':
-		cmd := string(*line)
-		*line = (*line)[:0]
-		return m.command(cmd)
-	case '\n':
+	m.write(string(m.cfg.AfterConnect))
+	select {
+	case <-m.connected:
 	default:
-		if len(*line) < 1024 {
-			*line = append(*line, c)
-		}
+		close(m.connected)
 	}
-	return false
+	return true
 }
 
-// data watches data mode bytes for the escape sequence: a guard time of
-// silence, "+++", another guard time of silence.
-func (m *Modem) data(c byte) {
-	now := time.Now()
-	if m.escapeTime != nil { // a byte within the guard time after +++
-		m.escapeTime.Stop()
-		m.escapeTime = nil
-		m.escapeSeq++
-		m.plus = 0
-	}
-	guard := m.cfg.EscapeGuard
-	switch {
-	case c != '+':
-		m.plus = 0
-	case m.plus > 0 || now.Sub(m.lastData) >= guard:
-		m.plus++
-	}
-	m.lastData = now
-	if m.plus < 3 {
-		return
-	}
-	m.plus = 0
-	if guard == 0 {
-		m.escape()
-		return
-	}
-	m.escapeSeq++
-	seq := m.escapeSeq
-	m.escapeTime = time.AfterFunc(guard, func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		if seq == m.escapeSeq {
-			m.escapeTime = nil
-			m.escape()
-		}
-	})
-}
+// dropData is the call in data mode: the modem drops what it reads there
+// and notes the escapes.
+type dropData struct{ m *Modem }
 
-// escape returns to command mode with the call still up.
-func (m *Modem) escape() {
-	m.online = false
-	m.cmds = append(m.cmds, "+++")
-	m.answer("OK")
-}
+func (dropData) Data([]byte) {}
 
-// answer writes result or information lines, framed by the line end.
-func (m *Modem) answer(lines ...string) {
-	for _, l := range lines {
-		m.write(m.le + l + m.le)
-	}
-}
+func (d dropData) Escaped() { d.m.cmds = append(d.m.cmds, "+++") }
+
+func (dropData) HangUp() {}
 
 // write sends raw bytes. A write to a closed stream is dropped: the test
 // is over.
 func (m *Modem) write(s string) { _, _ = io.WriteString(m.rw, s) }
 
-// command handles a command line and reports whether to stop reading.
-func (m *Modem) command(raw string) bool {
-	i := strings.Index(strings.ToUpper(raw), "AT")
-	if i < 0 {
-		return false // V.250: no AT prefix, not a command line
-	}
-	cmd := raw[i:]
+// beforeLine records each command line and answers it for the faults:
+// nothing while Mute or booting (IgnoreFirst), the URCs to inject before
+// the answer, ERROR for the ErrorOn commands.
+func (m *Modem) beforeLine(e *atdce.Engine, cmd string) bool {
 	m.cmds = append(m.cmds, cmd)
 	if m.cfg.Mute || m.ignored < m.cfg.IgnoreFirst {
 		m.ignored++
 		return false
 	}
-	if m.echo {
-		m.write(raw + "\r")
-	}
 	for j, in := range m.cfg.Inject {
 		if !m.injected[j] && hasPrefixFold(cmd, in.Before) {
 			m.injected[j] = true
-			m.answer(in.Lines...)
+			for _, l := range in.Lines {
+				e.URC(l)
+			}
 		}
 	}
-	lines, connect := m.respond(cmd)
-	m.answer(lines...)
-	if !connect {
-		return false
-	}
-	m.write(string(m.cfg.AfterConnect))
-	m.online, m.lastData = true, time.Now()
-	select {
-	case <-m.connected:
-	default:
-		close(m.connected)
+	for _, p := range m.cfg.ErrorOn {
+		if hasPrefixFold(cmd, p) {
+			e.Result(at.Error)
+			return false
+		}
 	}
 	return true
 }
