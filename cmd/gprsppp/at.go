@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
 	"github.com/spf13/cobra"
@@ -342,23 +343,20 @@ func withAT(cmd string) string {
 // 3GPP TS 27.007 9.2), and whether that code means failure. CONNECT counts as
 // success: the modem has gone into data mode.
 func resultCode(line string) (final, failed bool) {
-	switch line {
-	case "OK":
-		return true, false
-	case "ERROR", "NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE", "NO DIAL TONE":
-		return true, true
+	if r, ok := at.ParseResult(line); ok {
+		return r.Code.Final(), r.Code.Failed()
 	}
-	switch {
-	case isConnect(line):
-		return true, false
-	case strings.HasPrefix(line, "+CME ERROR:"), strings.HasPrefix(line, "+CMS ERROR:"):
+	if _, ok := at.ParseError(line); ok {
 		return true, true
 	}
 	return false, false
 }
 
 // isConnect reports whether line is CONNECT, with or without text.
-func isConnect(line string) bool { return line == "CONNECT" || strings.HasPrefix(line, "CONNECT ") }
+func isConnect(line string) bool {
+	r, ok := at.ParseResult(line)
+	return ok && r.Code == at.Connect
+}
 
 // lineReader splits what the modem sends into lines, dropping empty ones,
 // and passes them on until reading fails. Its owner stops it with close.
