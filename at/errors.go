@@ -80,8 +80,12 @@ func ParseError(line string) (error, bool) {
 	return nil, false
 }
 
+// parseCode reads an <err>: a number (AT+CMEE=1), for which it returns
+// the standard text, or a text (AT+CMEE=2), which it keeps and looks up
+// the code of.
 func parseCode(s string, text func(int) string, code func(string) int) (int, string) {
-	if n, err := strconv.Atoi(s); err == nil {
+	if s != "" && len(s) <= 6 && strings.Trim(s, "0123456789") == "" {
+		n, _ := strconv.Atoi(s)
 		return n, text(n)
 	}
 	return code(s), s

@@ -3,6 +3,8 @@ package atcompat
 import (
 	"errors"
 	"fmt"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // Reasons a step fails. Dial, Hangup and WatchCarrier wrap them (usually in
@@ -103,7 +105,7 @@ type CMEError struct {
 }
 
 // Error returns, for example, "CME error 10: SIM not inserted".
-func (e *CMEError) Error() string { return formatCode("CME", e.Code, e.Text) }
+func (e *CMEError) Error() string { return (*at.CMEError)(e).Error() }
 
 // Is maps the SIM codes to the package's sentinels.
 func (e *CMEError) Is(target error) bool {
@@ -131,7 +133,7 @@ type CMSError struct {
 }
 
 // Error returns, for example, "CMS error 310: SIM not inserted".
-func (e *CMSError) Error() string { return formatCode("CMS", e.Code, e.Text) }
+func (e *CMSError) Error() string { return (*at.CMSError)(e).Error() }
 
 // Is maps the SIM codes to the package's sentinels.
 func (e *CMSError) Is(target error) bool {
@@ -146,86 +148,4 @@ func (e *CMSError) Is(target error) bool {
 		return e.Code == 310 || e.Code == 311 || e.Code == 316
 	}
 	return false
-}
-
-func formatCode(kind string, code int, text string) string {
-	switch {
-	case code < 0:
-		return fmt.Sprintf("%s error: %s", kind, text)
-	case text == "":
-		return fmt.Sprintf("%s error %d", kind, code)
-	}
-	return fmt.Sprintf("%s error %d: %s", kind, code, text)
-}
-
-// cmeText holds the standard texts of 3GPP TS 27.007 §9.2.1 (general) and
-// §9.2.2 (GPRS) for the codes modems commonly report.
-var cmeText = map[int]string{
-	0:   "phone failure",
-	1:   "no connection to phone",
-	2:   "phone-adaptor link reserved",
-	3:   "operation not allowed",
-	4:   "operation not supported",
-	5:   "PH-SIM PIN required",
-	6:   "PH-FSIM PIN required",
-	7:   "PH-FSIM PUK required",
-	10:  "SIM not inserted",
-	11:  "SIM PIN required",
-	12:  "SIM PUK required",
-	13:  "SIM failure",
-	14:  "SIM busy",
-	15:  "SIM wrong",
-	16:  "incorrect password",
-	17:  "SIM PIN2 required",
-	18:  "SIM PUK2 required",
-	20:  "memory full",
-	21:  "invalid index",
-	22:  "not found",
-	23:  "memory failure",
-	24:  "text string too long",
-	25:  "invalid characters in text string",
-	26:  "dial string too long",
-	27:  "invalid characters in dial string",
-	30:  "no network service",
-	31:  "network timeout",
-	32:  "network not allowed - emergency calls only",
-	40:  "network personalization PIN required",
-	100: "unknown",
-	103: "Illegal MS",
-	106: "Illegal ME",
-	107: "GPRS services not allowed",
-	111: "PLMN not allowed",
-	112: "Location area not allowed",
-	132: "service option not supported",
-	133: "requested service option not subscribed",
-	134: "service option temporarily out of order",
-	148: "unspecified GPRS error",
-	149: "PDP authentication failure",
-}
-
-// cmsText holds the standard texts of 3GPP TS 27.005 §3.2.5 for the codes
-// that are not about a particular message.
-var cmsText = map[int]string{
-	300: "ME failure",
-	301: "SMS service of ME reserved",
-	302: "operation not allowed",
-	303: "operation not supported",
-	304: "invalid PDU mode parameter",
-	305: "invalid text mode parameter",
-	310: "SIM not inserted",
-	311: "SIM PIN required",
-	312: "PH-SIM PIN required",
-	313: "SIM failure",
-	314: "SIM busy",
-	315: "SIM wrong",
-	316: "SIM PUK required",
-	317: "SIM PIN2 required",
-	318: "SIM PUK2 required",
-	320: "memory failure",
-	321: "invalid memory index",
-	322: "memory full",
-	330: "SMSC address unknown",
-	331: "no network service",
-	332: "network timeout",
-	500: "unknown error",
 }

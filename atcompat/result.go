@@ -2,8 +2,8 @@ package atcompat
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // Final result codes of ITU-T V.250 §5.7.1 and 3GPP TS 27.007 §9.2 that end
@@ -17,44 +17,38 @@ const (
 // nil if line is not one: a success code (OK, CONNECT), an information
 // line or a URC.
 func resultError(line string) error {
-	switch line {
-	case "NO CARRIER":
-		return ErrNoCarrier
-	case "BUSY":
-		return ErrBusy
-	case "NO DIALTONE", "NO DIAL TONE":
-		return ErrNoDialtone
-	case "NO ANSWER":
-		return ErrNoAnswer
-	case "ERROR":
-		return ErrError
+	if r, ok := at.ParseResult(line); ok {
+		switch r.Code {
+		case at.NoCarrier:
+			return ErrNoCarrier
+		case at.Busy:
+			return ErrBusy
+		case at.NoDialtone:
+			return ErrNoDialtone
+		case at.NoAnswer:
+			return ErrNoAnswer
+		case at.Error:
+			return ErrError
+		}
+		return nil
 	}
-	if rest, ok := strings.CutPrefix(line, cmePrefix); ok {
-		code, text := parseCode(rest, cmeText)
-		return &CMEError{Code: code, Text: text}
-	}
-	if rest, ok := strings.CutPrefix(line, cmsPrefix); ok {
-		code, text := parseCode(rest, cmsText)
-		return &CMSError{Code: code, Text: text}
+	switch e, _ := at.ParseError(line); e := e.(type) {
+	case *at.CMEError:
+		return (*CMEError)(e)
+	case *at.CMSError:
+		return (*CMSError)(e)
 	}
 	return nil
 }
 
-// parseCode reads the <err> of a +CME or +CMS ERROR: a number (AT+CMEE=1),
-// for which it returns the standard text, or a text (AT+CMEE=2), which it
-// keeps and looks up the code of (-1 if it is not a standard text).
-func parseCode(s string, table map[int]string) (int, string) {
-	s = strings.TrimSpace(s)
-	if isDigits(s) && len(s) <= 6 {
-		code, _ := strconv.Atoi(s)
-		return code, table[code]
+// codeLine formats a +CME or +CMS ERROR the way a modem would send it:
+// numeric when the text is the standard one, verbose otherwise. It inverts
+// resultError.
+func codeLine(prefix string, code int, text string, table func(int) string) string {
+	if code >= 0 && text == table(code) {
+		return fmt.Sprintf("%s %d", prefix, code)
 	}
-	for code, text := range table {
-		if strings.EqualFold(text, s) {
-			return code, s
-		}
-	}
-	return -1, s
+	return prefix + " " + text
 }
 
 func isDigits(s string) bool {
@@ -67,16 +61,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// codeLine formats a +CME or +CMS ERROR the way a modem would send it:
-// numeric when the text is the standard one, verbose otherwise. It inverts
-// parseCode.
-func codeLine(prefix string, code int, text string, table map[int]string) string {
-	if code >= 0 && text == table[code] {
-		return fmt.Sprintf("%s %d", prefix, code)
-	}
-	return prefix + " " + text
 }
 
 // abortError is the error of a line matched by an Abort whose Err is nil

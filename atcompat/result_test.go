@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 func TestResultError(t *testing.T) {
@@ -122,9 +124,9 @@ func FuzzResultError(f *testing.F) {
 		var again error
 		switch e := err.(type) {
 		case *CMEError:
-			again = resultError(codeLine(cmePrefix, e.Code, e.Text, cmeText))
+			again = resultError(codeLine(cmePrefix, e.Code, e.Text, at.CMEText))
 		case *CMSError:
-			again = resultError(codeLine(cmsPrefix, e.Code, e.Text, cmsText))
+			again = resultError(codeLine(cmsPrefix, e.Code, e.Text, at.CMSText))
 		default:
 			return
 		}

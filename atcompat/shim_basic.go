@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimHandler runs one command. It returns nil for OK (sent once the whole
@@ -17,8 +19,8 @@ type shimHandler func(s *shimSession, c *shimCmd) error
 var (
 	errShimFinal   = errors.New("atcompat: shim: final result sent")
 	errShimUnknown = errors.New("atcompat: shim: unknown command")
-	errShimParam   = &CMEError{Code: 3, Text: cmeText[3]} // the M95 answers "operation not allowed"
-	errShimState   = &CMEError{Code: 3, Text: cmeText[3]}
+	errShimParam   = &CMEError{Code: 3, Text: at.CMEText(3)} // the M95 answers "operation not allowed"
+	errShimState   = &CMEError{Code: 3, Text: at.CMEText(3)}
 )
 
 // shimCommands maps command names to handlers; see shim_tcpip.go for the
@@ -245,7 +247,7 @@ func (s *shimSession) cmdCPIN(c *shimCmd) error {
 		case errors.As(m.SIMError, &cme):
 			return cme
 		default:
-			return &CMEError{Code: 10, Text: cmeText[10]}
+			return &CMEError{Code: 10, Text: at.CMEText(10)}
 		}
 	case shimTest:
 	default:
