@@ -118,19 +118,10 @@ func (m dataMode) HangUp() { m.d.hangup() }
 // text is an action command that prints value; its test command prints
 // test, if not empty.
 func text(value, test string) atdce.Handler {
-	return func(e *atdce.Engine, c at.Command) error {
-		switch c.Op {
-		case at.Action:
-			e.Info(value)
-		case at.Test:
-			if test != "" {
-				e.Info(test)
-			}
-		default:
-			return at.Error
-		}
+	return atdce.Action(func(e *atdce.Engine, _ at.Command) error {
+		e.Info(value)
 		return nil
-	}
+	}, test)
 }
 
 // query is a parameter whose read command prints value and whose set

@@ -313,13 +313,13 @@ func TestDialogue(t *testing.T) {
 // panic on what the line brings.
 func FuzzCommandInput(f *testing.F) {
 	for _, in := range []string{
-		"AT\r",
-		"ATE0V0\rAT+CSQ\r",
-		"A\bAT+CPIN?\n",
-		`AT+CPIN="1234";+CREG?` + "\r",
-		"ATS12=0S12?\r",
-		"ATD*99#\r\x7e\xff\x7d\x23",
-		"\xffAT\xfe+CGDCONT=1\r",
+		"ATE0V0\rAT+CSQ;+CIMI\r",              // the SIM is locked
+		`AT+CPIN="1234";+CREG?;+COPS?` + "\r", // unlocked
+		`AT+CPIN="1";+CPIN="2";+CPINR="SIM*"` + "\r",
+		`AT+CGDCONT=2,"IP","x";+CGDCONT?` + "\r",
+		`AT+CGDATA="PPP",1` + "\r",
+		"ATD*99***1#\r\x7e\xff\x7d\x23", // PPP after CONNECT
+		"ATH;O;+CGACT?\r",
 	} {
 		f.Add([]byte(in))
 	}

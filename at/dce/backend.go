@@ -70,20 +70,14 @@ func (noBackend) Registration(string) (Registration, error) { return Registratio
 // identity is an action command printing what field selects from the
 // backend's Identity.
 func identity(field func(Identity) []string) Handler {
-	return func(e *Engine, c at.Command) error {
-		switch c.Op {
-		case at.Action:
-			for _, l := range field(e.be.Identity()) {
-				if l != "" {
-					e.Info(l)
-				}
+	return Action(func(e *Engine, _ at.Command) error {
+		for _, l := range field(e.be.Identity()) {
+			if l != "" {
+				e.Info(l)
 			}
-		case at.Test:
-		default:
-			return at.Error
 		}
 		return nil
-	}
+	}, "")
 }
 
 // cpin is AT+CPIN (3GPP TS 27.007 §8.3).
@@ -110,18 +104,11 @@ func cpin(e *Engine, c at.Command) error {
 }
 
 // csq is AT+CSQ (3GPP TS 27.007 §8.5).
-func csq(e *Engine, c at.Command) error {
-	switch c.Op {
-	case at.Action:
-		rssi, ber := e.be.SignalQuality()
-		e.Info(fmt.Sprintf("+CSQ: %d,%d", rssi, ber))
-	case at.Test:
-		e.Info("+CSQ: (0-31,99),(0-7,99)")
-	default:
-		return at.Error
-	}
+var csq = Action(func(e *Engine, _ at.Command) error {
+	rssi, ber := e.be.SignalQuality()
+	e.Info(fmt.Sprintf("+CSQ: %d,%d", rssi, ber))
 	return nil
-}
+}, "+CSQ: (0-31,99),(0-7,99)")
 
 // registration is AT+CREG, AT+CGREG and AT+CEREG: the read command and
 // the URC mode <n> (0 off, 1 <stat>, 2 with the location; +CEREG takes

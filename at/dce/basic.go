@@ -115,6 +115,24 @@ func parameter(e *Engine, c at.Command, name string, hi int, get func() int, set
 	return nil
 }
 
+// Action returns an action command (3GPP TS 27.007 §4.1): AT<name> runs
+// run, AT<name>=? writes test, if not empty, and the other forms are
+// answered ERROR.
+func Action(run Handler, test string) Handler {
+	return func(e *Engine, c at.Command) error {
+		switch c.Op {
+		case at.Action:
+			return run(e, c)
+		case at.Test:
+			if test != "" {
+				e.Info(test)
+			}
+			return nil
+		}
+		return at.Error
+	}
+}
+
 // Number parses an integer parameter in [lo, hi]; empty means lo.
 func Number(s string, lo, hi int) (int, bool) {
 	if s == "" {
