@@ -103,12 +103,12 @@ func cpin(e *Engine, c at.Command) error {
 	return nil
 }
 
-// csq is AT+CSQ (3GPP TS 27.007 §8.5).
-var csq = Action(func(e *Engine, _ at.Command) error {
+// signalQuality is AT+CSQ (3GPP TS 27.007 §8.5).
+func signalQuality(e *Engine, _ at.Command) error {
 	rssi, ber := e.be.SignalQuality()
 	e.Info(fmt.Sprintf("+CSQ: %d,%d", rssi, ber))
 	return nil
-}, "+CSQ: (0-31,99),(0-7,99)")
+}
 
 // registration is AT+CREG, AT+CGREG and AT+CEREG: the read command and
 // the URC mode <n> (0 off, 1 <stat>, 2 with the location; +CEREG takes

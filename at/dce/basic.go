@@ -32,7 +32,7 @@ func builtins() map[string]Handler {
 		"+CGSN":  identity(func(id Identity) []string { return []string{id.Serial} }),
 		"+GSN":   identity(func(id Identity) []string { return []string{id.Serial} }),
 		"+CPIN":  cpin,
-		"+CSQ":   csq,
+		"+CSQ":   Action(signalQuality, "+CSQ: (0-31,99),(0-7,99)"),
 		"+CREG":  registration,
 		"+CGREG": registration,
 		"+CEREG": registration,

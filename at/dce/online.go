@@ -8,7 +8,10 @@ import (
 
 // DataMode is the embedder's side of a call in online data state.
 type DataMode interface {
-	// Data takes bytes the DTE sent in online data state.
+	// Data takes bytes the DTE sent in online data state: the slice
+	// given to Input, or a new one when escape characters held back turn
+	// out to be data. It may keep b only if the embedder does not reuse
+	// the buffers it passes to Input.
 	Data(b []byte)
 	// Escaped tells that the DTE escaped to online command state ("+++"
 	// with guard times, or a DTR drop under AT&D1); the call stays up.
