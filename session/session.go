@@ -1,3 +1,29 @@
+// Inbound flow
+//
+//  1. Session.routineRead reads the line (for Dial, atcompat.WatchCarrier
+//     over the modem's port; for Open, the caller's stream) and feeds each
+//     chunk to ppp.Decoder.Decode, which unescapes, checks the FCS
+//     (applyRecvFCS picks FCS-16 or FCS-32 as LCP agreed) and counts and
+//     drops bad frames.
+//  2. Session.frame gets each good frame on the same goroutine, shows it
+//     to Config.Trace and splits off the header with ppp.ParseFrame. Once
+//     IPCP is Opened, IPv4 goes straight to the handler that
+//     SetIPHandler installed (netstack.Stack.DeliverInbound, which copies
+//     it and runs gVisor's receive path inline). Anything else is copied
+//     onto s.in, or dropped and counted when s.in is full.
+//  3. Session.routineLoop, which owns all protocol state, passes each
+//     control packet to receive (phases.go) and ppp.Demux.Input. The
+//     handlers registerProtocols installed run LCP and IPCP (over
+//     ppp/fsm) and PAP/CHAP (auth.go), hold packets a phase early, and
+//     answer unknown protocols with LCP Protocol-Reject. IPv4 that
+//     reaches the loop goes to earlyIPv4, held while IP comes up.
+//  4. The loop also runs fsm timers (timer.go, via s.timers), commands
+//     from other goroutines (s.cmds: Close, Terminate, SetIPHandler) and
+//     line errors (s.ioErr, from either direction), which take LCP down
+//     with ErrIO; Session.end then closes the line and Done.
+//
+// The outbound flow is in writer.go.
+
 package session
 
 import (

@@ -1,3 +1,27 @@
+// Outbound flow
+//
+//  1. A gVisor goroutine (a socket's Write, a TCP timer, an inline reply
+//     inside DeliverInbound) calls netstack's endpoint.WritePackets, which
+//     hands each packet to Config.Out.WritePacket: Session.WriteIPv4, by
+//     way of the root package's writer (link.go).
+//  2. WriteIPv4 refuses packets before IPCP is Opened. writer.enqueue
+//     frames the packet on the caller's goroutine (writer.frame,
+//     ppp.Encoder.AppendFrame with the negotiated ACCM, ACFC, PFC and
+//     FCS), stamps it and puts it on the express channel (expressPacket
+//     in express.go: segments without data, short datagrams) or on the
+//     bulk queue. A full channel drops it and counts it; the caller never
+//     waits for the line.
+//  3. writer.routineWrite takes express frames first, gathers what waits
+//     into one batch of at most batchLimit octets, drops frames older
+//     than MaxQueueDelay (take), and writes the batch with one Write
+//     (writeLine). learn sizes batches to about batchTime of line time.
+//  4. Control packets (LCP, IPCP, PAP, CHAP) come from the loop through
+//     sendFunc and writer.write, framed and written at once between
+//     batches. A failed write goes to Session.lineError and the loop.
+//
+// Locks: w.mu guards the encoders while a packet is framed; w.line
+// serialises writes to the line. The inbound flow is in session.go.
+
 package session
 
 import (
