@@ -27,7 +27,7 @@ type Command struct {
 	// Arg is a basic command's number, an S-parameter's value, the dial
 	// string of D, or the text after an extended command's "=". Quoted
 	// strings keep their case; everything else is upper case, without
-	// spaces.
+	// spaces, unless Syntax.RawParameters keeps the parameters as typed.
 	Arg string
 }
 

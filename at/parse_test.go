@@ -57,6 +57,54 @@ func TestParseLine(t *testing.T) {
 	}
 }
 
+// m95 is the Quectel M95's syntax, as atcompat's shim uses it.
+var m95 = Syntax{TypographicQuotes: true, AmpersandEnds: true, RawParameters: true}
+
+func TestSyntaxParseLine(t *testing.T) {
+	tests := []struct {
+		name    string
+		syntax  Syntax
+		body    string
+		want    []Command
+		wantErr bool
+	}{
+		{name: "typographic quotes", syntax: Syntax{TypographicQuotes: true}, body: "+qidnscfg=\u201c1.1.1.1\u201d",
+			want: []Command{{Name: "+QIDNSCFG", Op: Set, Arg: `"1.1.1.1"`}}},
+		{name: "typographic quotes are text in V.250", body: "+X=\u201cA\u201d",
+			want: []Command{{Name: "+X", Op: Set, Arg: "\u201cA\u201d"}}},
+		{name: "ampersand ends", syntax: Syntax{AmpersandEnds: true}, body: "+IPR=115200&W",
+			want: []Command{{Name: "+IPR", Op: Set, Arg: "115200"}, {Name: "&W"}}},
+		{name: "ampersand in a string", syntax: Syntax{AmpersandEnds: true}, body: `+X="a&b"&W`,
+			want: []Command{{Name: "+X", Op: Set, Arg: `"a&b"`}, {Name: "&W"}}},
+		{name: "ampersand after a read", syntax: Syntax{AmpersandEnds: true}, body: "+IPR?&W",
+			want: []Command{{Name: "+IPR", Op: Read}, {Name: "&W"}}},
+		{name: "ampersand is a parameter in V.250", body: "+IPR=115200&W",
+			want: []Command{{Name: "+IPR", Op: Set, Arg: "115200&W"}}},
+		{name: "raw parameters keep case and spaces", syntax: Syntax{RawParameters: true}, body: `+qicsgp=1, cmnet ,"User";e0`,
+			want: []Command{{Name: "+QICSGP", Op: Set, Arg: `1, cmnet ,"User"`}, {Name: "E", Arg: "0"}}},
+		{name: "raw parameter ?", syntax: Syntax{RawParameters: true}, body: "#0= ?",
+			want: []Command{{Name: "#0", Op: Set, Arg: " ?"}}},
+		{name: "raw test form", syntax: Syntax{RawParameters: true}, body: "+X =?",
+			want: []Command{{Name: "+X", Op: Test}}},
+		{name: "spaced test form in V.250", body: "+X= ?", want: []Command{{Name: "+X", Op: Test}}},
+		{name: "m95", syntax: m95, body: "+IPR=115200&w;+QIOPEN=0,\u201ctcp\u201d, host.Example ,80",
+			want: []Command{{Name: "+IPR", Op: Set, Arg: "115200"}, {Name: "&W"},
+				{Name: "+QIOPEN", Op: Set, Arg: `0,"tcp", host.Example ,80`}}},
+		{name: "m95 junk after a name", syntax: m95, body: "+CSQ?E0", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.syntax.ParseLine(tt.body)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error %v", err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestArgs(t *testing.T) {
 	c := Command{Name: "+CGDCONT", Op: Set, Arg: `1,IP,"a,b",,"x"`}
 	if diff := cmp.Diff([]string{"1", "IP", `"a,b"`, "", `"x"`}, c.Args()); diff != "" {
@@ -89,7 +137,7 @@ func TestBody(t *testing.T) {
 }
 
 // FuzzParseLine checks that the parser never panics and that parse →
-// format → parse is stable.
+// format → parse is stable, in V.250 and in the M95's syntax.
 func FuzzParseLine(f *testing.F) {
 	for _, body := range []string{
 		"",                                 // bare AT
@@ -105,21 +153,26 @@ func FuzzParseLine(f *testing.F) {
 		"#SD=1,0,80,host,0,0,1",            // a vendor command, host unquoted
 		"+CIFSR;E0",                        // TinyGSM's trailing E0
 		"\x7e\xff\x7d\x23\xc0\x21\x01\x7e", // a PPP frame
+		"+IPR=115200&W",                    // M95: "&" ends an extended command
+		"+QIDNSCFG=\u201c1.1.1.1\u201d",    // M95: typographic quotes
+		"+QICSGP=1,cmnet, user ;+X= ?",     // M95: raw parameters
 	} {
 		f.Add(body)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		cmds, err := ParseLine(body)
-		if err != nil {
-			return
-		}
-		text := FormatLine(cmds)
-		again, err := ParseLine(text)
-		if err != nil {
-			t.Fatalf("%q parsed as %v, formatted as %q, which does not parse: %v", body, cmds, text, err)
-		}
-		if diff := cmp.Diff(cmds, again); diff != "" {
-			t.Fatalf("%q → %q: (-first +second)\n%s", body, text, diff)
+		for _, x := range []Syntax{{}, m95} {
+			cmds, err := x.ParseLine(body)
+			if err != nil {
+				continue
+			}
+			text := FormatLine(cmds)
+			again, err := x.ParseLine(text)
+			if err != nil {
+				t.Fatalf("%+v: %q parsed as %v, formatted as %q, which does not parse: %v", x, body, cmds, text, err)
+			}
+			if diff := cmp.Diff(cmds, again); diff != "" {
+				t.Fatalf("%+v: %q → %q: (-first +second)\n%s", x, body, text, diff)
+			}
 		}
 	})
 }
