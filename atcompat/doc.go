@@ -23,7 +23,9 @@
 // drops DTR where the line has it, else escapes with +++ and sends ATH.
 // Package attest provides a scripted fake modem for tests.
 //
-// This package depends on no other gprsppp package. It is also where the
-// DCE-side shim for Quectel-style QI* socket commands is to live, so that
-// software written for such modules can use the userspace network stack.
+// The package also holds the DCE-side shim for Quectel-style QI* socket
+// commands (Shim, shim*.go), so that firmware written for such modules
+// can use the userspace network stack through a small backend contract
+// (ShimBackend) rather than the netstack itself. Of the rest of gprsppp
+// it uses only the AT vocabulary (package at) and the injectable clock.
 package atcompat

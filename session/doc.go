@@ -7,6 +7,7 @@
 // A Session serves either role: the client, which asks for an address and
 // authenticates itself, or the network side, which assigns addresses and
 // may authenticate the client. All protocol state belongs to one goroutine
-// (Session.routineLoop); a second goroutine reads the line. IPv4 packets
+// (Session.routineLoop); a second goroutine reads the line
+// (routineRead) and a third writes it (writer.routineWrite). IPv4 packets
 // bypass the loop in both directions.
 package session

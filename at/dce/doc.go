@@ -1,7 +1,7 @@
 // Package dce is the modem side of an AT command line: the engine that
-// every emulated modem (the simulator, the scripted test modem, the
-// socket shims) runs on, so that they agree on how a line is typed,
-// edited, parsed and answered.
+// every emulated modem runs on (the simulator and the scripted test modem
+// today; the socket shims are to follow), so that they agree on how a
+// line is typed, edited, parsed and answered.
 //
 // An Engine takes the bytes the DTE sends and, in command state,
 // assembles and edits command lines as ITU-T V.250 §5.2 has it (echo per
