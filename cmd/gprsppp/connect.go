@@ -5,24 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
-	"github.com/gprsppp/gprsppp/forward"
-	"github.com/gprsppp/gprsppp/netstack"
-	"github.com/gprsppp/gprsppp/proxy"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/spf13/cobra"
 )
@@ -130,102 +123,6 @@ doubt).` + namedHelp,
 // defaultSOCKS5 is where --socks5 listens when given no address.
 const defaultSOCKS5 = "127.0.0.1:1080"
 
-// Exit codes, as documented in the command's help.
-const (
-	exitUsage    = 1
-	exitDevice   = 2
-	exitDial     = 3
-	exitPPP      = 4
-	exitAuth     = 5
-	exitEnded    = 6
-	exitListen   = 7
-	exitGaveUp   = 8
-	exitSIM      = 9
-	exitInternal = 1
-)
-
-// exitError carries an exit status out of a command.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-func exit(code int, err error) error { return &exitError{code: code, err: err} }
-
-// classify maps why a dial or a link failed to an exit status.
-func classify(err error) int {
-	var step *atcompat.StepError
-	switch {
-	case errors.Is(err, gprsppp.ErrSIM): // even after --maxfail dials: say what to fix
-		return exitSIM
-	case errors.Is(err, gprsppp.ErrMaxFail):
-		return exitGaveUp
-	case errors.As(err, new(*deviceError)):
-		return exitDevice
-	case errors.As(err, &step):
-		return exitDial
-	case errors.Is(err, gprsppp.ErrAuthFailed):
-		return exitAuth
-	case errors.Is(err, gprsppp.ErrNegotiation), errors.Is(err, gprsppp.ErrLoopback):
-		return exitPPP
-	}
-	return exitEnded
-}
-
-// loopGuard is the Dialer of connect's proxies and forwards. It refuses a
-// TCP destination that is one of this host's own -R forwards on the
-// link's address: a proxy client would otherwise reach, from the link's
-// own address, a service that --allow opens only to the network. (A
-// name that resolves to the link's address gets past this check; the
-// -R side then refuses the connection by its source, see
-// forward.ServeRemote.)
-type loopGuard struct {
-	sup     *gprsppp.Supervisor
-	remotes []forward.Remote
-}
-
-// DialContext implements proxy.Dialer and forward.Dialer.
-func (g loopGuard) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	if strings.HasPrefix(network, "tcp") && len(g.remotes) > 0 {
-		if err := g.check(ctx, network, address); err != nil {
-			return nil, err
-		}
-	}
-	return g.sup.DialContext(ctx, network, address)
-}
-
-func (g loopGuard) check(ctx context.Context, network, address string) error {
-	host, port, err := net.SplitHostPort(address)
-	if err != nil {
-		return nil // the link's dial explains it
-	}
-	l, err := g.sup.Link(ctx)
-	if err != nil {
-		return nil // as above
-	}
-	a, err := netip.ParseAddr(host)
-	if host != "" && (err != nil || a.Unmap() != l.LocalAddr()) {
-		return nil
-	}
-	for _, r := range g.remotes {
-		if strconv.Itoa(int(r.Port)) == port {
-			return &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf(
-				"%s is this host's own -R forward of port %d on the link's address: refused as a loop (%w)", address, r.Port, fs.ErrPermission)}
-		}
-	}
-	return nil
-}
-
-// deviceError is a failure to open the modem's line, whatever its cause
-// (missing, busy, not a terminal, a refused tcp:// address).
-type deviceError struct{ err error }
-
-func (e *deviceError) Error() string { return e.err.Error() }
-func (e *deviceError) Unwrap() error { return e.err }
-
 // secret reads a secret from a file, else from an environment variable.
 func secret(file, env string) (string, error) {
 	if file == "" {
@@ -252,140 +149,6 @@ func readProxyPassword(f connectFlags) (string, error) {
 		return "", errors.New("--proxy-user needs a password: put it in a file named by --proxy-password-file, or in GPRSPPP_PROXY_PASSWORD")
 	}
 	return password, nil
-}
-
-// localForward is one -L forward with its host socket.
-type localForward struct {
-	spec forward.Local
-	ln   net.Listener   // TCP
-	pc   net.PacketConn // UDP
-}
-
-// listenAddr is the address a proxy flag names: a bare port ("1080", as
-// with ssh -D or microsocks) means that port on 127.0.0.1, so that only
-// this host can use it; anything else must be host:port.
-func listenAddr(s string) (string, error) {
-	if s != "" && strings.Trim(s, "0123456789") == "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("%s: a port is 1 to 65535", s)
-		}
-		return net.JoinHostPort("127.0.0.1", s), nil
-	}
-	host, port, err := net.SplitHostPort(s)
-	if err != nil {
-		return "", fmt.Errorf("%s: want PORT or HOST:PORT", s)
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return "", fmt.Errorf("%s: port %q is not 0 to 65535", s, port)
-	}
-	return net.JoinHostPort(host, port), nil
-}
-
-// listenError explains why the listener for what could not open.
-func listenError(what string, err error) error {
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("%s: %w (another program, or another gprsppp connect, has that port: choose another)", what, err)
-	}
-	if errors.Is(err, syscall.EACCES) {
-		return fmt.Errorf("%s: %w (ports below 1024 need privileges: choose a higher port)", what, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// checkTarget refuses a forward's target that can never be reached over
-// the link: a literal address that never leaves a host (127.0.0.1 is
-// this host, not the far side as with ssh -L).
-func checkTarget(network, target string) error {
-	host, _, err := net.SplitHostPort(target)
-	if err != nil {
-		return err
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		if err := netstack.CheckDestination(network, a); err != nil {
-			return fmt.Errorf("%w; a forward's target is reached through the link", err)
-		}
-	}
-	return nil
-}
-
-// frontEnds are the host-side listeners, opened before dialling so that
-// a busy port fails at once.
-type frontEnds struct {
-	socks5, http net.Listener
-	locals       []localForward
-	remotes      []forward.Remote
-	allow        []netip.Prefix
-	ready        []string // what the ready line lists
-	closers      []io.Closer
-}
-
-func (fe *frontEnds) close() {
-	for _, c := range fe.closers {
-		c.Close()
-	}
-}
-
-// openFrontEnds parses the front ends' flags and opens their listeners.
-// On error it closes what it opened; the error carries the exit status:
-// exitUsage for a bad flag (before anything is opened), exitListen for a
-// listener that cannot open.
-func openFrontEnds(f connectFlags, log *slog.Logger, auth bool) (_ *frontEnds, err error) {
-	spec, err := parseFrontEnds(f)
-	if err != nil {
-		return nil, err
-	}
-	fe := &frontEnds{remotes: spec.remotes, allow: spec.allow}
-	defer func() {
-		if err != nil {
-			fe.close()
-		}
-	}()
-	listen := func(what, addr string) (net.Listener, error) {
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			return nil, exit(exitListen, listenError(what, err))
-		}
-		fe.closers = append(fe.closers, l)
-		if ap, err := netip.ParseAddrPort(l.Addr().String()); err == nil && !ap.Addr().IsLoopback() && !auth {
-			log.Warn(what+" listens beyond this host without authentication: anyone who reaches it uses your link", "addr", l.Addr())
-		}
-		fe.ready = append(fe.ready, what+" "+l.Addr().String())
-		return l, nil
-	}
-	if spec.socks5 != "" {
-		if fe.socks5, err = listen("socks5", spec.socks5); err != nil {
-			return nil, err
-		}
-	}
-	if spec.http != "" {
-		if fe.http, err = listen("http-proxy", spec.http); err != nil {
-			return nil, err
-		}
-	}
-	for i, l := range spec.locals {
-		lf := localForward{spec: l}
-		if l.Network == "udp" {
-			lf.pc, err = net.ListenPacket("udp", l.Bind.String())
-			if err == nil {
-				fe.closers = append(fe.closers, lf.pc)
-			}
-		} else {
-			lf.ln, err = net.Listen("tcp", l.Bind.String())
-			if err == nil {
-				fe.closers = append(fe.closers, lf.ln)
-			}
-		}
-		if err != nil {
-			return nil, exit(exitListen, listenError("-L "+spec.localArgs[i], err))
-		}
-		fe.locals = append(fe.locals, lf)
-		fe.ready = append(fe.ready, "-L "+l.String())
-	}
-	for _, r := range fe.remotes {
-		fe.ready = append(fe.ready, "-R "+r.String())
-	}
-	return fe, nil
 }
 
 func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) error {
@@ -422,34 +185,9 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		cfg.Trace = trace
 	}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	// A front end that stops by itself ends connect with exitListen
-	// rather than leave a dead port behind the ready line. (Temporary
-	// accept errors, such as running out of file descriptors, are waited
-	// out and never get here; a -R listener closed with its link,
-	// net.ErrClosed, is opened again by the next link.)
-	feDead := make(chan error, 1) // the first front end that stopped
-	serve := func(f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := f()
-			switch {
-			case err == nil, runCtx.Err() != nil:
-			case errors.Is(err, net.ErrClosed):
-				log.Debug("front end closed with the link", "err", err)
-			default:
-				log.Error("front end stopped: ending", "err", err)
-				select {
-				case feDead <- fmt.Errorf("front end stopped: %w", err):
-				default:
-				}
-				cancel()
-			}
-		}()
-	}
+	group := newFrontEndGroup(ctx, log)
+	defer group.cancel()
+	runCtx := group.ctx
 	maxfail := f.maxfail
 	if maxfail == 0 {
 		maxfail = -1
@@ -460,71 +198,43 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	}
 	defer ops.close()
 	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
-		Dial: func(ctx context.Context) (*gprsppp.Link, error) {
-			if f.simulate {
-				fmt.Fprintln(out, "dialing the built-in simulator")
-				return dialSim(ctx, cfg, inbound, log)
-			}
-			fmt.Fprintf(out, "dialing %s\n", f.device)
-			port, err := device.Open(ctx, cfg.Device, cfg.Port)
-			if err != nil {
-				return nil, &deviceError{err}
-			}
-			return gprsppp.DialPort(ctx, port, cfg)
-		},
+		Dial:    dialFunc(out, f.simulate, cfg, inbound, log),
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
-			for _, r := range fe.remotes {
-				bind := ""
-				if r.Bind.IsValid() && !r.Bind.IsUnspecified() {
-					bind = r.Bind.String()
-				}
-				ln, err := l.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(int(r.Port))))
-				if err != nil {
-					log.Warn("-R: cannot listen on the link", "port", r.Port, "err", err)
-					continue
-				}
-				serve(func() error { return forward.ServeRemote(runCtx, r, ln, fe.allow, nil, log.With(catKey, catForward)) })
-			}
-			fmt.Fprintf(out, "ready: address %v, DNS %v", l.LocalAddr(), l.DNSServers())
-			if len(fe.ready) > 0 {
-				fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
-			}
-			fmt.Fprintln(out)
+			group.serveRemotes(l, fe)
+			printReady(out, l, fe)
 		},
 	}))
-	dialer := loopGuard{sup: sup, remotes: fe.remotes}
-	proxyLog, forwardLog := log.With(catKey, catProxy), log.With(catKey, catForward)
-	if fe.socks5 != nil {
-		c := proxy.SOCKS5Config{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: proxyLog}
-		serve(func() error { return proxy.ServeSOCKS5(runCtx, fe.socks5, c) })
-	}
-	if fe.http != nil {
-		c := proxy.HTTPConfig{Username: f.proxyUser, Password: proxyPassword, Dialer: dialer, Logger: proxyLog}
-		serve(func() error { return proxy.ServeHTTP(runCtx, fe.http, c) })
-	}
-	for _, lf := range fe.locals {
-		if lf.pc != nil {
-			serve(func() error { return forward.ServeLocalUDP(runCtx, lf.pc, lf.spec, dialer, forwardLog) })
-		} else {
-			serve(func() error { return forward.ServeLocalTCP(runCtx, lf.ln, lf.spec, dialer, forwardLog) })
-		}
-	}
+	group.serveHost(fe, loopGuard{sup: sup, remotes: fe.remotes}, f.proxyUser, proxyPassword)
 	err = sup.Run(runCtx)
-	cancel()
-	fe.close()
-	wg.Wait()
+	dead := group.stop(fe)
 	ops.close() // the last link's "Connect time" line comes before "link closed"
-	select {
-	case dead := <-feDead:
+	if dead != nil {
 		return exit(exitListen, dead)
-	default:
 	}
 	if err != nil {
 		return exit(classify(err), err)
 	}
 	fmt.Fprintln(out, "link closed")
 	return nil
+}
+
+// dialFunc returns the Supervisor's dial: the modem named in cfg, or the
+// built-in simulator. A failure to open the modem's line is a
+// *deviceError, so that it exits with exitDevice.
+func dialFunc(out io.Writer, simulate bool, cfg gprsppp.Config, inbound *sim.Inbound, log *slog.Logger) func(context.Context) (*gprsppp.Link, error) {
+	return func(ctx context.Context) (*gprsppp.Link, error) {
+		if simulate {
+			fmt.Fprintln(out, "dialing the built-in simulator")
+			return dialSim(ctx, cfg, inbound, log)
+		}
+		fmt.Fprintf(out, "dialing %s\n", cfg.Device)
+		port, err := device.Open(ctx, cfg.Device, cfg.Port)
+		if err != nil {
+			return nil, &deviceError{err}
+		}
+		return gprsppp.DialPort(ctx, port, cfg)
+	}
 }
 
 // connectConfig builds the link's configuration from the flags, reading
