@@ -58,15 +58,16 @@ GPRSPPP_PROXY_PASSWORD.
 SIGTERM and SIGHUP end the link as Ctrl-C does, even with --persist
 (where pppd would redial on SIGHUP).
 
-Exit status: 0 after Ctrl-C, SIGTERM or SIGHUP (the link is terminated and
-the modem hung up); 1 bad flags or files; 2 the device could not be opened
-(missing, in use or not permitted); 3 the modem's dial script failed; 4 PPP
-negotiation failed (or the line is looped back); 5 authentication failed;
-6 the link ended (peer, carrier or keepalive) without --persist; 7 a
-listener could not be opened, or stopped working; 8 --persist gave up after --maxfail failed dials;
-9 a SIM problem, which --persist does not redial but for a missing SIM: no
-SIM, no PIN (--pin-file or GPRSPPP_PIN) or a wrong one (never sent twice),
-one PIN attempt left (enter it by hand with gprsppp at), or the PUK needed.
+Exit status: 0 after Ctrl-C, SIGTERM or SIGHUP (the link is terminated
+and the modem hung up); 1 bad flags or files; 2 the device could not be
+opened (missing, in use or not permitted); 3 the modem's dial script
+failed; 4 PPP negotiation failed (or the line is looped back); 5
+authentication failed; 6 the link ended (peer, carrier or keepalive)
+without --persist; 7 a listener could not be opened, or stopped working;
+8 --persist gave up after --maxfail failed dials; 9 a SIM problem, which
+--persist does not redial but for a missing SIM: no SIM, no PIN
+(--pin-file or GPRSPPP_PIN) or a wrong one (never sent twice), one PIN
+attempt left (enter it by hand with gprsppp at), or the PUK needed.
 
 "--socks5 ADDR" written with a space: ADDR, a PORT or HOST:PORT, is the
 SOCKS5 address; any other argument is NAME ("--socks5=ADDR" is never in
