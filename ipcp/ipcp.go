@@ -40,6 +40,10 @@ func New(cfg Config) *IPCP {
 // State returns the automaton's state.
 func (p *IPCP) State() fsm.State { return p.m.State() }
 
+// CodeRejectsIgnored counts the peer's Code-Rejects of codes IPCP can do
+// without (fsm.Machine.CodeRejectsIgnored); safe from any goroutine.
+func (p *IPCP) CodeRejectsIgnored() uint64 { return p.m.CodeRejectsIgnored() }
+
 // Open starts negotiation; LCP is Opened and authentication done.
 func (p *IPCP) Open() {
 	p.m.Open()

@@ -56,6 +56,10 @@ func New(cfg Config) *LCP {
 // State returns the automaton's state.
 func (l *LCP) State() fsm.State { return l.m.State() }
 
+// CodeRejectsIgnored counts the peer's Code-Rejects of codes LCP can do
+// without (fsm.Machine.CodeRejectsIgnored); safe from any goroutine.
+func (l *LCP) CodeRejectsIgnored() uint64 { return l.m.CodeRejectsIgnored() }
+
 // Open starts negotiation once the line is up (the Open and Up events).
 func (l *LCP) Open() {
 	l.m.Open()

@@ -25,6 +25,10 @@ type Stats struct {
 	QueueDrops uint64
 	// WriteErrors counts failed writes to the line.
 	WriteErrors uint64
+	// CodeRejectsIgnored counts LCP and IPCP Code-Rejects of codes this
+	// side never sends or can do without (RFC 1661 §5.6): a confused
+	// peer's, logged at debug level and otherwise ignored.
+	CodeRejectsIgnored uint64
 }
 
 type counters struct {
@@ -44,6 +48,7 @@ func (s *Session) Stats() Stats {
 		Runts: d.Runts.Load(), Garbage: d.Garbage.Load(),
 		BadHeaders: s.stats.badHeaders.Load(), ControlDrops: s.stats.controlDrops.Load(),
 		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load(),
-		WriteErrors: s.stats.writeErrors.Load(),
+		WriteErrors:        s.stats.writeErrors.Load(),
+		CodeRejectsIgnored: s.lcp.CodeRejectsIgnored() + s.ipcp.CodeRejectsIgnored(),
 	}
 }

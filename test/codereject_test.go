@@ -54,6 +54,9 @@ func TestCodeRejectOfUnusedCodesKeepsLinkUp(t *testing.T) {
 			t.Fatalf("link ended: %v", l.Err())
 		default:
 		}
+		if got := l.Stats().CodeRejectsIgnored; got != uint64(len(rejects)) {
+			t.Errorf("Stats().CodeRejectsIgnored = %d, want %d", got, len(rejects))
+		}
 	}
 	if got := negotiationPackets(toClient, toNetwork); got != before {
 		t.Errorf("Configure- and Terminate-Requests sent: %d, then %d after the Code-Rejects; want no more",

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/gprsppp/gprsppp/ppp"
@@ -91,7 +92,7 @@ type Machine struct {
 	rcvd      []byte // packet for scj
 	buf       []byte
 
-	ignoredRejects uint64 // Code-Rejects taken as RXJ+
+	ignoredRejects atomic.Uint64 // Code-Rejects taken as RXJ+; read from any goroutine
 }
 
 // New returns a Machine in the Initial state.
@@ -124,9 +125,9 @@ func (m *Machine) State() State { return m.state }
 
 // CodeRejectsIgnored returns how many Code-Rejects the peer sent that
 // named a code the protocol does not send or can do without, and which
-// were therefore taken as RXJ+ (RFC 1661 §5.6). Like State, it must be
-// called from the goroutine that owns the Machine.
-func (m *Machine) CodeRejectsIgnored() uint64 { return m.ignoredRejects }
+// were therefore taken as RXJ+ (RFC 1661 §5.6). Unlike State, it may be
+// called from any goroutine.
+func (m *Machine) CodeRejectsIgnored() uint64 { return m.ignoredRejects.Load() }
 
 // Up signals that the lower layer is ready (the Up event).
 func (m *Machine) Up() {

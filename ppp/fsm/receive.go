@@ -116,7 +116,7 @@ func (m *Machine) receiveCodeReject(data []byte) {
 		m.event(RXJMinus)
 		return
 	}
-	m.ignoredRejects++
+	m.ignoredRejects.Add(1)
 	m.cfg.Logger.Debug("code-reject ignored", "protocol", m.cfg.Protocol, "code", rejected)
 	m.event(RXJPlus)
 }
