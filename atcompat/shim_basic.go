@@ -23,7 +23,7 @@ var (
 	errShimState   = &CMEError{Code: 3, Text: at.CMEText(3)}
 )
 
-// shimCommands maps command names to handlers; see shim_tcpip.go for the
+// shimCommands maps command names to handlers; see shim_ipcmds.go for the
 // QI* commands it adds in init.
 var shimCommands = map[string]shimHandler{
 	"E":      shimFlag(func(s *shimSettings) *bool { return &s.echo }),
@@ -78,8 +78,8 @@ const (
 
 // exec runs one command of a line.
 func (s *shimSession) exec(c shimCmd) error {
-	h := shimCommands[c.name]
-	if h == nil && c.name[0] == 'S' && len(c.name) > 1 {
+	h := shimCommands[c.Name]
+	if h == nil && c.Name[0] == 'S' && len(c.Name) > 1 {
 		h = (*shimSession).cmdSReg
 	}
 	if h == nil {
@@ -120,12 +120,12 @@ func shimFlag(field func(*shimSettings) *bool) shimHandler {
 // with the read form "+NAME: <n>" and test form "+NAME: (lo-hi)".
 func shimIntSetting(name string, lo, hi int, field func(*shimSession) *int) shimHandler {
 	return func(s *shimSession, c *shimCmd) error {
-		switch c.op {
-		case shimRead:
+		switch c.Op {
+		case at.Read:
 			s.line(fmt.Sprintf("%s: %d", name, *field(s)))
-		case shimTest:
+		case at.Test:
 			s.line(fmt.Sprintf("%s: (%d-%d)", name, lo, hi))
-		case shimSet:
+		case at.Set:
 			v, ok := c.intArg(0, lo, hi)
 			if !ok || len(c.args) != 1 {
 				return errShimParam
@@ -158,10 +158,10 @@ func (s *shimSession) info() ModemInfo {
 // shimInfoLine answers an identity query with one line.
 func shimInfoLine(f func(ModemInfo) string) shimHandler {
 	return func(s *shimSession, c *shimCmd) error {
-		switch c.op {
-		case shimExec:
+		switch c.Op {
+		case at.Action:
 			s.line(f(s.info()))
-		case shimTest:
+		case at.Test:
 		default:
 			return errShimParam
 		}
@@ -181,7 +181,7 @@ func (s *shimSession) cmdATZ(c *shimCmd) error {
 	if _, ok := c.basicValue(); !ok {
 		return errShimParam
 	}
-	if c.name == "&F" {
+	if c.Name == "&F" {
 		s.set = shimFactory
 	} else {
 		s.set = s.saved
@@ -204,7 +204,7 @@ func (s *shimSession) cmdATD(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdSReg(c *shimCmd) error {
-	if c.op == shimRead {
+	if c.Op == at.Read {
 		s.line("000")
 	}
 	return nil
@@ -215,12 +215,12 @@ var shimRates = map[int]bool{0: true, 300: true, 600: true, 1200: true, 2400: tr
 	9600: true, 14400: true, 19200: true, 28800: true, 38400: true, 57600: true, 115200: true}
 
 func (s *shimSession) cmdIPR(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line("+IPR: " + strconv.Itoa(s.set.ipr))
-	case shimTest:
+	case at.Test:
 		s.line("+IPR: (),(0,300,600,1200,2400,4800,9600,14400,19200,28800,38400,57600,115200)")
-	case shimSet:
+	case at.Set:
 		v, err := strconv.Atoi(c.args[0].val)
 		if err != nil || !shimRates[v] || len(c.args) != 1 {
 			return errShimParam
@@ -233,8 +233,8 @@ func (s *shimSession) cmdIPR(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdCPIN(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		m := s.info()
 		var cme *CMEError
 		switch {
@@ -249,7 +249,7 @@ func (s *shimSession) cmdCPIN(c *shimCmd) error {
 		default:
 			return &CMEError{Code: 10, Text: at.CMEText(10)}
 		}
-	case shimTest:
+	case at.Test:
 	default:
 		return errShimParam // no PIN to enter: the SIM is ready or absent
 	}
@@ -260,12 +260,12 @@ func (s *shimSession) cmdCPIN(c *shimCmd) error {
 // set form (URC on/off) is accepted and ignored.
 func shimRegQuery(name string) shimHandler {
 	return func(s *shimSession, c *shimCmd) error {
-		switch c.op {
-		case shimRead:
+		switch c.Op {
+		case at.Read:
 			s.line(fmt.Sprintf("%s: 0,%d", name, s.info().Registration))
-		case shimTest:
+		case at.Test:
 			s.line(name + ": (0-2)")
-		case shimSet:
+		case at.Set:
 			if _, ok := c.intArg(0, 0, 2); !ok {
 				return errShimParam
 			}
@@ -277,13 +277,13 @@ func shimRegQuery(name string) shimHandler {
 }
 
 func (s *shimSession) cmdCGATT(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		r := s.info().Registration
 		s.line("+CGATT: " + strconv.Itoa(shimBool(r == 1 || r == 5)))
-	case shimTest:
+	case at.Test:
 		s.line("+CGATT: (0,1)")
-	case shimSet:
+	case at.Set:
 		if _, ok := c.intArg(0, 0, 1); !ok {
 			return errShimParam
 		}
@@ -301,11 +301,11 @@ func shimBool(b bool) int {
 }
 
 func (s *shimSession) cmdCSQ(c *shimCmd) error {
-	switch c.op {
-	case shimExec:
+	switch c.Op {
+	case at.Action:
 		m := s.info()
 		s.line(fmt.Sprintf("+CSQ: %d,%d", m.RSSI, m.BER))
-	case shimTest:
+	case at.Test:
 		s.line("+CSQ: (0-31,99),(0-7,99)")
 	default:
 		return errShimParam
@@ -314,15 +314,15 @@ func (s *shimSession) cmdCSQ(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdCOPS(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		m := s.info()
 		if m.Operator == "" {
 			s.line("+COPS: 0")
 		} else {
 			s.line(fmt.Sprintf("+COPS: 0,0,%q", m.Operator))
 		}
-	case shimSet, shimTest:
+	case at.Set, at.Test:
 	default:
 		return errShimParam
 	}
@@ -330,7 +330,7 @@ func (s *shimSession) cmdCOPS(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdQSPN(c *shimCmd) error {
-	if c.op != shimRead {
+	if c.Op != at.Read {
 		return errShimParam
 	}
 	op := s.info().Operator
@@ -339,10 +339,10 @@ func (s *shimSession) cmdQSPN(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdCCLK(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line(s.cfg.Clock.Now().UTC().Format(`+CCLK: "06/01/02,15:04:05+00"`))
-	case shimSet, shimTest:
+	case at.Set, at.Test:
 	default:
 		return errShimParam
 	}
@@ -350,12 +350,12 @@ func (s *shimSession) cmdCCLK(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdCFUN(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line("+CFUN: 1")
-	case shimTest:
+	case at.Test:
 		s.line("+CFUN: (0,1,4),(0,1)")
-	case shimSet:
+	case at.Set:
 		if _, ok := c.intArg(0, 0, 4); !ok {
 			return errShimParam
 		}

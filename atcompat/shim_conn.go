@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 type shimConnState int
@@ -305,7 +307,7 @@ func (s *shimSession) connArg(c *shimCmd, k int) (*shimConn, bool) {
 }
 
 func (s *shimSession) cmdQIOPEN(c *shimCmd) error {
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		s.line(`+QIOPEN: ("TCP","UDP"),("(0-255).(0-255).(0-255).(0-255)","DOMAIN NAME"),(1-65535)`)
 		return nil
 	}
@@ -318,7 +320,7 @@ func (s *shimSession) cmdQIOPEN(c *shimCmd) error {
 		}
 		k = 1
 	}
-	if c.op != shimSet || len(c.args) != k+3 {
+	if c.Op != at.Set || len(c.args) != k+3 {
 		return errShimParam
 	}
 	mode := strings.ToUpper(c.args[k].val)
@@ -411,10 +413,10 @@ func (s *shimSession) dialed(c *shimConn, conn net.Conn, err error) {
 
 func (s *shimSession) cmdQICLOSE(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
-	if c.op == shimSet {
+	if c.Op == at.Set {
 		if p.mux == 0 || len(c.args) != 1 {
 			return errShimParam
 		}
@@ -427,7 +429,7 @@ func (s *shimSession) cmdQICLOSE(c *shimCmd) error {
 		s.line(fmt.Sprintf("%d, CLOSE OK", cn.idx))
 		return errShimFinal
 	}
-	if c.op != shimExec {
+	if c.Op != at.Action {
 		return errShimParam
 	}
 	if p.mux == 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimParseSeeds are annotated valid (and a few invalid) command lines,
@@ -41,13 +42,14 @@ func FuzzShimParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var parts []string
+		var parsed []at.Command
 		for _, c := range cmds {
-			parts = append(parts, c.String())
+			parsed = append(parsed, c.Command)
 		}
-		again, err := parseShimLine(strings.Join(parts, ";"))
+		text := at.FormatLine(parsed)
+		again, err := parseShimLine(text)
 		if err != nil {
-			t.Fatalf("reparse of %q (from %q): %v", parts, line, err)
+			t.Fatalf("reparse of %q (from %q): %v", text, line, err)
 		}
 		if diff := cmp.Diff(cmds, again, cmp.AllowUnexported(shimCmd{}, shimArg{})); diff != "" {
 			t.Fatalf("reparse of %q (-first +second):\n%s", line, diff)
@@ -56,23 +58,30 @@ func FuzzShimParse(f *testing.F) {
 }
 
 func TestShimParse(t *testing.T) {
+	cmd := func(name string, op at.Op, arg string, args ...shimArg) shimCmd {
+		return shimCmd{Command: at.Command{Name: name, Op: op, Arg: arg}, args: args}
+	}
 	tests := []struct {
 		name string
 		in   string
 		want []shimCmd
 	}{
-		{"basic", "e0v1", []shimCmd{{name: "E", args: []shimArg{{val: "0"}}}, {name: "V", args: []shimArg{{val: "1"}}}}},
-		{"ipr and w", "+IPR=115200&W", []shimCmd{{name: "+IPR", op: shimSet, args: []shimArg{{val: "115200"}}}, {name: "&W"}}},
-		{"quoted", `+qiopen=1, "TCP" ,"a,b", 7`, []shimCmd{{name: "+QIOPEN", op: shimSet,
-			args: []shimArg{{val: "1"}, {val: "TCP", quoted: true}, {val: "a,b", quoted: true}, {val: "7"}}}}},
-		{"read test", "+QIMUX?;+QIMUX=?", []shimCmd{{name: "+QIMUX", op: shimRead}, {name: "+QIMUX", op: shimTest}}},
-		{"s register", "S0=2", []shimCmd{{name: "S0", op: shimSet, args: []shimArg{{val: "2"}}}}},
+		{"basic", "e0v1", []shimCmd{cmd("E", at.Action, "0", shimArg{val: "0"}), cmd("V", at.Action, "1", shimArg{val: "1"})}},
+		{"ipr and w", "+IPR=115200&W", []shimCmd{cmd("+IPR", at.Set, "115200", shimArg{val: "115200"}), cmd("&W", at.Action, "")}},
+		{"quoted", `+qiopen=1, "TCP" ,"a,b", 7`, []shimCmd{cmd("+QIOPEN", at.Set, `1, "TCP" ,"a,b", 7`,
+			shimArg{val: "1"}, shimArg{val: "TCP", quoted: true}, shimArg{val: "a,b", quoted: true}, shimArg{val: "7"})}},
+		{"unquoted keeps case", "+QICSGP=1,cmnet, User", []shimCmd{cmd("+QICSGP", at.Set, "1,cmnet, User",
+			shimArg{val: "1"}, shimArg{val: "cmnet"}, shimArg{val: "User"})}},
+		{"typographic quotes", "+QIDNSCFG=\u201c1.1.1.1\u201d", []shimCmd{cmd("+QIDNSCFG", at.Set, `"1.1.1.1"`,
+			shimArg{val: "1.1.1.1", quoted: true})}},
+		{"read test", "+QIMUX?;+QIMUX=?", []shimCmd{cmd("+QIMUX", at.Read, ""), cmd("+QIMUX", at.Test, "")}},
+		{"s register", "S0=2", []shimCmd{cmd("S0", at.Set, "2", shimArg{val: "2"})}},
 		// Fuzz regression (testdata/fuzz/FuzzShimParse/c41ee758a63105e6):
 		// a vertical tab before a quote once made an unquoted `""`.
-		{"space before quote", "#0=\v\"\"", []shimCmd{{name: "#0", op: shimSet, args: []shimArg{{quoted: true}}}}},
+		{"space before quote", "#0=\v\"\"", []shimCmd{cmd("#0", at.Set, "\v\"\"", shimArg{quoted: true})}},
 		// Fuzz regression (98d65c0f41bf4b74): "= ?" is a parameter "?",
 		// which printed back as the test form "=?".
-		{"question parameter", "#0= ?", []shimCmd{{name: "#0", op: shimSet, args: []shimArg{{val: "?"}}}}},
+		{"question parameter", "#0= ?", []shimCmd{cmd("#0", at.Set, " ?", shimArg{val: "?"})}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

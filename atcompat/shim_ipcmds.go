@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimIPSettings are the host-wide TCP/IP settings.
@@ -77,12 +79,12 @@ func init() {
 
 func (s *shimSession) cmdQITCFG(c *shimCmd) error {
 	t := &s.ip.tcfg
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line(fmt.Sprintf("+QITCFG: %d,%d,%d,%d", t.retry, t.wait, t.size, t.esc))
-	case shimTest:
+	case at.Test:
 		s.line("+QITCFG: (0-5),(1-10),(256-1024),(0,1)")
-	case shimSet:
+	case at.Set:
 		r, ok1 := c.intArg(0, 0, 5)
 		w, ok2 := c.intArg(1, 0, 10)
 		z, ok3 := c.intArg(2, 1, s.cfg.Profile.MaxSend)
@@ -98,10 +100,10 @@ func (s *shimSession) cmdQITCFG(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdQIDNSGIP(c *shimCmd) error {
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
-	if c.op != shimSet || len(c.args) != 1 || c.args[0].val == "" {
+	if c.Op != at.Set || len(c.args) != 1 || c.args[0].val == "" {
 		return errShimParam
 	}
 	p, host := s.pdp(), c.args[0].val
@@ -141,8 +143,8 @@ func (s *shimSession) cmdQIDNSGIP(c *shimCmd) error {
 
 func (s *shimSession) cmdQIDNSCFG(c *shimCmd) error {
 	p := s.pdp()
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		cur := p.dns
 		if p.net != nil {
 			for i, a := range p.net.DNSServers() {
@@ -158,8 +160,8 @@ func (s *shimSession) cmdQIDNSCFG(c *shimCmd) error {
 			}
 			s.line(name + ": " + a)
 		}
-	case shimTest:
-	case shimSet:
+	case at.Test:
+	case at.Set:
 		if !c.argc(1, 2) {
 			return errShimParam
 		}
@@ -181,12 +183,12 @@ func (s *shimSession) cmdQIDNSCFG(c *shimCmd) error {
 
 // cmdQIAUTOS sets timed sending (seed §5.2.2.3): AT+QIAUTOS=1,<seconds>.
 func (s *shimSession) cmdQIAUTOS(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line(fmt.Sprintf("+QIAUTOS: %d,%d", s.ip.autos, s.ip.autosT))
-	case shimTest:
+	case at.Test:
 		s.line("+QIAUTOS: (0,1),(1-100)")
-	case shimSet:
+	case at.Set:
 		mode, ok := c.intArg(0, 0, 1)
 		if !ok || !c.argc(1, 2) {
 			return errShimParam

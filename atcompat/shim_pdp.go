@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimPDPState is the TCP/IP stack state of one context (seed §5.6,
@@ -217,12 +219,12 @@ func (s *shimSession) pdpDeact(p *shimPDP) {
 }
 
 func (s *shimSession) cmdQIFGCNT(c *shimCmd) error {
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line(fmt.Sprintf("+QIFGCNT: %d", s.fg))
-	case shimTest:
+	case at.Test:
 		s.line("+QIFGCNT: (0,1)")
-	case shimSet:
+	case at.Set:
 		v, ok := c.intArg(0, 0, 1)
 		if !ok || len(c.args) != 1 {
 			return errShimParam
@@ -236,12 +238,12 @@ func (s *shimSession) cmdQIFGCNT(c *shimCmd) error {
 
 func (s *shimSession) cmdQICSGP(c *shimCmd) error {
 	p := s.pdp()
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line("+QICSGP: 1")
-	case shimTest:
+	case at.Test:
 		s.line(`+QICSGP: (0,1),"APN","USER","PWD","RATE"`)
-	case shimSet:
+	case at.Set:
 		mode, ok := c.intArg(0, 0, 1)
 		if !ok || !c.argc(1, 5) {
 			return errShimParam
@@ -264,14 +266,14 @@ func shimArgOr(c *shimCmd, k int) string {
 
 func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
 	p := s.pdp()
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line(fmt.Sprintf("+QIREGAPP: %q,%q,%q", p.apn, p.user, p.pass))
 		return nil
-	case shimTest:
+	case at.Test:
 		s.line(`+QIREGAPP: "APN","USER","PWD"`)
 		return nil
-	case shimSet:
+	case at.Set:
 		if !c.argc(1, 4) {
 			return errShimParam
 		}
@@ -282,7 +284,7 @@ func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
 	if r := s.info().Registration; r == 0 || r == regDenied {
 		return errShimState // no network to attach to, nor any sought
 	}
-	if c.op == shimSet {
+	if c.Op == at.Set {
 		p.apn, p.user, p.pass = shimArgOr(c, 0), shimArgOr(c, 1), shimArgOr(c, 2)
 	}
 	s.setState(p, pdpStart)
@@ -291,10 +293,10 @@ func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
 
 func (s *shimSession) cmdQIACT(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
-	if c.op != shimExec || p.state != pdpStart {
+	if c.Op != at.Action || p.state != pdpStart {
 		return errShimState
 	}
 	s.busy = true
@@ -310,10 +312,10 @@ func (s *shimSession) cmdQIACT(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdQIDEACT(c *shimCmd) error {
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
-	if c.op != shimExec {
+	if c.Op != at.Action {
 		return errShimParam
 	}
 	// The M35 manual rejects QIDEACT in IP INITIAL, but TobudOS and
@@ -330,7 +332,7 @@ func (s *shimSession) cmdQIDEACT(c *shimCmd) error {
 
 func (s *shimSession) cmdQILOCIP(c *shimCmd) error {
 	p := s.pdp()
-	if c.op != shimExec || p.net == nil {
+	if c.Op != at.Action || p.net == nil {
 		return errShimState
 	}
 	if p.state == pdpGPRSAct {
@@ -342,10 +344,10 @@ func (s *shimSession) cmdQILOCIP(c *shimCmd) error {
 
 func (s *shimSession) cmdQISTAT(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
-	if c.op != shimExec {
+	if c.Op != at.Action {
 		return errShimParam
 	}
 	if p.mux == 0 {
@@ -362,11 +364,11 @@ func (s *shimSession) cmdQISTAT(c *shimCmd) error {
 func (s *shimSession) cmdQISTATE(c *shimCmd) error {
 	p := s.pdp()
 	switch {
-	case c.op == shimSet:
+	case c.Op == at.Set:
 		return s.qistateBG96(c)
-	case c.op == shimTest:
+	case c.Op == at.Test:
 		return nil
-	case c.op != shimExec:
+	case c.Op != at.Action:
 		return errShimParam
 	}
 	s.result("OK")
@@ -411,7 +413,7 @@ func (s *shimSession) qistateBG96(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdQISSTAT(c *shimCmd) error {
-	if c.op != shimExec {
+	if c.Op != at.Action {
 		return errShimParam
 	}
 	s.result("OK")
@@ -428,12 +430,12 @@ func (s *shimSession) cmdQISSTAT(c *shimCmd) error {
 func shimPDPInt(name string, hi int, field func(*shimPDP) *int, initialOnly bool) shimHandler {
 	return func(s *shimSession, c *shimCmd) error {
 		p := s.pdp()
-		switch c.op {
-		case shimRead:
+		switch c.Op {
+		case at.Read:
 			s.line(fmt.Sprintf("%s: %d", name, *field(p)))
-		case shimTest:
+		case at.Test:
 			s.line(fmt.Sprintf("%s: (0-%d)", name, hi))
-		case shimSet:
+		case at.Set:
 			v, ok := c.intArg(0, 0, hi)
 			if !ok || len(c.args) != 1 {
 				return errShimParam

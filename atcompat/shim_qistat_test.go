@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // TestShimQISTATNumeric answers AT+QISTAT (QIMUX=0) in each state, with
@@ -43,7 +44,7 @@ func TestShimQISTATNumeric(t *testing.T) {
 				tc.client.pdp = p
 				p.conns[0] = tc.client
 			}
-			if err := s.cmdQISTAT(&shimCmd{name: "+QISTAT"}); err != errShimFinal {
+			if err := s.cmdQISTAT(&shimCmd{Command: at.Command{Name: "+QISTAT"}}); err != errShimFinal {
 				t.Fatalf("cmdQISTAT = %v, want errShimFinal", err)
 			}
 			if diff := cmp.Diff(tc.want, s.out.String()); diff != "" {

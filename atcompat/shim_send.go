@@ -2,21 +2,23 @@ package atcompat
 
 import (
 	"fmt"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 func (s *shimSession) cmdQISEND(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		s.line(fmt.Sprintf("+QISEND: <length>(1-%d)", s.cfg.Profile.MaxSend))
 		return nil
 	}
-	if p.mode == 1 || (c.op != shimExec && c.op != shimSet) {
+	if p.mode == 1 || (c.Op != at.Action && c.Op != at.Set) {
 		return errShimState
 	}
 	lenArg := 0
 	if p.mux == 1 {
 		lenArg = 1
-		if c.op != shimSet || !c.argc(1, 2) {
+		if c.Op != at.Set || !c.argc(1, 2) {
 			return errShimParam
 		}
 	} else if !c.argc(0, 1) {
@@ -61,14 +63,14 @@ func (s *shimSession) sendPayload(c *shimConn, data []byte) {
 
 func (s *shimSession) cmdQISACK(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
 	var cn *shimConn
 	switch {
-	case p.mux == 0 && c.op == shimExec:
+	case p.mux == 0 && c.Op == at.Action:
 		cn = s.connFor(p)
-	case p.mux == 1 && c.op == shimSet && len(c.args) == 1:
+	case p.mux == 1 && c.Op == at.Set && len(c.args) == 1:
 		var ok bool
 		if cn, ok = s.connArg(c, 0); !ok {
 			return errShimParam
@@ -100,14 +102,14 @@ func (s *shimSession) cmdQISACK(c *shimCmd) error {
 }
 
 func (s *shimSession) cmdQIRD(c *shimCmd) error {
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		return nil
 	}
 	id, ok1 := c.intArg(0, 0, 1)
 	_, ok2 := c.intArg(1, 1, 2)
 	sid, ok3 := c.intArg(2, 0, s.cfg.Profile.MaxConnections-1)
 	n, ok4 := c.intArg(3, 1, 1500)
-	if c.op != shimSet || len(c.args) != 4 || !ok1 || !ok2 || !ok3 || !ok4 {
+	if c.Op != at.Set || len(c.args) != 4 || !ok1 || !ok2 || !ok3 || !ok4 {
 		return errShimParam
 	}
 	cn := s.pdps[id].conns[sid]

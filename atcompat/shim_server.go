@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimServer is a listening server (AT+QISERVER): TCP on ln, or UDP on pc.
@@ -32,13 +34,13 @@ func (p *shimPDP) stopServer() {
 
 func (s *shimSession) cmdQISERVER(c *shimCmd) error {
 	p := s.pdp()
-	if c.op == shimTest {
+	if c.Op == at.Test {
 		s.line(fmt.Sprintf("+QISERVER: (0,1),(1-%d)", s.cfg.Profile.MaxConnections-1))
 		return nil
 	}
 	limit, udp := 1, false
-	switch c.op {
-	case shimSet:
+	switch c.Op {
+	case at.Set:
 		typ, ok1 := c.intArg(0, 0, 1)
 		n, ok2 := c.intArg(1, 1, max(s.cfg.Profile.MaxConnections-1, 1))
 		if !ok1 || (len(c.args) == 2 && !ok2) || !c.argc(1, 2) {
@@ -48,7 +50,7 @@ func (s *shimSession) cmdQISERVER(c *shimCmd) error {
 			limit = n
 		}
 		udp = typ == 1
-	case shimExec:
+	case at.Action:
 	default:
 		return errShimParam
 	}
@@ -244,13 +246,13 @@ func (u *shimUDPPeer) SetWriteDeadline(time.Time) error { return nil }
 
 func (s *shimSession) cmdQILPORT(c *shimCmd) error {
 	p := s.pdp()
-	switch c.op {
-	case shimRead:
+	switch c.Op {
+	case at.Read:
 		s.line("TCP: " + strconv.Itoa(p.lportTCP))
 		s.line("UDP: " + strconv.Itoa(p.lportUDP))
-	case shimTest:
+	case at.Test:
 		s.line(`+QILPORT: ("TCP","UDP"),(0-65535)`)
-	case shimSet:
+	case at.Set:
 		port, ok := c.intArg(1, 0, 65535)
 		if len(c.args) != 2 || !ok || p.srv != nil {
 			return errShimParam
