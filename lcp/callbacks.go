@@ -178,9 +178,11 @@ func (n *negotiation) ReceiveOther(code fsm.Code, id uint8, data []byte) bool {
 
 // CodeRejectFatal implements fsm.Callbacks: a peer may reject LCP's
 // extension codes and the link goes on (RFC 1661 §5.6), without the
-// keepalive if it was Echo-Request that it rejected.
+// keepalive if it rejected an Echo-Request we had sent. A reject of an
+// Echo-Request while none is awaiting its reply names one we never sent
+// and leaves the keepalive running.
 func (n *negotiation) CodeRejectFatal(c fsm.Code) bool {
-	if c == fsm.EchoRequest {
+	if c == fsm.EchoRequest && n.lcp.echo.pending > 0 {
 		n.lcp.echo.disable()
 	}
 	return false

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -106,5 +107,48 @@ func TestTerminateRequestWhileNegotiating(t *testing.T) {
 	waitFor(t, s.Done(), "end of the link")
 	if err := s.Err(); !errors.Is(err, ErrIO) {
 		t.Errorf("reason %v, want ErrIO", err)
+	}
+}
+
+// A Code-Reject of an Echo-Request that was never sent (none awaits its
+// reply) leaves the keepalive running: the link still ends when the peer
+// goes silent, after EchoInterval × (EchoFailures + 1).
+func TestSpoofedEchoRejectKeepsKeepalive(t *testing.T) {
+	clk := clock.NewManual(time.Unix(0, 0))
+	a, x := ppptest.Pipe()
+	y, b := ppptest.Pipe()
+	var silent atomic.Bool
+	go gate(y, x, &silent)
+	go gate(x, y, &silent)
+	client := Start(a, Config{Clock: clk, EchoInterval: 10 * time.Second, EchoFailures: 3})
+	network := Start(b, Config{Role: RoleNetwork,
+		LocalAddr: netip.MustParseAddr("10.0.0.1"), PeerAddr: netip.MustParseAddr("10.0.0.2")})
+	defer network.Close()
+	waitFor(t, client.Up(), "link up")
+
+	silent.Store(true)
+	var enc ppp.Encoder
+	enc.ACCM = 0xffffffff
+	rejected := ppp.ControlPacket{Code: 9, Identifier: 77, Data: []byte{0, 0, 0, 0}}.Append(nil) // Echo-Request
+	codeReject := ppp.ControlPacket{Code: 7, Identifier: 1, Data: rejected}.Append(nil)
+	x.Write(enc.AppendFrame(nil, ppp.ProtocolLCP, codeReject))
+	// The reject is counted once processed; then the silent peer is
+	// found out by the keepalive as before.
+	deadline := time.Now().Add(10 * time.Second)
+	for client.Stats().CodeRejectsIgnored == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the Code-Reject was never processed")
+		}
+		runtime.Gosched()
+	}
+	for i := 0; i < 4; i++ {
+		if client.Err() != nil {
+			t.Fatalf("link ended after %d intervals: %v", i, client.Err())
+		}
+		clk.Advance(10 * time.Second)
+	}
+	waitFor(t, client.Done(), "end of the link by the keepalive")
+	if err := client.Err(); !errors.Is(err, ErrKeepalive) {
+		t.Fatalf("reason %v, want ErrKeepalive", err)
 	}
 }
