@@ -5,30 +5,38 @@ import "sync/atomic"
 // Stats counts a link's traffic and the damage it saw.
 type Stats struct {
 	// FramesIn and OctetsIn count good frames received and their octets.
-	FramesIn, OctetsIn uint64
+	FramesIn uint64 `json:"frames_in"`
+	OctetsIn uint64 `json:"octets_in"`
 	// FramesOut and OctetsOut count frames sent and their encoded octets.
-	FramesOut, OctetsOut uint64
+	FramesOut uint64 `json:"frames_out"`
+	OctetsOut uint64 `json:"octets_out"`
 	// IPIn and IPOut count IPv4 packets carried.
-	IPIn, IPOut uint64
+	IPIn  uint64 `json:"ip_in"`
+	IPOut uint64 `json:"ip_out"`
 	// FCSErrors, Aborts, TooLong and Runts count frames dropped by the
 	// unframer; Garbage counts octets outside any frame.
-	FCSErrors, Aborts, TooLong, Runts, Garbage uint64
+	FCSErrors uint64 `json:"fcs_errors"`
+	Aborts    uint64 `json:"aborts"`
+	TooLong   uint64 `json:"too_long"`
+	Runts     uint64 `json:"runts"`
+	Garbage   uint64 `json:"garbage"`
 	// BadHeaders counts frames with an invalid address, control or
 	// protocol field.
-	BadHeaders uint64
+	BadHeaders uint64 `json:"bad_headers"`
 	// ControlDrops counts control packets dropped because the protocol
 	// loop was busy; IPDrops counts IPv4 packets dropped because IPCP was
 	// not Opened or no handler was set.
-	ControlDrops, IPDrops uint64
+	ControlDrops uint64 `json:"control_drops"`
+	IPDrops      uint64 `json:"ip_drops"`
 	// QueueDrops counts IPv4 packets dropped because the output queue
 	// was full.
-	QueueDrops uint64
+	QueueDrops uint64 `json:"queue_drops"`
 	// WriteErrors counts failed writes to the line.
-	WriteErrors uint64
+	WriteErrors uint64 `json:"write_errors"`
 	// CodeRejectsIgnored counts LCP and IPCP Code-Rejects of codes this
 	// side never sends or can do without (RFC 1661 §5.6): a confused
 	// peer's, logged at debug level and otherwise ignored.
-	CodeRejectsIgnored uint64
+	CodeRejectsIgnored uint64 `json:"code_rejects_ignored"`
 }
 
 type counters struct {
