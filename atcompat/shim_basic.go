@@ -13,14 +13,14 @@ import (
 // shimHandler runs one command. It returns nil for OK (sent once the whole
 // line has run), errShimFinal when it queued its own final answer (or
 // prompt, or started something that answers later), or an error: a
-// *CMEError is answered +CME ERROR under AT+CMEE=1/2, anything else ERROR.
+// *at.CMEError is answered +CME ERROR under AT+CMEE=1/2, anything else ERROR.
 type shimHandler func(s *shimSession, c *shimCmd) error
 
 var (
 	errShimFinal   = errors.New("atcompat: shim: final result sent")
 	errShimUnknown = errors.New("atcompat: shim: unknown command")
-	errShimParam   = &CMEError{Code: 3, Text: at.CMEText(3)} // the M95 answers "operation not allowed"
-	errShimState   = &CMEError{Code: 3, Text: at.CMEText(3)}
+	errShimParam   = at.NewCMEError(3) // the M95 answers "operation not allowed"
+	errShimState   = at.NewCMEError(3)
 )
 
 // shimCommands maps command names to handlers; see shim_ipcmds.go for the
@@ -90,8 +90,8 @@ func (s *shimSession) exec(c shimCmd) error {
 
 // errorResult answers a failed command.
 func (s *shimSession) errorResult(err error) {
-	var cme *CMEError
-	if !errors.As(err, &cme) || s.set.cmee == 0 {
+	cme, ok := shimCME(err)
+	if !ok || s.set.cmee == 0 {
 		s.result("ERROR")
 		return
 	}
@@ -100,6 +100,20 @@ func (s *shimSession) errorResult(err error) {
 		return
 	}
 	s.line("+CME ERROR: " + cme.Text)
+}
+
+// shimCME finds the +CME ERROR in err: the shim's own, or one that the
+// Backend passed on from the modem as the dialer's *CMEError.
+func shimCME(err error) (*at.CMEError, bool) {
+	var own *at.CMEError
+	if errors.As(err, &own) {
+		return own, true
+	}
+	var modem *CMEError
+	if errors.As(err, &modem) {
+		return (*at.CMEError)(modem), true
+	}
+	return nil, false
 }
 
 func shimAccept(*shimSession, *shimCmd) error { return nil }
@@ -245,9 +259,9 @@ func (s *shimSession) cmdCPIN(c *shimCmd) error {
 		case errors.Is(m.SIMError, ErrSIMPIN):
 			s.line("+CPIN: SIM PIN")
 		case errors.As(m.SIMError, &cme):
-			return cme
+			return (*at.CMEError)(cme)
 		default:
-			return &CMEError{Code: 10, Text: at.CMEText(10)}
+			return at.NewCMEError(10) // SIM not inserted
 		}
 	case at.Test:
 	default:
