@@ -3,6 +3,8 @@ package atcompat
 import (
 	"strings"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // shimMaxLine is the longest command line the shim takes, as the M95's
@@ -187,7 +189,7 @@ func shimRepeatPrefix(line []byte) bool {
 	if n == 0 || line[n-1]|0x20 != 'a' {
 		return false
 	}
-	_, started := shimATBody(string(line[:n-1]))
+	_, started := at.Body(string(line[:n-1]))
 	return !started
 }
 
@@ -206,7 +208,7 @@ func (s *shimSession) repeatLine() {
 
 // execLine runs one command line: "AT" followed by commands.
 func (s *shimSession) execLine(line string) {
-	body, ok := shimATBody(line)
+	body, ok := at.Body(line)
 	if !ok {
 		if strings.TrimSpace(line) != "" {
 			s.result("ERROR")
@@ -233,15 +235,4 @@ func (s *shimSession) execLine(line string) {
 		return
 	}
 	s.result("OK")
-}
-
-// shimATBody finds the "AT" that starts a command line, skipping line noise
-// before it, and returns what follows.
-func shimATBody(line string) (string, bool) {
-	for i := 0; i+1 < len(line); i++ {
-		if (line[i] == 'A' || line[i] == 'a') && (line[i+1] == 'T' || line[i+1] == 't') {
-			return line[i+2:], true
-		}
-	}
-	return "", false
 }
