@@ -31,6 +31,24 @@ func gate(dst io.WriteCloser, src io.Reader, closed *atomic.Bool) {
 	}
 }
 
+// gatedLink brings up a client with a keepalive on clk (10 s × 3) and a
+// network side, joined through gates that silent stops; x writes to the
+// client as the network side would.
+func gatedLink(t *testing.T, clk clock.Clock) (client *Session, silent *atomic.Bool, x io.Writer) {
+	t.Helper()
+	a, xa := ppptest.Pipe()
+	y, b := ppptest.Pipe()
+	silent = new(atomic.Bool)
+	go gate(y, xa, silent)
+	go gate(xa, y, silent)
+	client = Start(a, Config{Clock: clk, EchoInterval: 10 * time.Second, EchoFailures: 3})
+	network := Start(b, Config{Role: RoleNetwork,
+		LocalAddr: netip.MustParseAddr("10.0.0.1"), PeerAddr: netip.MustParseAddr("10.0.0.2")})
+	t.Cleanup(func() { network.Close() })
+	waitFor(t, client.Up(), "link up")
+	return client, silent, xa
+}
+
 func waitFor(t *testing.T, c <-chan struct{}, what string) {
 	t.Helper()
 	select {
@@ -44,16 +62,7 @@ func waitFor(t *testing.T, c <-chan struct{}, what string) {
 // EchoInterval × (EchoFailures + 1) of the injected clock.
 func TestKeepaliveWithManualClock(t *testing.T) {
 	clk := clock.NewManual(time.Unix(0, 0))
-	a, x := ppptest.Pipe()
-	y, b := ppptest.Pipe()
-	var silent atomic.Bool
-	go gate(y, x, &silent)
-	go gate(x, y, &silent)
-	client := Start(a, Config{Clock: clk, EchoInterval: 10 * time.Second, EchoFailures: 3})
-	network := Start(b, Config{Role: RoleNetwork,
-		LocalAddr: netip.MustParseAddr("10.0.0.1"), PeerAddr: netip.MustParseAddr("10.0.0.2")})
-	defer network.Close()
-	waitFor(t, client.Up(), "link up")
+	client, silent, _ := gatedLink(t, clk)
 
 	silent.Store(true)
 	for i := 0; i < 4; i++ {
@@ -115,16 +124,7 @@ func TestTerminateRequestWhileNegotiating(t *testing.T) {
 // goes silent, after EchoInterval × (EchoFailures + 1).
 func TestSpoofedEchoRejectKeepsKeepalive(t *testing.T) {
 	clk := clock.NewManual(time.Unix(0, 0))
-	a, x := ppptest.Pipe()
-	y, b := ppptest.Pipe()
-	var silent atomic.Bool
-	go gate(y, x, &silent)
-	go gate(x, y, &silent)
-	client := Start(a, Config{Clock: clk, EchoInterval: 10 * time.Second, EchoFailures: 3})
-	network := Start(b, Config{Role: RoleNetwork,
-		LocalAddr: netip.MustParseAddr("10.0.0.1"), PeerAddr: netip.MustParseAddr("10.0.0.2")})
-	defer network.Close()
-	waitFor(t, client.Up(), "link up")
+	client, silent, x := gatedLink(t, clk)
 
 	silent.Store(true)
 	var enc ppp.Encoder

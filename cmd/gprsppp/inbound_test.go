@@ -96,32 +96,7 @@ func (h *shimHost) at(cmd string, wants ...string) {
 // flows both ways.
 func TestShimSimInbound(t *testing.T) {
 	addr, inbound := freeAddr(t), freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- runShim(ctx, pw, &globals{}, shimFlags{
-			modem: connectFlags{simulate: true, holdoff: 100 * time.Millisecond, echoInterval: 30 * time.Second, echoFailures: 4,
-				simInbound: []string{inbound + ":3000"}},
-			listen: []string{"tcp://" + addr}, maxConnections: 6, maxSend: 1460, recvBuffer: 64 << 10,
-		})
-		pw.Close()
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("shim: %v", err)
-			}
-		case <-time.After(inboundTimeout):
-			t.Error("shim still running after interrupt")
-		}
-	}()
-	out := bufio.NewScanner(pr)
-	for out.Scan() && out.Text() != "ready" {
-	}
-	go io.Copy(io.Discard, pr)
+	startShim(t, shimFlags{modem: connectFlags{simInbound: []string{inbound + ":3000"}}, listen: []string{"tcp://" + addr}}, "ready")
 
 	c, err := net.DialTimeout("tcp", addr, inboundTimeout)
 	if err != nil {

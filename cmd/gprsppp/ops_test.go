@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -460,42 +459,7 @@ c     \?      c: not running \(\S+c.sock is left from a process that ended\)
 func TestShimStatusMetrics(t *testing.T) {
 	dir := runtimeDir(t)
 	addr, metrics := freeAddr(t), freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- runShim(ctx, pw, &globals{}, shimFlags{
-			modem: connectFlags{simulate: true, holdoff: 100 * time.Millisecond, echoInterval: 30 * time.Second, echoFailures: 4,
-				ops: opsFlags{name: "shimtest", metrics: metrics}},
-			listen: []string{"tcp://" + addr}, maxConnections: 6, maxSend: 1460, recvBuffer: 64 << 10,
-		})
-		pw.Close()
-	}()
-	up := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "link up:") {
-				up <- sc.Text()
-			}
-		}
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("shim: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("shim still running 30 s after interrupt")
-		}
-	}()
-	select {
-	case <-up:
-	case <-time.After(30 * time.Second):
-		t.Fatal("shim's link not up within 30 s")
-	}
+	startShim(t, shimFlags{modem: connectFlags{ops: opsFlags{name: "shimtest", metrics: metrics}}, listen: []string{"tcp://" + addr}}, "link up:")
 	st := statusOf(t, dir, "shimtest")
 	if st.State != linkstate.Up || st.Name != "shimtest" {
 		t.Errorf("status %+v", st)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"io"
 	"net"
@@ -15,31 +16,7 @@ import (
 // back, as a module would.
 func TestShimCommand(t *testing.T) {
 	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- runShim(ctx, pw, &globals{}, shimFlags{
-			modem:  connectFlags{simulate: true, holdoff: 100 * time.Millisecond, echoInterval: 30 * time.Second, echoFailures: 4},
-			listen: []string{"tcp://" + addr}, maxConnections: 6, maxSend: 1460, recvBuffer: 64 << 10,
-		})
-		pw.Close()
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("shim: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("shim still running 30 s after interrupt")
-		}
-	}()
-	out := bufio.NewScanner(pr)
-	for out.Scan() && out.Text() != "ready" {
-	}
-	go io.Copy(io.Discard, pr)
+	startShim(t, shimFlags{listen: []string{"tcp://" + addr}}, "ready")
 
 	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
@@ -88,4 +65,64 @@ func TestShimCommand(t *testing.T) {
 	}
 	send("AT+QICLOSE", "CLOSE OK")
 	send("AT+QIDEACT", "DEACT OK")
+}
+
+// startShim runs the shim command in-process with f, modem flags
+// defaulted for the simulator (hold-off 100 ms, keepalive 30 s × 4) and
+// the module's limits, and returns once it printed a line starting with
+// ready. At cleanup it is interrupted and must end without an error
+// within 30 s.
+func startShim(t *testing.T, f shimFlags, ready string) {
+	t.Helper()
+	f.modem.simulate = true
+	f.modem.holdoff = cmp.Or(f.modem.holdoff, 100*time.Millisecond)
+	f.modem.echoInterval = cmp.Or(f.modem.echoInterval, 30*time.Second)
+	f.modem.echoFailures = cmp.Or(f.modem.echoFailures, 4)
+	f.maxConnections = cmp.Or(f.maxConnections, 6)
+	f.maxSend = cmp.Or(f.maxSend, 1460)
+	f.recvBuffer = cmp.Or(f.recvBuffer, 64<<10)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- runShim(ctx, pw, &globals{}, f)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("shim: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("shim still running 30 s after interrupt")
+		}
+	})
+	lines, found := make(chan string), make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-found: // the rest is read and dropped
+			}
+		}
+		close(lines)
+	}()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("shim ended before %q", ready)
+			}
+			if strings.HasPrefix(l, ready) {
+				close(found)
+				return
+			}
+		case <-deadline:
+			t.Fatalf("shim: no %q within 30 s", ready)
+		}
+	}
 }
