@@ -306,6 +306,6 @@ func simModemConfig(log *slog.Logger) sim.ModemConfig {
 	return sim.ModemConfig{
 		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
 		Services: sim.Services{Names: map[string][]netip.Addr{simName: {gw}}},
-		Logger:   log.With("side", "sim", catKey, catSim),
+		Logger:   log.With(catKey, catSim),
 	}
 }

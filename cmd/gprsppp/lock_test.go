@@ -104,7 +104,7 @@ func TestSIGHUPEndsCleanly(t *testing.T) {
 			// The client's own log (-v), not the built-in simulator's.
 			var client []string
 			for _, l := range strings.Split(c.log.text(), "\n") {
-				if !strings.Contains(l, "side=sim") {
+				if !strings.Contains(l, "cat=sim") {
 					client = append(client, l)
 				}
 			}
