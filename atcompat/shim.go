@@ -160,6 +160,8 @@ type shimSession struct {
 	pdps [2]*shimPDP
 	ip   shimIPSettings
 	data *shimData // transparent mode; nil when not set up
+
+	cmds map[string]shimHandler // this session's command table
 }
 
 // shimSettings is the profile AT&W saves and ATZ restores.
@@ -182,7 +184,7 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 		in:  make(chan []byte),
 		ev:  make(chan func(), shimEventQueue),
 		set: shimFactory, saved: shimFactory,
-		ip: defaultIPSettings,
+		ip: defaultIPSettings, cmds: m95Commands(),
 	}
 	for i := range s.pdps {
 		s.pdps[i] = newShimPDP(i, sh.cfg.Profile)

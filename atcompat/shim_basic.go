@@ -23,50 +23,63 @@ var (
 	errShimState   = at.NewCMEError(3)
 )
 
-// shimCommands maps command names to handlers; see shim_ipcmds.go for the
-// QI* commands it adds in init.
-var shimCommands = map[string]shimHandler{
-	"E":      shimFlag(func(s *shimSettings) *bool { return &s.echo }),
-	"V":      shimFlag(func(s *shimSettings) *bool { return &s.verbose }),
-	"Q":      shimFlag(func(s *shimSettings) *bool { return &s.quiet }),
-	"I":      (*shimSession).cmdATI,
-	"Z":      (*shimSession).cmdATZ,
-	"&F":     (*shimSession).cmdATZ,
-	"&W":     (*shimSession).cmdATW,
-	"&D":     (*shimSession).cmdATD,
-	"&C":     shimAccept,
-	"X":      shimAccept,
-	"L":      shimAccept,
-	"M":      shimAccept,
-	"H":      shimAccept,
-	"+IPR":   (*shimSession).cmdIPR,
-	"+CMEE":  shimIntSetting("+CMEE", 0, 2, func(s *shimSession) *int { return &s.set.cmee }),
-	"+QNITZ": shimIntSetting("+QNITZ", 0, 1, func(s *shimSession) *int { return &s.set.qnitz }),
-	"+QIURC": shimIntSetting("+QIURC", 0, 1, func(s *shimSession) *int { return &s.set.qiurc }),
-	"+CPIN":  (*shimSession).cmdCPIN,
-	"+CREG":  shimRegQuery("+CREG"),
-	"+CGREG": shimRegQuery("+CGREG"),
-	"+CGATT": (*shimSession).cmdCGATT,
-	"+CSQ":   (*shimSession).cmdCSQ,
-	"+CGMI":  shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
-	"+GMI":   shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
-	"+CGMM":  shimInfoLine(func(m ModemInfo) string { return m.Model }),
-	"+GMM":   shimInfoLine(func(m ModemInfo) string { return m.Model }),
-	"+CGMR":  shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
-	"+GMR":   shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
-	"+CGSN":  shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
-	"+GSN":   shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
-	"+CIMI":  shimInfoLine(func(ModemInfo) string { return shimIMSI }),
-	"+QCCID": shimInfoLine(func(ModemInfo) string { return shimICCID }),
-	"+COPS":  (*shimSession).cmdCOPS,
-	"+QSPN":  (*shimSession).cmdQSPN,
-	"+CCLK":  (*shimSession).cmdCCLK,
-	"+CFUN":  (*shimSession).cmdCFUN,
-	// Accepted for the clients that send them and ignore the answer
-	// (MC60: CGDCONT, CGACT; sleep and URC switches).
-	"+CGDCONT": shimAccept,
-	"+CGACT":   shimAccept,
-	"+QSCLK":   shimAccept,
+// m95Commands returns a new command table of the M95 personality: the V.250
+// and 27.007 basics below and the QI* commands of m95IPCommands. Each
+// session builds its own, so that no table is shared or mutable across
+// sessions.
+func m95Commands() map[string]shimHandler {
+	t := m95BasicCommands()
+	for name, h := range m95IPCommands() {
+		t[name] = h
+	}
+	return t
+}
+
+// m95BasicCommands are the V.250 and 27.007 commands of the personality.
+func m95BasicCommands() map[string]shimHandler {
+	return map[string]shimHandler{
+		"E":      shimFlag(func(s *shimSettings) *bool { return &s.echo }),
+		"V":      shimFlag(func(s *shimSettings) *bool { return &s.verbose }),
+		"Q":      shimFlag(func(s *shimSettings) *bool { return &s.quiet }),
+		"I":      (*shimSession).cmdATI,
+		"Z":      (*shimSession).cmdATZ,
+		"&F":     (*shimSession).cmdATZ,
+		"&W":     (*shimSession).cmdATW,
+		"&D":     (*shimSession).cmdATD,
+		"&C":     shimAccept,
+		"X":      shimAccept,
+		"L":      shimAccept,
+		"M":      shimAccept,
+		"H":      shimAccept,
+		"+IPR":   (*shimSession).cmdIPR,
+		"+CMEE":  shimIntSetting("+CMEE", 0, 2, func(s *shimSession) *int { return &s.set.cmee }),
+		"+QNITZ": shimIntSetting("+QNITZ", 0, 1, func(s *shimSession) *int { return &s.set.qnitz }),
+		"+QIURC": shimIntSetting("+QIURC", 0, 1, func(s *shimSession) *int { return &s.set.qiurc }),
+		"+CPIN":  (*shimSession).cmdCPIN,
+		"+CREG":  shimRegQuery("+CREG"),
+		"+CGREG": shimRegQuery("+CGREG"),
+		"+CGATT": (*shimSession).cmdCGATT,
+		"+CSQ":   (*shimSession).cmdCSQ,
+		"+CGMI":  shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
+		"+GMI":   shimInfoLine(func(m ModemInfo) string { return m.Manufacturer }),
+		"+CGMM":  shimInfoLine(func(m ModemInfo) string { return m.Model }),
+		"+GMM":   shimInfoLine(func(m ModemInfo) string { return m.Model }),
+		"+CGMR":  shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
+		"+GMR":   shimInfoLine(func(m ModemInfo) string { return "Revision: " + m.Revision }),
+		"+CGSN":  shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
+		"+GSN":   shimInfoLine(func(m ModemInfo) string { return m.IMEI }),
+		"+CIMI":  shimInfoLine(func(ModemInfo) string { return shimIMSI }),
+		"+QCCID": shimInfoLine(func(ModemInfo) string { return shimICCID }),
+		"+COPS":  (*shimSession).cmdCOPS,
+		"+QSPN":  (*shimSession).cmdQSPN,
+		"+CCLK":  (*shimSession).cmdCCLK,
+		"+CFUN":  (*shimSession).cmdCFUN,
+		// Accepted for the clients that send them and ignore the answer
+		// (MC60: CGDCONT, CGACT; sleep and URC switches).
+		"+CGDCONT": shimAccept,
+		"+CGACT":   shimAccept,
+		"+QSCLK":   shimAccept,
+	}
 }
 
 // The Backend reports no SIM identities; the shim answers with the test
@@ -78,7 +91,7 @@ const (
 
 // exec runs one command of a line.
 func (s *shimSession) exec(c shimCmd) error {
-	h := shimCommands[c.Name]
+	h := s.cmds[c.Name]
 	if h == nil && c.Name[0] == 'S' && len(c.Name) > 1 {
 		h = (*shimSession).cmdSReg
 	}

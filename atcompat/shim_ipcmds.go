@@ -34,11 +34,12 @@ type shimTCFG struct {
 var defaultIPSettings = shimIPSettings{srvc: 1, sde: 1, prompt: 1,
 	tcfg: shimTCFG{retry: 3, wait: 2, size: 1024, esc: 1}}
 
-func init() {
+// m95IPCommands are the QI* commands of the personality (and ATO).
+func m95IPCommands() map[string]shimHandler {
 	ip := func(f func(*shimIPSettings) *int) func(*shimSession) *int {
 		return func(s *shimSession) *int { return f(&s.ip) }
 	}
-	for name, h := range map[string]shimHandler{
+	return map[string]shimHandler{
 		"+QIFGCNT":  (*shimSession).cmdQIFGCNT,
 		"+QICSGP":   (*shimSession).cmdQICSGP,
 		"+QIREGAPP": (*shimSession).cmdQIREGAPP,
@@ -72,8 +73,6 @@ func init() {
 		"+QISDE":    shimIntSetting("+QISDE", 0, 1, ip(func(i *shimIPSettings) *int { return &i.sde })),
 		"+QIPROMPT": shimIntSetting("+QIPROMPT", 0, 2, ip(func(i *shimIPSettings) *int { return &i.prompt })),
 		"+QIAUTOS":  (*shimSession).cmdQIAUTOS,
-	} {
-		shimCommands[name] = h
 	}
 }
 
