@@ -1,0 +1,44 @@
+package modemsock
+
+import (
+	"context"
+	"net"
+	"net/netip"
+)
+
+// Network is what sockets run on: the host-side TCP/IP stack over the
+// modem's PPP link, for one activated context.
+type Network interface {
+	// DialContext opens a TCP or UDP connection ("tcp", "udp"); the
+	// address may name a host, resolved through LookupNetIP.
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+	// Listen accepts TCP connections on the link's address (server mode).
+	Listen(network, address string) (net.Listener, error)
+	// ListenPacket opens a UDP socket on the link's address.
+	ListenPacket(network, address string) (net.PacketConn, error)
+	// LookupNetIP resolves a name with the link's DNS servers.
+	LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error)
+	// LocalAddr is the context's address.
+	LocalAddr() netip.Addr
+	// DNSServers are the servers the network gave.
+	DNSServers() []netip.Addr
+	// Done is closed when the context goes away (the link dropped).
+	Done() <-chan struct{}
+}
+
+// UnackedConn is optionally implemented by the connections a Network
+// returns. Unacked reports how many written bytes the peer has not yet
+// acknowledged (TCP's SND.NXT - SND.UNA plus what is still queued), so
+// that Socket.Counters reports real acknowledgements. Without it a byte
+// counts as acknowledged once the connection's Write has accepted it.
+type UnackedConn interface {
+	Unacked() (int, error)
+}
+
+// Activator brings packet data contexts up: the part of a modem backend
+// that Context uses.
+type Activator interface {
+	// Activate brings a context up with an APN and credentials, waiting
+	// as long as ctx allows, and returns its network.
+	Activate(ctx context.Context, apn, user, password string) (Network, error)
+}
