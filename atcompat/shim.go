@@ -14,9 +14,11 @@
 // backed by real counters so that nAcked reaches 0.
 //
 // Each Serve call is one host with its own module state. One goroutine (the
-// session loop) owns that state; the host reader, the per-connection reader
-// and writer goroutines, activation, dialing and timers talk to it by
-// posting closures on a channel.
+// session loop) owns that state; the host reader, the socket core
+// (package modemsock: connection readers and writers, activation, dialing,
+// listeners) and timers talk to it by posting closures on a channel. The
+// core reports what happens to connections and contexts as events, and
+// the shim renders them in the M95's words (shim_events.go).
 
 package atcompat
 
@@ -30,6 +32,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/modemsock"
 )
 
 // Profile bounds what one host may use, like the limits of the module being
@@ -99,13 +102,9 @@ func NewShim(cfg ShimConfig) *Shim {
 }
 
 // UnackedConn is optionally implemented by the connections a Network
-// returns. Unacked reports how many written bytes the peer has not yet
-// acknowledged (TCP's SND.NXT - SND.UNA plus what is still queued), so that
-// AT+QISACK reports real acknowledgements. Without it the shim counts bytes
-// as acknowledged once the connection's Write has accepted them.
-type UnackedConn interface {
-	Unacked() (int, error)
-}
+// returns, so that AT+QISACK reports real acknowledgements; see
+// modemsock.UnackedConn.
+type UnackedConn = modemsock.UnackedConn
 
 // Serve answers one host on rw until ctx ends (returning ctx's error) or rw
 // fails (returning that error, or nil at io.EOF). Connections the host
@@ -129,7 +128,7 @@ func (s *Shim) Serve(ctx context.Context, rw io.ReadWriter) error {
 
 // shimEventQueue is the capacity of a session's event channel. Every poster
 // has at most a few events outstanding (one per connection reader, one per
-// write of a connection writer whose queue is shimTxQueue deep, timers), so
+// write of a connection writer whose queue is modemsock.TxQueue deep, timers), so
 // the loop never blocks on itself.
 const shimEventQueue = 256
 
@@ -156,10 +155,11 @@ type shimSession struct {
 	pending []byte // unprocessed host input of the last chunk
 	closing bool   // Serve is returning: no more host input
 
-	fg   int // foreground context (AT+QIFGCNT)
-	pdps [2]*shimPDP
-	ip   shimIPSettings
-	data *shimData // transparent mode; nil when not set up
+	fg    int // foreground context (AT+QIFGCNT)
+	pdps  [2]*shimPDP
+	ip    shimIPSettings
+	data  *shimData       // transparent mode; nil when not set up
+	socks *modemsock.Core // the connections, contexts and servers
 
 	cmds map[string]shimHandler // this session's command table
 }
@@ -186,8 +186,12 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 		set: shimFactory, saved: shimFactory,
 		ip: defaultIPSettings, cmds: m95Commands(),
 	}
+	s.socks = modemsock.New(ctx, modemsock.Config{
+		Post: s.post, Events: s.onSocketEvent,
+		RecvBuffer: sh.cfg.Profile.RecvBuffer, Logger: sh.cfg.Logger,
+	})
 	for i := range s.pdps {
-		s.pdps[i] = newShimPDP(i, sh.cfg.Profile)
+		s.pdps[i] = newShimPDP(i, sh.cfg.Profile, s.socks)
 	}
 	return s
 }
@@ -275,6 +279,7 @@ func (s *shimSession) shutdown() {
 		p.stopServer()
 		p.forget()
 	}
+	s.socks.Close()
 	s.wg.Wait()
 }
 

@@ -145,9 +145,8 @@ func TestShimAnnouncement(t *testing.T) {
 		{"more packets than an int8_t counts", chunks(300, 10), counts{127, 10, 1270}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &shimConn{rx: tc.rx}
 			var got counts
-			got.Num, got.Last, got.Total = c.announcement()
+			got.Num, got.Last, got.Total = shimAnnouncement(tc.rx)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("announcement (-want +got):\n%s", diff)
 			}

@@ -2,30 +2,14 @@ package atcompat
 
 import (
 	"context"
-	"net"
-	"net/netip"
+
+	"github.com/gprsppp/gprsppp/modemsock"
 )
 
 // Network is what the QI* shim's connections run on: the host-side
-// TCP/IP stack over the modem's PPP link, for one activated context.
-type Network interface {
-	// DialContext opens a TCP or UDP connection ("tcp", "udp"); the
-	// address may name a host, resolved through LookupNetIP.
-	DialContext(ctx context.Context, network, address string) (net.Conn, error)
-	// Listen accepts TCP connections on the link's address (server mode).
-	Listen(network, address string) (net.Listener, error)
-	// ListenPacket opens a UDP socket on the link's address.
-	ListenPacket(network, address string) (net.PacketConn, error)
-	// LookupNetIP resolves a name with the link's DNS servers.
-	LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error)
-	// LocalAddr is the context's address (AT+QILOCIP).
-	LocalAddr() netip.Addr
-	// DNSServers are the servers the network gave (AT+QIDNSCFG?).
-	DNSServers() []netip.Addr
-	// Done is closed when the context goes away (the link dropped):
-	// the shim reports +PDP DEACT.
-	Done() <-chan struct{}
-}
+// TCP/IP stack over the modem's PPP link, for one activated context. The
+// shim reports +PDP DEACT when its Done channel closes.
+type Network = modemsock.Network
 
 // ModemInfo is what the shim answers for the real modem's identity and
 // radio state (AT+CGMI, AT+CSQ, AT+CREG?...). The radio state should be

@@ -1,7 +1,6 @@
 package atcompat
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gprsppp/gprsppp/at"
+	"github.com/gprsppp/gprsppp/modemsock"
 )
 
 type shimConnState int
@@ -19,15 +19,10 @@ const (
 	connClosed
 )
 
-// shimTxQueue is how many writes a connection's writer goroutine queues.
-const shimTxQueue = 16
-
-// shimReadChunk is the most a connection's reader takes per Read.
-const shimReadChunk = 4096
-
 // shimConn is one connection index: a client (sc 1) or an accepted server
-// connection (sc 2). Its fields belong to the session loop; the reader and
-// writer goroutines only use conn, room, tx and done.
+// connection (sc 2), as the M95 shows it. Its socket in the core, sock,
+// exists from the dial (or accept) on; before that the connection is
+// CONNECTING while its context activates.
 type shimConn struct {
 	pdp    *shimPDP
 	idx    int
@@ -35,31 +30,41 @@ type shimConn struct {
 	udp    bool
 	host   string // as the host gave it, or the client's address
 	port   int
-	remote netip.AddrPort
-	local  netip.AddrPort
 	state  shimConnState
+	sock   *modemsock.Socket
 
-	conn   net.Conn
-	cancel context.CancelFunc
-	done   <-chan struct{}
-	tx     chan shimTx
-	room   chan int // credit for the reader: bytes it may read
-
-	rx       [][]byte // received, not yet given to the host
-	rxLen    int
-	starved  bool // the reader waits for room
-	eof      bool // the peer closed; CLOSED not yet reported
-	notified bool // +QIRDI sent since the buffer was last empty or read
-
-	sent    int    // bytes the connection's Write accepted
-	queued  int    // bytes queued for the writer
-	waiting []byte // a QISEND payload waiting for room in the queue
+	eof      bool   // the peer closed; CLOSED not yet reported
+	notified bool   // +QIRDI sent since the buffer was last empty or read
+	waiting  []byte // a QISEND payload waiting for room in the queue
 }
 
-// shimTx is one write for a connection's writer goroutine.
-type shimTx struct {
-	data []byte
-	done func(err error) // run on the loop; may be nil
+// attach makes sock c's socket.
+func (c *shimConn) attach(sock *modemsock.Socket) {
+	c.sock, sock.Data = sock, c
+}
+
+// buffered is how many received bytes wait for the host.
+func (c *shimConn) buffered() int {
+	if c.sock == nil {
+		return 0
+	}
+	return c.sock.Buffered()
+}
+
+// remote is the peer's address; zero before the connection is made.
+func (c *shimConn) remote() netip.AddrPort {
+	if c.sock == nil {
+		return netip.AddrPort{}
+	}
+	return c.sock.Remote()
+}
+
+// local is the connection's own address; zero before it is made.
+func (c *shimConn) local() netip.AddrPort {
+	if c.sock == nil {
+		return netip.AddrPort{}
+	}
+	return c.sock.Local()
 }
 
 func (c *shimConn) proto() string {
@@ -96,80 +101,15 @@ func (c *shimConn) urcPrefix() string {
 
 // newConn puts a connection in slot idx of p, replacing a closed one.
 func (s *shimSession) newConn(p *shimPDP, idx int) *shimConn {
-	ctx, cancel := context.WithCancel(s.ctx)
-	c := &shimConn{pdp: p, idx: idx, cancel: cancel, done: ctx.Done(), state: connConnecting}
+	c := &shimConn{pdp: p, idx: idx, state: connConnecting}
 	p.conns[idx] = c
 	p.ipClose = false
 	return c
 }
 
-// established starts the goroutines of a connected connection.
-func (s *shimSession) established(c *shimConn, conn net.Conn) {
-	c.conn, c.state = conn, connConnected
-	if ap, err := netip.ParseAddrPort(conn.RemoteAddr().String()); err == nil {
-		c.remote = ap
-	}
-	if ap, err := netip.ParseAddrPort(conn.LocalAddr().String()); err == nil {
-		c.local = ap
-	}
-	c.tx = make(chan shimTx, shimTxQueue)
-	c.room = make(chan int, 1)
-	c.room <- s.cfg.Profile.RecvBuffer
-	s.wg.Add(2)
-	go s.routineConnRead(c)
-	go s.routineConnWrite(c)
-}
-
-// routineConnRead reads from c as far as the loop gives it room, so that a
-// host that does not read stops the peer by TCP flow control.
-func (s *shimSession) routineConnRead(c *shimConn) {
-	defer s.wg.Done()
-	size := shimReadChunk
-	if c.udp {
-		size = 64 << 10 // a whole datagram
-	}
-	buf := make([]byte, size)
-	for {
-		var free int
-		select {
-		case free = <-c.room:
-		case <-c.done:
-			return
-		}
-		n := len(buf)
-		if !c.udp {
-			n = min(n, free)
-		}
-		n, err := c.conn.Read(buf[:n])
-		data := append([]byte(nil), buf[:n]...)
-		if !s.post(func() { s.onRecv(c, data, err) }) || err != nil {
-			return
-		}
-	}
-}
-
-// routineConnWrite writes what the loop queues, in order.
-func (s *shimSession) routineConnWrite(c *shimConn) {
-	defer s.wg.Done()
-	for {
-		select {
-		case t := <-c.tx:
-			n, err := c.conn.Write(t.data)
-			if !s.post(func() { s.onWritten(c, t, n, err) }) {
-				return
-			}
-		case <-c.done:
-			return
-		}
-	}
-}
-
-func (s *shimSession) onWritten(c *shimConn, t shimTx, n int, err error) {
-	c.sent += n
-	c.queued -= len(t.data)
-	if t.done != nil {
-		t.done(err)
-	}
+// sendWaiting queues a QISEND payload that waited for room, once a write
+// has made some.
+func (s *shimSession) sendWaiting(c *shimConn) {
 	if c.waiting != nil && s.write(c, c.waiting, nil) {
 		c.waiting = nil
 		s.sendOK()
@@ -179,33 +119,13 @@ func (s *shimSession) onWritten(c *shimConn, t shimTx, n int, err error) {
 
 // write queues data for c; done runs on the loop once it is written.
 func (s *shimSession) write(c *shimConn, data []byte, done func(error)) bool {
-	if c.state != connConnected {
-		return false
-	}
-	select {
-	case c.tx <- shimTx{data: data, done: done}:
-		c.queued += len(data)
-		return true
-	default:
-		return false
-	}
+	return c.state == connConnected && c.sock.Write(data, done)
 }
 
-// onRecv takes what the reader read. err ends the connection (the peer
-// closed it or it failed).
-func (s *shimSession) onRecv(c *shimConn, data []byte, err error) {
+// peerClosed handles the end of c by its peer (or a failure).
+func (s *shimSession) peerClosed(c *shimConn, err error) {
 	if c.state != connConnected {
 		return // closed locally meanwhile
-	}
-	if len(data) > 0 {
-		c.rx = append(c.rx, data)
-		c.rxLen += len(data)
-	}
-	if err == nil {
-		c.starved = true
-		s.giveRoom(c)
-		s.deliver(c)
-		return
 	}
 	s.log.Debug("atcompat: shim: connection ended", "index", c.idx, "err", err)
 	c.eof = true
@@ -215,37 +135,12 @@ func (s *shimSession) onRecv(c *shimConn, data []byte, err error) {
 	s.deliverClosed(c)
 }
 
-// giveRoom lets a waiting reader read as much as the buffer has room for.
-func (s *shimSession) giveRoom(c *shimConn) {
-	free := s.cfg.Profile.RecvBuffer - c.rxLen
-	if !c.starved || free <= 0 || c.state != connConnected {
-		return
-	}
-	c.starved = false
-	select {
-	case c.room <- free:
-	default:
-	}
-}
-
 // take removes up to n buffered bytes (one datagram at most for UDP).
 func (s *shimSession) take(c *shimConn, n int) []byte {
-	var out []byte
-	for len(c.rx) > 0 && len(out) < n {
-		k := min(n-len(out), len(c.rx[0]))
-		out = append(out, c.rx[0][:k]...)
-		if c.rx[0] = c.rx[0][k:]; len(c.rx[0]) == 0 {
-			c.rx = c.rx[1:]
-		}
-		if c.udp {
-			break
-		}
-	}
-	c.rxLen -= len(out)
-	if c.rxLen == 0 {
+	out := c.sock.Read(n)
+	if c.sock.Buffered() == 0 {
 		c.notified = false
 	}
-	s.giveRoom(c)
 	return out
 }
 
@@ -256,14 +151,13 @@ func (s *shimSession) closeConn(c *shimConn, urc bool) {
 		return
 	}
 	c.state = connClosed
-	c.cancel()
+	if c.sock != nil {
+		c.sock.Close()
+	}
 	if c.waiting != nil {
 		c.waiting = nil
 		s.line("SEND FAIL")
 		s.resume()
-	}
-	if c.conn != nil {
-		c.conn.Close()
 	}
 	if s.data != nil && s.data.conn == c {
 		s.leaveData()
@@ -341,7 +235,7 @@ func (s *shimSession) cmdQIOPEN(c *shimCmd) error {
 	switch p.state {
 	case pdpInitial, pdpStatus, pdpGPRSAct:
 	case pdpConfig:
-		if len(p.activating) == 0 {
+		if !p.px.Activating() {
 			return errShimState
 		}
 	default:
@@ -352,57 +246,44 @@ func (s *shimSession) cmdQIOPEN(c *shimCmd) error {
 	s.result("OK")
 	s.ensureActive(p, func(err error) {
 		if err != nil {
-			s.dialed(cn, nil, err)
+			s.dialed(cn, err)
 			return
 		}
 		if p.state < pdpStatus {
 			s.setState(p, pdpStatus)
 		}
-		s.dial(cn, p.net)
+		s.dial(cn, p.network())
 	})
 	return errShimFinal
 }
 
 func (s *shimSession) dial(c *shimConn, n Network) {
-	network := "tcp"
-	if c.udp {
-		network = "udp"
+	if c.state != connConnecting {
+		return // closed while its context activated
 	}
 	addr := net.JoinHostPort(c.host, strconv.Itoa(c.port))
-	done := c.done
-	s.goAsync(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, shimDialTimeout)
-		defer cancel()
-		go func() {
-			select {
-			case <-done:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-		conn, err := n.DialContext(ctx, network, addr)
-		return func() { s.dialed(c, conn, err) }
-	})
+	c.attach(s.socks.Dial(n, c.udp, addr, shimDialTimeout))
 }
 
-func (s *shimSession) dialed(c *shimConn, conn net.Conn, err error) {
+// dialed ends a connection's dial (EventConnected, EventConnectFailed) or
+// its activation (a failure).
+func (s *shimSession) dialed(c *shimConn, err error) {
 	if c.state != connConnecting {
-		if conn != nil {
-			conn.Close()
-		}
 		return
 	}
 	p := c.pdp
 	if err != nil {
 		s.log.Debug("atcompat: shim: connect failed", "index", c.idx, "err", err)
 		c.state = connClosed
-		c.cancel()
+		if c.sock != nil {
+			c.sock.Close()
+		}
 		p.conns[c.idx] = nil
 		p.ipClose = p.mux == 0
 		s.line(c.urcPrefix() + "CONNECT FAIL")
 		return
 	}
-	s.established(c, conn)
+	c.state = connConnected
 	if p.mode == 1 {
 		s.result("CONNECT")
 		s.enterData(c)

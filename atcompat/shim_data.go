@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/modemsock"
 )
 
 // Escape from transparent mode (seed §4): at least shimEscGuard of silence
@@ -215,7 +216,7 @@ func (s *shimSession) sendData(b []byte) {
 	}
 	ok := s.write(d.conn, bytes.Clone(b), func(error) {
 		d.inflight--
-		if d.stalled && s.data == d && d.inflight < shimTxQueue/2 {
+		if d.stalled && s.data == d && d.inflight < modemsock.TxQueue/2 {
 			d.stalled = false
 			s.resume()
 		}
@@ -224,7 +225,7 @@ func (s *shimSession) sendData(b []byte) {
 		return // the connection is closing; CLOSED follows
 	}
 	d.inflight++
-	if d.inflight >= shimTxQueue-1 {
+	if d.inflight >= modemsock.TxQueue-1 {
 		d.stalled, s.busy = true, true
 	}
 }

@@ -121,7 +121,7 @@ func (s *shimSession) cmdQIDNSGIP(c *shimCmd) error {
 			s.resume()
 			return
 		}
-		n := p.net
+		n := p.network()
 		s.goAsync(func(ctx context.Context) func() {
 			ctx, cancel := context.WithTimeout(ctx, shimLookupTimeout)
 			defer cancel()
@@ -145,8 +145,8 @@ func (s *shimSession) cmdQIDNSCFG(c *shimCmd) error {
 	switch c.Op {
 	case at.Read:
 		cur := p.dns
-		if p.net != nil {
-			for i, a := range p.net.DNSServers() {
+		if n := p.network(); n != nil {
+			for i, a := range n.DNSServers() {
 				if i < 2 && !cur[i].IsValid() {
 					cur[i] = a
 				}

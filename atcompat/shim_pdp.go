@@ -1,12 +1,12 @@
 package atcompat
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"time"
 
 	"github.com/gprsppp/gprsppp/at"
+	"github.com/gprsppp/gprsppp/modemsock"
 )
 
 // shimPDPState is the TCP/IP stack state of one context (seed §5.6,
@@ -40,10 +40,7 @@ type shimPDP struct {
 	id              int
 	apn, user, pass string
 	state           shimPDPState
-	gen             int // bumped when the context is torn down
-	net             Network
-	stopWatch       context.CancelFunc
-	activating      []func(error) // waiting for a running activation
+	px              *modemsock.Context
 
 	mux, mode, dnsip int
 	conns            []*shimConn // by index; nil = free
@@ -54,10 +51,15 @@ type shimPDP struct {
 	dns              [2]netip.Addr // AT+QIDNSCFG, zero = the network's
 }
 
-func newShimPDP(id int, p Profile) *shimPDP {
-	return &shimPDP{id: id, apn: "CMNET", conns: make([]*shimConn, max(p.MaxConnections, 2)),
-		lportTCP: 2020, lportUDP: 3030}
+func newShimPDP(id int, p Profile, socks *modemsock.Core) *shimPDP {
+	pdp := &shimPDP{id: id, apn: "CMNET", conns: make([]*shimConn, max(p.MaxConnections, 2)),
+		px: socks.NewContext(), lportTCP: 2020, lportUDP: 3030}
+	pdp.px.Data = pdp
+	return pdp
 }
+
+// network is p's network; nil while p is not active.
+func (p *shimPDP) network() Network { return p.px.Network() }
 
 // stateName is what AT+QISTAT reports.
 func (p *shimPDP) stateName() string {
@@ -107,18 +109,7 @@ func (p *shimPDP) closeAll(s *shimSession) {
 }
 
 // forget drops the network after QIDEACT or a network loss.
-func (p *shimPDP) forget() {
-	p.gen++
-	if p.stopWatch != nil {
-		p.stopWatch()
-		p.stopWatch = nil
-	}
-	p.net = nil
-	for _, f := range p.activating {
-		f(errShimState)
-	}
-	p.activating = nil
-}
+func (p *shimPDP) forget() { p.px.Deactivate(errShimState) }
 
 func (s *shimSession) pdp() *shimPDP { return s.pdps[s.fg] }
 
@@ -133,7 +124,7 @@ func (s *shimSession) setState(p *shimPDP, st shimPDPState) {
 // ensureActive calls then once p has a network, activating it first if
 // needed (QIOPEN, QISERVER and QIDNSGIP activate on their own).
 func (s *shimSession) ensureActive(p *shimPDP, then func(error)) {
-	if p.net != nil {
+	if p.network() != nil {
 		then(nil)
 		return
 	}
@@ -141,63 +132,28 @@ func (s *shimSession) ensureActive(p *shimPDP, then func(error)) {
 		then(errShimState)
 		return
 	}
-	p.activating = append(p.activating, then)
-	if len(p.activating) > 1 {
-		return
+	be := s.cfg.Backend
+	if !p.px.Activating() {
+		if p.state < pdpConfig {
+			s.setState(p, pdpConfig)
+		}
+		p.px.Activate(be, p.apn, p.user, p.pass, shimActivateTimeout, func(err error) { s.activated(p, err) })
 	}
-	if p.state < pdpConfig {
-		s.setState(p, pdpConfig)
-	}
-	gen, be := p.gen, s.cfg.Backend
-	apn, user, pass := p.apn, p.user, p.pass
-	s.goAsync(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, shimActivateTimeout)
-		defer cancel()
-		n, err := be.Activate(ctx, apn, user, pass)
-		return func() { s.activated(p, gen, n, err) }
-	})
+	p.px.Activate(be, p.apn, p.user, p.pass, shimActivateTimeout, then)
 }
 
-func (s *shimSession) activated(p *shimPDP, gen int, n Network, err error) {
-	if gen != p.gen {
-		return // deactivated meanwhile; the backend's context is shared
-	}
-	waiting := p.activating
-	p.activating = nil
-	if err != nil {
+// activated moves p's state when its activation ends, before the commands
+// that waited for it go on.
+func (s *shimSession) activated(p *shimPDP, err error) {
+	switch {
+	case err == errShimState:
+		// Deactivated meanwhile: QIDEACT or the loss set the state.
+	case err != nil:
 		s.log.Debug("atcompat: shim: activation failed", "context", p.id, "err", err)
 		s.setState(p, pdpInitial)
-		err = fmt.Errorf("atcompat: shim: activate: %w", err)
-	} else {
-		p.net = n
-		if p.state < pdpGPRSAct {
-			s.setState(p, pdpGPRSAct)
-		}
-		s.watchPDP(p, n)
+	case p.state < pdpGPRSAct:
+		s.setState(p, pdpGPRSAct)
 	}
-	for _, f := range waiting {
-		f(err)
-	}
-}
-
-// watchPDP reports +PDP DEACT when n goes away.
-func (s *shimSession) watchPDP(p *shimPDP, n Network) {
-	ctx, cancel := context.WithCancel(s.ctx)
-	p.stopWatch = cancel
-	gen := p.gen
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		select {
-		case <-n.Done():
-			s.post(func() {
-				if p.gen == gen {
-					s.pdpDeact(p)
-				}
-			})
-		case <-ctx.Done():
-		}
-	}()
 }
 
 // pdpDeact handles the loss of p's network: CLOSED for each connection,
@@ -208,7 +164,7 @@ func (s *shimSession) pdpDeact(p *shimPDP) {
 		if c != nil && c.state != connClosed {
 			s.closeConn(c, true)
 		}
-		if c != nil && c.rxLen == 0 {
+		if c != nil && c.buffered() == 0 {
 			p.conns[i] = nil // what was received stays readable
 		}
 	}
@@ -332,13 +288,13 @@ func (s *shimSession) cmdQIDEACT(c *shimCmd) error {
 
 func (s *shimSession) cmdQILOCIP(c *shimCmd) error {
 	p := s.pdp()
-	if c.Op != at.Action || p.net == nil {
+	if c.Op != at.Action || p.network() == nil {
 		return errShimState
 	}
 	if p.state == pdpGPRSAct {
 		s.setState(p, pdpStatus)
 	}
-	s.line(p.net.LocalAddr().String())
+	s.line(p.network().LocalAddr().String())
 	return errShimFinal // the address is the whole answer: no OK
 }
 
@@ -401,13 +357,13 @@ func (s *shimSession) qistateBG96(c *shimCmd) error {
 	if !ok1 || !ok2 || typ != 1 || len(c.args) != 2 {
 		return errShimParam
 	}
-	if cn := p.conns[n]; cn != nil && (cn.state != connClosed || cn.rxLen > 0) {
+	if cn := p.conns[n]; cn != nil && (cn.state != connClosed || cn.buffered() > 0) {
 		st := 2
 		if cn.state == connConnecting {
 			st = 1
 		}
 		s.line(fmt.Sprintf(`+QISTATE: %d,%q,%q,%d,%d,%d,1,0,0,"uart1"`,
-			n, cn.proto(), cn.host, cn.port, cn.local.Port(), st))
+			n, cn.proto(), cn.host, cn.port, cn.local().Port(), st))
 	}
 	return nil
 }

@@ -10,8 +10,8 @@ import (
 // then stops the connection's reader.
 func (s *shimSession) deliver(c *shimConn) {
 	if d := s.data; d != nil && d.conn == c {
-		if d.active && c.rxLen > 0 {
-			s.raw(s.take(c, c.rxLen))
+		if d.active && c.buffered() > 0 {
+			s.raw(s.take(c, c.buffered()))
 		}
 		return
 	}
@@ -27,7 +27,7 @@ func (s *shimSession) deliver(c *shimConn) {
 	case 1, 2:
 		// Once per "buffer became non-empty" (checklist item 3), and again
 		// after an AT+QIRD that left data waiting (cmdQIRD).
-		if c.rxLen > 0 && !c.notified {
+		if c.buffered() > 0 && !c.notified {
 			c.notified = true
 			s.announce(c)
 		}
@@ -53,19 +53,19 @@ const shimMaxPackets = 127
 func (s *shimSession) announce(c *shimConn) {
 	urc := fmt.Sprintf("+QIRDI: %d,%d,%d", c.pdp.id, c.sc(), c.idx)
 	if s.ip.indi == 2 {
-		num, last, total := c.announcement()
+		num, last, total := shimAnnouncement(c.sock.Packets())
 		urc += fmt.Sprintf(",%d,%d,%d", num, last, total)
 	}
 	s.line(urc)
 }
 
-// announcement is what a +QIRDI under AT+QINDI=2 reports of c's buffered
-// data: the number of packets, the length of the last one, and the total,
+// shimAnnouncement is what a +QIRDI under AT+QINDI=2 reports of a
+// connection's buffered packets: the number of packets, the length of the last one, and the total,
 // counting no further than a module's buffer could hold (shimModuleBuffer,
 // shimMaxPackets). The rest stays buffered, as if it were still on its
 // way: a host that reads what was announced is announced the rest.
-func (c *shimConn) announcement() (num, last, total int) {
-	for _, p := range c.rx {
+func shimAnnouncement(packets [][]byte) (num, last, total int) {
+	for _, p := range packets {
 		if num == shimMaxPackets || total == shimModuleBuffer {
 			break
 		}
@@ -79,16 +79,16 @@ func (c *shimConn) announcement() (num, last, total int) {
 // push writes c's buffered data with the headers of AT+QIMUX, AT+QISHOWRA,
 // AT+QISHOWLA, AT+QIHEAD and AT+QISHOWPT (seed §5.3.1), one block per read.
 func (s *shimSession) push(c *shimConn) {
-	for len(c.rx) > 0 {
-		data := s.take(c, len(c.rx[0]))
+	for c.buffered() > 0 {
+		data := s.take(c, len(c.sock.Packets()[0]))
 		if c.pdp.mux == 1 {
 			s.line(fmt.Sprintf("+RECEIVE: %d, %d", c.idx, len(data)))
 		}
 		if s.ip.showRA != 0 {
-			s.line(fmt.Sprintf("RECV FROM:%s:%d", c.remote.Addr(), c.remote.Port()))
+			s.line(fmt.Sprintf("RECV FROM:%s:%d", c.remote().Addr(), c.remote().Port()))
 		}
 		if s.ip.showLA != 0 {
-			s.line(fmt.Sprintf("TO:%s", c.local.Addr()))
+			s.line(fmt.Sprintf("TO:%s", c.local().Addr()))
 		}
 		if s.ip.head != 0 {
 			pt := ""
@@ -104,7 +104,7 @@ func (s *shimSession) push(c *shimConn) {
 // deliverClosed reports CLOSED for a connection the peer closed, after the
 // data pushed before it.
 func (s *shimSession) deliverClosed(c *shimConn) {
-	if !c.eof || c.state != connClosed || (s.ip.indi == 0 && c.rxLen > 0 && c.pdp.mode == 0) {
+	if !c.eof || c.state != connClosed || (s.ip.indi == 0 && c.buffered() > 0 && c.pdp.mode == 0) {
 		return
 	}
 	c.eof = false
@@ -115,7 +115,7 @@ func (s *shimSession) deliverClosed(c *shimConn) {
 func (s *shimSession) flushRecv() {
 	for _, p := range s.pdps {
 		for _, c := range p.conns {
-			if c != nil && (c.rxLen > 0 || c.eof) {
+			if c != nil && (c.buffered() > 0 || c.eof) {
 				s.deliver(c)
 			}
 		}

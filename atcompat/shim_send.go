@@ -85,13 +85,10 @@ func (s *shimSession) cmdQISACK(c *shimCmd) error {
 	// the peer acknowledged, or, without UnackedConn, all of it: a write
 	// still in flight must not show as unacknowledged after its echo was
 	// already received.
-	sent, acked := cn.sent+cn.queued, cn.sent+cn.queued
-	if cn.udp {
-		acked = 0 // "In UDP connection, the acknowledged data is always 0."
-	} else if u, ok := cn.conn.(UnackedConn); ok && cn.state == connConnected {
-		if n, err := u.Unacked(); err == nil {
-			acked = max(cn.sent-n, 0)
-		}
+	// UDP: "In UDP connection, the acknowledged data is always 0."
+	var sent, acked int
+	if cn.sock != nil {
+		sent, acked = cn.sock.Counters()
 	}
 	nAcked := sent - acked
 	if cn.udp {
@@ -116,11 +113,11 @@ func (s *shimSession) cmdQIRD(c *shimCmd) error {
 	if cn == nil {
 		return errShimState
 	}
-	if cn.rxLen == 0 {
+	if cn.buffered() == 0 {
 		return nil
 	}
 	data := s.take(cn, n)
-	s.line(fmt.Sprintf("+QIRD: %s:%d,%s,%d", cn.remote.Addr(), cn.remote.Port(), cn.proto(), len(data)))
+	s.line(fmt.Sprintf("+QIRD: %s:%d,%s,%d", cn.remote().Addr(), cn.remote().Port(), cn.proto(), len(data)))
 	s.raw(data)
 	// Data left waiting is announced again after the OK (flushRecv):
 	// TinyGSM's M95 driver takes each +QIRDI for 1500 octets and reads
