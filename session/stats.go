@@ -57,6 +57,19 @@ func (s *Session) Stats() Stats {
 		BadHeaders: s.stats.badHeaders.Load(), ControlDrops: s.stats.controlDrops.Load(),
 		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load(),
 		WriteErrors:        s.stats.writeErrors.Load(),
-		CodeRejectsIgnored: s.lcp.CodeRejectsIgnored() + s.ipcp.CodeRejectsIgnored(),
+		CodeRejectsIgnored: s.codeRejectsIgnored(),
 	}
+}
+
+// codeRejectsIgnored sums LCP's and IPCP's count, for the protocols the
+// session has (a Session made only for its writer, in tests, has none).
+func (s *Session) codeRejectsIgnored() uint64 {
+	var n uint64
+	if s.lcp != nil {
+		n += s.lcp.CodeRejectsIgnored()
+	}
+	if s.ipcp != nil {
+		n += s.ipcp.CodeRejectsIgnored()
+	}
+	return n
 }
