@@ -11,11 +11,15 @@ import (
 
 // Registration status <stat> of +CREG, +CGREG and +CEREG (3GPP TS 27.007
 // §7.2, §10.1.20, §10.1.22).
-// The others are 0 (not searching), 2 (searching) and 4 (unknown).
+// The others are 0 (not searching), 2 (searching), 4 (unknown), 6 and 7
+// (registered for SMS only) and 8 (emergency bearer services only): none
+// of those carries data.
 const (
-	regHome    = 1
-	regDenied  = 3
-	regRoaming = 5
+	regHome        = 1
+	regDenied      = 3
+	regRoaming     = 5
+	regCSFBHome    = 9  // +CEREG: registered, "CSFB not preferred"
+	regCSFBRoaming = 10 // the same, roaming
 )
 
 // regQueries are the registration queries, circuit switched, GPRS and EPS.
@@ -78,7 +82,7 @@ func regStat(params string) (int, bool) {
 func (r *registration) verdict() (registered, denied string) {
 	for _, q := range regQueries {
 		switch r.stats[q.prefix] {
-		case regHome, regRoaming:
+		case regHome, regRoaming, regCSFBHome, regCSFBRoaming:
 			return r.lines[q.prefix], ""
 		case regDenied:
 			denied = cmp.Or(denied, r.lines[q.prefix])

@@ -49,6 +49,13 @@ func TestRegisterLogsEachChange(t *testing.T) {
 			},
 		},
 		{
+			name:  "LTE only, CSFB not preferred",
+			modem: attest.Config{Registration: attest.LTEOnly},
+			want: []string{
+				`msg="atcompat: registered" status="+CREG: not searching; +CGREG: not searching; +CEREG: registered, CSFB not preferred, home" waited=0s`,
+			},
+		},
+		{
 			name:    "never registers",
 			modem:   attest.Config{Registration: attest.Never},
 			timeout: 5 * time.Second,

@@ -172,3 +172,30 @@ func TestShimQISTATEWhileDataWaits(t *testing.T) {
 	r.cmd("AT+QIRD=0,1,0,1500", "\r\n+QIRD: 10.0.0.1:21,TCP,3\r\nbye\r\nOK\r\n")
 	r.cmd("AT+QISTATE=1,0", "\r\nOK\r\n")
 }
+
+// TestShimRegistrationAsGSM checks that a modern modem's E-UTRAN
+// registration states reach the host as a GSM module's: registered for
+// data (+CEREG 9 or 10, "CSFB not preferred") is home or roaming, and
+// the host may attach.
+func TestShimRegistrationAsGSM(t *testing.T) {
+	for _, tc := range []struct {
+		stat       int
+		creg, att  string
+		regappWant string
+	}{
+		{9, "+CREG: 0,1", "+CGATT: 1", "\r\nOK\r\n"},
+		{10, "+CREG: 0,5", "+CGATT: 1", "\r\nOK\r\n"},
+		{8, "+CREG: 0,0", "+CGATT: 0", "\r\n+CME ERROR: 3\r\n"},
+		{2, "+CREG: 0,2", "+CGATT: 0", "\r\nOK\r\n"},
+	} {
+		t.Run(strconv.Itoa(tc.stat), func(t *testing.T) {
+			r := newShimRig(t, nil)
+			r.be.info.Registration = tc.stat
+			r.init()
+			r.cmd("AT+CREG?", "\r\n"+tc.creg+"\r\n\r\nOK\r\n")
+			r.cmd("AT+CGATT?", "\r\n"+tc.att+"\r\n\r\nOK\r\n")
+			r.cmd("AT+CMEE=1", "\r\nOK\r\n")
+			r.cmd(`AT+QIREGAPP="internet","",""`, tc.regappWant)
+		})
+	}
+}

@@ -289,7 +289,7 @@ func shimRegQuery(name string) shimHandler {
 	return func(s *shimSession, c *shimCmd) error {
 		switch c.Op {
 		case at.Read:
-			s.line(fmt.Sprintf("%s: 0,%d", name, s.info().Registration))
+			s.line(fmt.Sprintf("%s: 0,%d", name, s.registration()))
 		case at.Test:
 			s.line(name + ": (0-2)")
 		case at.Set:
@@ -306,8 +306,8 @@ func shimRegQuery(name string) shimHandler {
 func (s *shimSession) cmdCGATT(c *shimCmd) error {
 	switch c.Op {
 	case at.Read:
-		r := s.info().Registration
-		s.line("+CGATT: " + strconv.Itoa(shimBool(r == 1 || r == 5)))
+		r := s.registration()
+		s.line("+CGATT: " + strconv.Itoa(shimBool(r == regHome || r == regRoaming)))
 	case at.Test:
 		s.line("+CGATT: (0,1)")
 	case at.Set:
@@ -390,4 +390,21 @@ func (s *shimSession) cmdCFUN(c *shimCmd) error {
 		return errShimParam
 	}
 	return nil
+}
+
+// registration is the modem's registration <stat> as a GSM module
+// reports it, 0 to 5: a modern modem's E-UTRAN states (3GPP TS 27.007
+// §10.1.22) become the nearest of those, so that hosts written for the
+// M95 see home or roaming where the modem is registered for data.
+func (s *shimSession) registration() int {
+	switch r := s.info().Registration; r {
+	case 6, regCSFBHome: // SMS only, or CSFB not preferred; home
+		return regHome
+	case 7, regCSFBRoaming: // the same, roaming
+		return regRoaming
+	case 8: // emergency bearer services only
+		return 0
+	default:
+		return r
+	}
 }

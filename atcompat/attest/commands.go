@@ -164,6 +164,11 @@ func (m *Modem) regStat(name string) int {
 		if name == "+CREG" {
 			return 3
 		}
+	case LTEOnly:
+		if name == "+CEREG" {
+			return 9
+		}
+		return 0
 	}
 	return 1
 }

@@ -96,6 +96,7 @@ const (
 	Never                        // stat 2 (searching) for ever
 	Denied                       // stat 3 in all three
 	DeniedCS                     // +CREG stat 3, packet domain registered (a data-only SIM)
+	LTEOnly                      // +CEREG stat 9 (registered, CSFB not preferred), the others 0
 )
 
 // Inject sends Lines as URCs after the echo of, and before the answer to,
