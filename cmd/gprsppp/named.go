@@ -79,12 +79,14 @@ func resolveName(name string) (string, error) {
 	return "", fmt.Errorf("no configuration %q: none of %s exists", name, strings.Join(tried, ", "))
 }
 
-// secretKeys are the keys refused in a file, with where the secret goes
-// instead.
+// secretKeys are the secrets that have neither a flag nor a key, each
+// with the environment variable that may hold it (beside its NAME-file
+// flag): a secret on the command line shows in ps(1) and shell history,
+// and a configuration file is often readable by more than its owner.
 var secretKeys = map[string]string{
-	"password":       "password-file or GPRSPPP_PASSWORD",
-	"pin":            "pin-file or GPRSPPP_PIN",
-	"proxy-password": "proxy-password-file or GPRSPPP_PROXY_PASSWORD",
+	"password":       "GPRSPPP_PASSWORD",
+	"pin":            "GPRSPPP_PIN",
+	"proxy-password": "GPRSPPP_PROXY_PASSWORD",
 }
 
 // applyConfigFile sets the flags of fl that the command line left alone
@@ -121,8 +123,8 @@ func applyConfigFile(fl *pflag.FlagSet, path string) error {
 // applyKey sets the flag named key to the TOML value v, unless it was
 // given on the command line.
 func applyKey(fl *pflag.FlagSet, key string, v any) error {
-	if instead, ok := secretKeys[key]; ok {
-		return fmt.Errorf("%s: secrets never go in a configuration file; use %s", key, instead)
+	if env, ok := secretKeys[key]; ok {
+		return fmt.Errorf("%s: secrets never go in a configuration file; use %s-file or %s", key, key, env)
 	}
 	f := fl.Lookup(key)
 	if f == nil || key == "help" {

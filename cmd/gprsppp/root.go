@@ -48,16 +48,10 @@ func flagError(_ *cobra.Command, err error) error {
 		return err
 	}
 	flag, _, _ = strings.Cut(flag, "=")
-	var instead string
-	switch flag {
-	case "--password":
-		instead = "--password-file FILE or GPRSPPP_PASSWORD"
-	case "--pin":
-		instead = "--pin-file FILE or GPRSPPP_PIN"
-	case "--proxy-password":
-		instead = "--proxy-password-file FILE or GPRSPPP_PROXY_PASSWORD"
-	default:
+	name, _ := strings.CutPrefix(flag, "--")
+	env, ok := secretKeys[name]
+	if !ok {
 		return err
 	}
-	return fmt.Errorf("%w: secrets never go on the command line; use %s", err, instead)
+	return fmt.Errorf("%w: secrets never go on the command line; use --%s-file FILE or %s", err, name, env)
 }
