@@ -62,14 +62,18 @@ func TestExpressPacket(t *testing.T) {
 	}
 }
 
-// An ACK queued behind seconds of bulk data on a slow line goes out
-// first, so a transfer in the other direction is not held up by it.
-func TestExpressOvertakesBulk(t *testing.T) {
+// ports returns a TCP segment from sport to dport.
+func ports(seg []byte, sport, dport uint16) []byte {
+	seg[0], seg[1], seg[2], seg[3] = byte(sport>>8), byte(sport), byte(dport>>8), byte(dport)
+	return seg
+}
+
+// lineOrder writes packets through a writer on a 115200 bit/s line and
+// returns the frames in the order the line carried them.
+func lineOrder(t *testing.T, packets ...[]byte) [][]byte {
+	t.Helper()
 	clk := clock.NewManual(time.Unix(0, 0))
 	line := newClockLine(clk, 11520)
-	bulk := ipv4(6, tcpSegment(0x18, 20, bytes.Repeat([]byte("B"), 1400)))
-	ack := ipv4(6, tcpSegment(0x10, 20, nil))
-	packets := [][]byte{bulk, bulk, bulk, bulk, bulk, ack, bulk}
 	startWriter(t, line, packets...)
 	deadline := time.After(10 * time.Second)
 	for {
@@ -87,9 +91,50 @@ func TestExpressOvertakesBulk(t *testing.T) {
 	}
 	line.mu.Lock()
 	defer line.mu.Unlock()
-	for i, f := range line.frames {
+	return line.frames
+}
+
+// An ACK queued behind seconds of another connection's bulk data on a
+// slow line goes out first, so a transfer in the other direction is
+// not held up by it.
+func TestExpressOvertakesBulk(t *testing.T) {
+	upload := ipv4(6, ports(tcpSegment(0x18, 20, bytes.Repeat([]byte("B"), 1400)), 40000, 22))
+	ack := ipv4(6, ports(tcpSegment(0x10, 20, nil), 40001, 80))
+	frames := lineOrder(t, upload, upload, upload, upload, upload, ack, upload)
+	for i, f := range frames {
 		if short := len(f) < 200; short != (i == 0) {
 			t.Fatalf("frame %d is %d octets: the ACK is not first", i, len(f))
+		}
+	}
+}
+
+// An ACK never overtakes data of its own connection: it would reach the
+// peer with a sequence number beyond that data, which a peer whose
+// window the data fills drops as unacceptable (RFC 9293 §3.10.7.4),
+// window update and all. Once that data is on the line, the
+// connection's ACKs are express again.
+func TestExpressKeepsFlowOrder(t *testing.T) {
+	data := ipv4(6, ports(tcpSegment(0x18, 20, bytes.Repeat([]byte("D"), 1400)), 40000, 22))
+	ack := ipv4(6, ports(tcpSegment(0x10, 20, nil), 40000, 22))
+	frames := lineOrder(t, data, data, ack, data)
+	for i, f := range frames {
+		if short := len(f) < 200; short != (i == 2) {
+			t.Fatalf("frame %d is %d octets: the ACK left its place after its connection's data", i, len(f))
+		}
+	}
+}
+
+func TestFlowOf(t *testing.T) {
+	a := ipv4(6, ports(tcpSegment(0x10, 20, nil), 40000, 22))
+	b := ipv4(6, ports(tcpSegment(0x18, 20, []byte("x")), 40000, 22))
+	if flowOf(a) == noFlow || flowOf(a) != flowOf(b) {
+		t.Errorf("one connection's segments: flows %d and %d", flowOf(a), flowOf(b))
+	}
+	frag := ipv4(17, make([]byte, 40))
+	frag[7] = 10 // fragment offset 80 octets
+	for name, p := range map[string][]byte{"later fragment": frag, "runt": {0x45}, "IPv6": append([]byte{0x60}, make([]byte, 39)...)} {
+		if f := flowOf(p); f != noFlow {
+			t.Errorf("%s: flow %d, want noFlow", name, f)
 		}
 	}
 }
@@ -101,6 +146,9 @@ func FuzzExpressPacket(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		if expressPacket(pkt) && len(pkt) < 20 {
 			t.Fatalf("a %d-octet packet taken as express", len(pkt))
+		}
+		if f := flowOf(pkt); f != noFlow && (f < 0 || f >= flowSlots) {
+			t.Fatalf("flow slot %d out of range", f)
 		}
 	})
 }

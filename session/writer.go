@@ -8,9 +8,10 @@
 //     frames the packet on the caller's goroutine (writer.frame,
 //     ppp.Encoder.AppendFrame with the negotiated ACCM, ACFC, PFC and
 //     FCS), stamps it and puts it on the express channel (expressPacket
-//     in express.go: segments without data, short datagrams) or on the
-//     bulk queue. A full channel drops it and counts it; the caller never
-//     waits for the line.
+//     in express.go: segments without data, short datagrams, of a flow
+//     with no bulk frame waiting: flowTable) or on the bulk queue. A
+//     full channel drops it and counts it; the caller never waits for
+//     the line.
 //  3. writer.routineWrite takes express frames first, gathers what waits
 //     into one batch of at most batchLimit octets, drops frames older
 //     than MaxQueueDelay (take), and writes the batch with one Write
@@ -107,6 +108,7 @@ type writer struct {
 
 	queue   chan *queued // framed IPv4 packets for routineWrite
 	express chan *queued // the same, for expressPacket ones: served first
+	flows   flowTable    // bulk frames waiting, per flow
 	pool    sync.Pool    // of *queued, the queue's buffers
 }
 
@@ -114,6 +116,7 @@ type writer struct {
 type queued struct {
 	frame []byte
 	at    time.Time // when it was queued
+	flow  int       // its slot in writer.flows if it is bulk, else noFlow
 }
 
 func (w *writer) init(s *Session) {
@@ -166,14 +169,19 @@ func (w *writer) enqueue(pkt []byte) error {
 	q := w.pool.Get().(*queued)
 	q.frame = w.frame(q.frame[:0], ppp.ProtocolIPv4, pkt)
 	q.at = w.s.cfg.Clock.Now()
-	queue := w.queue
-	if expressPacket(pkt) {
-		queue = w.express
+	queue, flow := w.express, flowOf(pkt)
+	q.flow = noFlow
+	if !expressPacket(pkt) || !w.flows.mayOvertake(flow) {
+		queue, q.flow = w.queue, flow
+		// Counted before it is queued, so that a packet of the same
+		// flow sent after this one sees it waiting.
+		w.flows.queuedBulk(flow)
 	}
 	select {
 	case queue <- q:
 		return nil
 	default:
+		w.flows.leftBulk(q.flow)
 		w.pool.Put(q)
 		w.s.stats.queueDrops.Add(1)
 		return ErrQueueFull
@@ -183,6 +191,10 @@ func (w *writer) enqueue(pkt []byte) error {
 // take appends a dequeued frame to the batch unless it waited too long.
 func (w *writer) take(q *queued, now time.Time) int {
 	defer w.pool.Put(q)
+	// Once in the batch (or dropped) the frame no longer holds its
+	// flow's express packets back: anything queued after it goes
+	// into a later place in this batch or into a later one.
+	w.flows.leftBulk(q.flow)
 	if now.Sub(q.at) > MaxQueueDelay {
 		w.s.stats.queueDrops.Add(1)
 		return 0

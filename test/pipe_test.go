@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"testing"
 	"time"
 
@@ -74,25 +73,16 @@ func tryEchoTCP(client *gprsppp.Link, addr string, n int) error {
 	return nil
 }
 
-// A 10 MB echo over an in-memory pipe. In about one run in four (on an
-// idle machine, at every commit tried back to the output queue's
-// express lane) the connection stalls for good partway; until that is
-// found, a stall is logged and tried once more on a new link, and only
-// a second stall, or anything else, fails the test.
+// A 10 MB echo over an in-memory pipe. Both directions carry bulk data
+// and ACKs at once, so this is where an ACK that overtook its own
+// connection's data in the output queue stalled the connection for good
+// (see session's flowTable), in about one run in four.
 func TestPipeTCPEcho10MB(t *testing.T) {
-	for attempt := 1; ; attempt++ {
-		a, b := ppptest.Pipe()
-		client, network := pair(t, a, b, gprsppp.Config{}, gprsppp.NetworkConfig{})
-		serveNetwork(t, network)
-		err := tryEchoTCP(client, "10.64.64.1:7", 10<<20)
-		switch {
-		case err == nil:
-			return
-		case attempt == 1 && isTimeout(err):
-			t.Logf("KNOWN STALL: %v (client %+v, network %+v); once more on a new link", err, client.Stats(), network.Stats())
-		default:
-			t.Fatal(err)
-		}
+	a, b := ppptest.Pipe()
+	client, network := pair(t, a, b, gprsppp.Config{}, gprsppp.NetworkConfig{})
+	serveNetwork(t, network)
+	if err := tryEchoTCP(client, "10.64.64.1:7", 10<<20); err != nil {
+		t.Fatalf("%v (client %+v, network %+v)", err, client.Stats(), network.Stats())
 	}
 }
 
@@ -187,10 +177,4 @@ func TestPipeSocketsFailWhenLinkEnds(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("read still blocked after the link ended")
 	}
-}
-
-// isTimeout reports whether err is a net.Error timeout.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
