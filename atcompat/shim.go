@@ -68,7 +68,10 @@ type ShimConfig struct {
 	// Backend activates contexts (AT+QIACT) and reports the modem's
 	// identity and radio state. Required.
 	Backend Backend
-	// Profile bounds each host; zero fields take DefaultProfile's values.
+	// Dialect is the module the hosts see. The zero value is DialectM95.
+	Dialect Dialect
+	// Profile bounds each host; zero fields take the dialect's module's
+	// values (DefaultProfile for the M95; 12 connections for the BG96).
 	Profile Profile
 	// CompatQISTATE has no effect. It once turned on the answer to the
 	// BG96-style AT+QISTATE=1,<n> that TinyGSM's drivers send to test a
@@ -91,7 +94,7 @@ type Shim struct {
 
 // NewShim returns a shim for cfg.
 func NewShim(cfg ShimConfig) *Shim {
-	cfg.Profile = cfg.Profile.withDefaults()
+	cfg.Profile = cfg.Dialect.profile(cfg.Profile)
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real
 	}
