@@ -1,7 +1,6 @@
 package gprsppp
 
 import (
-	"cmp"
 	"context"
 
 	"github.com/gprsppp/gprsppp/atcompat"
@@ -23,7 +22,8 @@ type ShimBackend struct {
 	// fixed link, say. It must return at once when ctx is already done.
 	Link func(ctx context.Context) (*Link, error)
 	// Modem is the identity the shim reports (AT+CGMI, AT+CGSN, ...);
-	// zero fields take a Quectel M95's. Its radio fields are not used.
+	// zero fields take those of the module the shim's dialect imitates
+	// (a Quectel M95's, a BG96's). Its radio fields are not used.
 	Modem atcompat.ModemInfo
 }
 
@@ -45,10 +45,10 @@ func (b *ShimBackend) Activate(ctx context.Context, apn, user, password string) 
 // state as the dials found it (see modemInfo). It never waits.
 func (b *ShimBackend) Info(context.Context) atcompat.ModemInfo {
 	m := atcompat.ModemInfo{
-		Manufacturer: cmp.Or(b.Modem.Manufacturer, "Quectel"),
-		Model:        cmp.Or(b.Modem.Model, "M95"),
-		Revision:     cmp.Or(b.Modem.Revision, "M95FAR02A08"),
-		IMEI:         cmp.Or(b.Modem.IMEI, "860000000000000"),
+		Manufacturer: b.Modem.Manufacturer,
+		Model:        b.Modem.Model,
+		Revision:     b.Modem.Revision,
+		IMEI:         b.Modem.IMEI,
 	}
 	var st dialState
 	if b.Supervisor != nil {

@@ -163,6 +163,7 @@ type shimSession struct {
 	ip    shimIPSettings
 	data  *shimData       // transparent mode; nil when not set up
 	socks *modemsock.Core // the connections, contexts and servers
+	bg    *bg96State      // the BG96's contexts and sockets; nil for the M95
 
 	cmds map[string]shimHandler // this session's command table
 }
@@ -196,12 +197,19 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 	for i := range s.pdps {
 		s.pdps[i] = newShimPDP(i, sh.cfg.Profile, s.socks)
 	}
+	if sh.cfg.Dialect == DialectBG96 {
+		s.bg, s.cmds = newBG96State(s.socks), bg96Commands()
+		s.line("RDY") // the boot banner Zephyr's driver waits for
+	}
 	return s
 }
 
 // run is the session loop.
 func (s *shimSession) run() error {
 	go s.routineRead()
+	if err := s.flush(); err != nil {
+		return err
+	}
 	for {
 		in := s.in
 		if s.busy {
@@ -277,6 +285,9 @@ func (s *shimSession) afterFunc(d time.Duration, f func()) clock.Timer {
 // shutdown closes everything the host opened and waits for the goroutines.
 func (s *shimSession) shutdown() {
 	s.closing, s.data = true, nil
+	if s.bg != nil {
+		s.bg96Shutdown()
+	}
 	for _, p := range s.pdps {
 		p.closeAll(s)
 		p.stopServer()

@@ -176,6 +176,10 @@ func (s *shimSession) info() ModemInfo {
 		}
 	}
 	def(&m.Manufacturer, "Quectel")
+	if s.bg != nil {
+		def(&m.Model, "BG96")
+		def(&m.Revision, "BG96MAR02A07M1G")
+	}
 	def(&m.Model, "M95")
 	def(&m.Revision, "M95FAR02A08")
 	def(&m.IMEI, "860000000000000")

@@ -8,6 +8,10 @@ import "github.com/gprsppp/gprsppp/modemsock"
 // in transparent mode), CLOSED (peerClosed), SEND OK for a payload that
 // waited for room (sendWaiting), +PDP DEACT (pdpDeact).
 func (s *shimSession) onSocketEvent(ev modemsock.Event) {
+	if s.bg != nil {
+		s.bg96Event(ev)
+		return
+	}
 	switch ev.Kind {
 	case modemsock.EventContextLost:
 		s.pdpDeact(ev.Context.Data.(*shimPDP))

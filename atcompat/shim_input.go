@@ -38,6 +38,19 @@ type shimSendInput struct {
 	conn  *shimConn
 	fixed int
 	buf   []byte
+	// done takes the payload instead of sendPayload when not nil: a
+	// dialect's own send command.
+	done func(data []byte)
+}
+
+// finish hands a complete payload on.
+func (s *shimSession) finishSend(st *shimSendInput) {
+	s.inState.send = nil
+	if st.done != nil {
+		st.done(st.buf)
+		return
+	}
+	s.sendPayload(st.conn, st.buf)
 }
 
 // input handles one chunk of host bytes.
@@ -117,15 +130,13 @@ func (s *shimSession) sendByte(st *shimSendInput, c byte) {
 			s.out.WriteByte(c)
 		}
 		if len(st.buf) == st.fixed {
-			s.inState.send = nil
-			s.sendPayload(st.conn, st.buf)
+			s.finishSend(st)
 		}
 		return
 	}
 	switch c {
 	case shimCtrlZ:
-		s.inState.send = nil
-		s.sendPayload(st.conn, st.buf)
+		s.finishSend(st)
 		return
 	case shimESC:
 		s.inState.send = nil
@@ -149,15 +160,18 @@ func (s *shimSession) sendByte(st *shimSendInput, c byte) {
 // startSend shows the prompt and collects a payload for c (fixed > 0 for
 // AT+QISEND=<len>).
 func (s *shimSession) startSend(c *shimConn, fixed int) {
-	st := &shimSendInput{conn: c, fixed: fixed}
+	s.startPayload(&shimSendInput{conn: c, fixed: fixed})
+}
+
+// startPayload shows the prompt and collects the payload st describes.
+func (s *shimSession) startPayload(st *shimSendInput) {
 	s.inState.send = st
 	if s.ip.autos == 1 {
 		// Timed sending: whatever came in is sent when the timer
 		// expires, SEND FAIL if nothing did.
 		s.afterFunc(time.Duration(s.ip.autosT)*time.Second, func() {
 			if s.inState.send == st {
-				s.inState.send = nil
-				s.sendPayload(c, st.buf)
+				s.finishSend(st)
 			}
 		})
 	}

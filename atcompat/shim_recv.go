@@ -113,6 +113,10 @@ func (s *shimSession) deliverClosed(c *shimConn) {
 
 // flushRecv delivers what waited for a command to finish.
 func (s *shimSession) flushRecv() {
+	if s.bg != nil {
+		s.bg96Flush()
+		return
+	}
 	for _, p := range s.pdps {
 		for _, c := range p.conns {
 			if c != nil && (c.buffered() > 0 || c.eof) {

@@ -105,6 +105,23 @@ func (l *Listener) datagram(addr net.Addr, data []byte) {
 	l.core.emit(Event{Kind: EventReadable, Socket: s, N: s.rxLen})
 }
 
+// Peer returns the socket of a UDP listener's peer at to, making a
+// Connected one (without EventAccepted) if there is none, so that the
+// embedder can send a datagram to an address that sent nothing yet. It
+// returns nil on a TCP or closed listener.
+func (l *Listener) Peer(to netip.AddrPort) *Socket {
+	if l.pc == nil || l.closed {
+		return nil
+	}
+	if s := l.peers[to]; s != nil && s.state == Connected {
+		return s
+	}
+	s := l.core.newSocket(true)
+	s.start(&packetPeer{pc: l.pc, to: net.UDPAddrFromAddrPort(to)}, false)
+	l.peers[to] = s
+	return s
+}
+
 // Close stops listening. The sockets it made stay open.
 func (l *Listener) Close() {
 	if l.closed {
