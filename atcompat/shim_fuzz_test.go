@@ -116,24 +116,44 @@ func FuzzShimServe(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		synctest.Test(t, func(t *testing.T) {
-			// Dialled connections echo (nobody takes the far ends).
-			pn := &shimPipeNet{done: make(chan struct{})}
-			r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, nil)
-			r.send(string(data))
-			// Leave any QISEND payload, command line and data mode.
-			r.send("\x1b" + strings.Repeat("x", 1500) + "\r")
-			time.Sleep(time.Second)
-			r.send("+++")
-			time.Sleep(time.Second)
-			close(pn.done) // ends data mode even with AT+QITCFG's escape off
-			r.send("\rAT&F\r")
-			synctest.Wait()
-			r.drain()
-			r.send("AT\r")
-			r.until("AT\r\r\nOK\r\n")
-		})
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectM95, data) })
+}
+
+// FuzzShimServeBG96 is FuzzShimServe for the BG96 personality.
+func FuzzShimServeBG96(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+QICSGP=1,1,\"apn\",\"\",\"\",1\rAT+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,0\rAT+QISEND=0,3\rabc",
+		"AT+QIACT=1\rAT+QIOPEN=1,1,\"UDP SERVICE\",\"127.0.0.1\",0,3030,1\rAT+QISEND=1,2,\"1.2.3.4\",7\rhi",
+		"AT+QIACT=1\rAT+QIOPEN=1,2,\"TCP LISTENER\",\"127.0.0.1\",0,2020,0\rAT+QISTATE?\r",
+		"AT+QIACT=1;+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,1\rAT+QISENDEX=0,\"00ff\"\rAT+QIRD=0,0\r",
+		"AT+QISEND=0\r\x08\x1a\x1b",
+		"AT+QIDNSGIP=1,\"x\"\rAT+QIGETERROR\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectBG96, data) })
+}
+
+// fuzzShimSession feeds data to a whole session of dialect d and checks
+// that it survives and still answers AT afterwards.
+func fuzzShimSession(t *testing.T, d Dialect, data []byte) {
+	synctest.Test(t, func(t *testing.T) {
+		// Dialled connections echo (nobody takes the far ends).
+		pn := &shimPipeNet{done: make(chan struct{})}
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *ShimConfig) { c.Dialect = d })
+		r.send(string(data))
+		// Leave any QISEND payload, command line and data mode.
+		r.send("\x1b" + strings.Repeat("x", 1500) + "\r")
+		time.Sleep(time.Second)
+		r.send("+++")
+		time.Sleep(time.Second)
+		close(pn.done) // ends data mode even with AT+QITCFG's escape off
+		r.send("\rAT&F\r")
+		synctest.Wait()
+		r.drain()
+		r.send("AT\r")
+		r.until("AT\r\r\nOK\r\n")
 	})
 }
 
