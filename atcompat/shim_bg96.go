@@ -121,8 +121,9 @@ const (
 
 // The <access_mode>s of AT+QIOPEN.
 const (
-	bg96Buffer = 0
-	bg96Push   = 1
+	bg96Buffer      = 0
+	bg96Push        = 1
+	bg96Transparent = 2
 )
 
 // bg96State is a BG96 host's contexts and sockets.
@@ -203,6 +204,7 @@ func bg96Commands() map[string]shimHandler {
 		"+QISWTMD":    (*shimSession).cmdBG96QISWTMD,
 		"+QIDNSGIP":   (*shimSession).cmdBG96QIDNSGIP,
 		"+QIGETERROR": (*shimSession).cmdBG96QIGETERROR,
+		"O":           (*shimSession).cmdATO,
 	} {
 		t[name] = h
 	}
@@ -362,20 +364,30 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 	default:
 		return s.bg96Fail(bg96ErrParam)
 	}
-	if mode == 2 {
-		// Transparent access is not offered: the host is told at
-		// once, as for any socket it cannot have.
-		return s.bg96Fail(bg96ErrUnsupported)
-	}
-	s.result("OK")
-	if s.bg.socks[id] != nil {
-		s.bg96Opened(id, bg96ErrIDUsed)
-		return errShimFinal
-	}
 	n := x.px.Network()
-	if n == nil {
-		s.bg96Opened(id, bg96ErrPDPOpen)
-		return errShimFinal
+	if mode == bg96Transparent {
+		// CONNECT once connected, or ERROR; no OK before.
+		switch {
+		case typ != bg96TCP && typ != bg96UDP:
+			return s.bg96Fail(bg96ErrUnsupported)
+		case s.bg.socks[id] != nil:
+			return s.bg96Fail(bg96ErrIDUsed)
+		case n == nil:
+			return s.bg96Fail(bg96ErrPDPOpen)
+		case s.data != nil:
+			return s.bg96Fail(bg96ErrNotAllowed) // one transparent socket
+		}
+		s.busy = true // until CONNECT or ERROR (bg96Event)
+	} else {
+		s.result("OK")
+		if s.bg.socks[id] != nil {
+			s.bg96Opened(id, bg96ErrIDUsed)
+			return errShimFinal
+		}
+		if n == nil {
+			s.bg96Opened(id, bg96ErrPDPOpen)
+			return errShimFinal
+		}
 	}
 	k := &bg96Socket{id: id, ctx: x.id, typ: typ, host: host, rport: rport, lport: lport, mode: mode, state: bg96Opening}
 	s.bg.socks[id] = k
@@ -453,6 +465,10 @@ func (s *shimSession) bg96Release(k *bg96Socket) {
 	if s.bg.socks[k.id] == k {
 		s.bg.socks[k.id] = nil
 	}
+	if s.data != nil && s.data.bg == k {
+		s.leaveData()
+		s.data = nil
+	}
 }
 
 // AT+QISTATE? and AT+QISTATE=0,<ctx> list sockets, AT+QISTATE=1,<id>
@@ -501,7 +517,7 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 
 func (s *shimSession) bg96StateLine(k *bg96Socket) {
 	ip, rport, lport := k.host, k.rport, k.lport
-	if k.sock != nil && k.sock.Conn() != nil {
+	if k.sock != nil && k.sock.Remote().IsValid() {
 		ip, rport = k.sock.Remote().Addr().String(), int(k.sock.Remote().Port())
 		lport = int(k.sock.Local().Port())
 	}
@@ -671,11 +687,35 @@ func (s *shimSession) cmdBG96QISWTMD(c *shimCmd) error {
 	if c.Op != at.Set || !ok || !okM || len(c.args) != 2 {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	if k == nil || mode == 2 {
+	switch {
+	case k == nil || k.sock == nil || (k.typ != bg96TCP && k.typ != bg96UDP && k.typ != bg96TCPIncoming):
+		return s.bg96Fail(bg96ErrNotAllowed)
+	case mode != bg96Transparent:
+		if s.data != nil && s.data.bg == k {
+			s.leaveData()
+			s.data = nil
+		}
+		k.mode = mode
+		s.bg96Deliver(k)
+		return nil
+	case k.sock.State() != modemsock.Connected || s.data != nil && s.data.bg != k:
 		return s.bg96Fail(bg96ErrNotAllowed)
 	}
-	k.mode = mode
-	return nil
+	k.mode = bg96Transparent
+	if s.data == nil {
+		s.result("CONNECT")
+		s.enterDataBG96(k)
+	} else {
+		s.resumeData()
+	}
+	return errShimFinal
+}
+
+// enterDataBG96 starts data mode on k (access mode 2).
+func (s *shimSession) enterDataBG96(k *bg96Socket) {
+	s.data = &shimData{sock: k.sock, bg: k, active: true, last: s.cfg.Clock.Now()}
+	s.pollDTR(s.data)
+	s.dataDeliver()
 }
 
 // AT+QIDNSGIP=<ctx>,"<host>": OK, then +QIURC: "dnsgip",<err>,<count>,

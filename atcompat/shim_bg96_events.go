@@ -31,6 +31,12 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 	switch ev.Kind {
 	case modemsock.EventConnected:
 		k.state = bg96Connected
+		if k.mode == bg96Transparent {
+			s.result("CONNECT")
+			s.enterDataBG96(k)
+			s.resume()
+			return
+		}
 		s.bg96Opened(k.id, bg96OK)
 	case modemsock.EventConnectFailed:
 		s.log.Debug("atcompat: shim: connect failed", "id", k.id, "err", ev.Err)
@@ -38,6 +44,12 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 		code := bg96ErrConnect
 		if errors.Is(ev.Err, context.DeadlineExceeded) {
 			code = bg96ErrTimeout
+		}
+		if k.mode == bg96Transparent {
+			s.bg.lastErr = code
+			s.errorResult(errShimState)
+			s.resume()
+			return
 		}
 		s.bg96Opened(k.id, code)
 	case modemsock.EventAccepted:
@@ -52,6 +64,15 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 			return // a peer of the service; the service stays
 		}
 		k.closed, k.state = true, bg96Closing
+		if d := s.data; d != nil && d.bg == k {
+			// Transparent: the last data, then NO CARRIER in command
+			// mode.
+			s.dataDeliver()
+			s.leaveData()
+			s.data, k.told = nil, true
+			s.result("NO CARRIER")
+			return
+		}
 		s.bg96Deliver(k)
 	case modemsock.EventSendFailed:
 		s.bg.lastErr = bg96ErrWrite
@@ -102,6 +123,10 @@ func (s *shimSession) bg96Datagrams(k *bg96Socket, peer *modemsock.Socket) {
 // bg96Deliver tells the host of k's data, or pushes it, and then of its
 // close; while a command runs it waits (bg96Flush).
 func (s *shimSession) bg96Deliver(k *bg96Socket) {
+	if d := s.data; d != nil && d.bg == k {
+		s.dataDeliver() // raw in data mode; held after +++ until ATO
+		return
+	}
 	if s.busy || s.inState.send != nil {
 		return
 	}
@@ -164,6 +189,11 @@ func (s *shimSession) bg96ContextLost(x *bg96Context) {
 			k.lis.Close()
 		}
 		k.state, k.told = bg96Closing, true // "pdpdeact" says it for all
+		if d := s.data; d != nil && d.bg == k {
+			s.leaveData()
+			s.data = nil
+			s.result("NO CARRIER")
+		}
 	}
 	x.px.Deactivate(errShimState)
 	s.line(fmt.Sprintf(`+QIURC: "pdpdeact",%d`, x.id))

@@ -2,10 +2,12 @@ package atcompat
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -141,7 +143,9 @@ func TestBG96ConnectFailed(t *testing.T) {
 	r.cmd(`AT+QIOPEN=1,0,"TCP","10.0.0.1",7,0,0`, "\r\nOK\r\n")
 	r.expect("\r\n+QIOPEN: 0,0\r\n")
 	r.cmd(`AT+QIOPEN=1,0,"TCP","10.0.0.1",7,0,0`, "\r\nOK\r\n\r\n+QIOPEN: 0,563\r\n") // in use
-	r.cmd(`AT+QIOPEN=1,1,"TCP","10.0.0.1",7,0,2`, "\r\nERROR\r\n")                    // transparent
+	r.cmd(`AT+QIOPEN=1,0,"TCP","10.0.0.1",7,0,2`, "\r\nERROR\r\n")                    // in use, transparent
+	r.cmd(`AT+QIOPEN=1,1,"TCP","10.0.0.1",1,0,2`, "\r\nERROR\r\n")                    // refused, transparent
+	r.cmd("AT+QIGETERROR", "\r\n+QIGETERROR: 566,socket connect failed\r\n\r\nOK\r\n")
 }
 
 // UDP, and a name resolved by AT+QIDNSGIP.
@@ -222,4 +226,56 @@ func TestBG96SendLimits(t *testing.T) {
 	if got := r.until("\r\nOK\r\n"); !strings.HasPrefix(strings.TrimSpace(got), "+QISEND: "+strconv.Itoa(1460)+",") {
 		t.Fatalf("counters %q", got)
 	}
+}
+
+// Transparent access (mode 2): CONNECT instead of +QIOPEN, raw data both
+// ways, +++ back to command mode, ATO and AT+QISWTMD=<id>,2 back to data
+// mode, NO CARRIER when the peer closes.
+func TestBG96Transparent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pn := newShimPipeNet()
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *ShimConfig) { c.Dialect = DialectBG96 })
+		r.expect("\r\nRDY\r\n")
+		r.init()
+		r.cmd("AT+QIACT=1", "\r\nOK\r\n")
+		r.cmd(`AT+QIOPEN=1,4,"TCP","10.0.0.1",7007,0,2`, "\r\nCONNECT\r\n")
+		far := <-pn.far
+		defer far.Close()
+		buf := make([]byte, 64)
+		farRead := func(want string) {
+			t.Helper()
+			n, err := io.ReadFull(far, buf[:len(want)])
+			if err != nil || string(buf[:n]) != want {
+				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
+			}
+		}
+		r.send("to server")
+		farRead("to server")
+		far.Write([]byte("from server"))
+		r.expect("from server")
+
+		time.Sleep(time.Second)
+		r.send("+++")
+		time.Sleep(time.Second)
+		r.expect("\r\nOK\r\n")
+		r.cmd("AT+QISTATE=1,4", "\r\n+QISTATE: 4,\"TCP\",\"10.0.0.1\",7007,0,2,1,0,2,\"uart1\"\r\n\r\nOK\r\n")
+		r.cmd("AT+QISEND=4,1", "\r\nERROR\r\n")
+		far.Write([]byte("held"))
+		r.cmd("AT", "\r\nOK\r\n") // no URC: it waits for data mode
+		r.cmd("ATO", "\r\nCONNECT\r\nheld")
+		r.send("back")
+		farRead("back")
+
+		time.Sleep(time.Second)
+		r.send("+++")
+		time.Sleep(time.Second)
+		r.expect("\r\nOK\r\n")
+		r.cmd("AT+QISWTMD=4,2", "\r\nCONNECT\r\n")
+		far.Write([]byte("last"))
+		far.Close()
+		r.expect("last\r\nNO CARRIER\r\n")
+		r.cmd("ATO", "\r\nERROR\r\n")
+		r.cmd("AT+QICLOSE=4", "\r\nOK\r\n")
+		r.cmd(`AT+QIOPEN=1,4,"TCP LISTENER","127.0.0.1",0,2020,2`, "\r\nERROR\r\n")
+	})
 }

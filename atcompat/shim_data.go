@@ -17,10 +17,12 @@ const (
 	shimEscGap   = 100 * time.Millisecond
 )
 
-// shimData is the transparent mode (AT+QIMODE=1) connection and its data
-// mode state.
+// shimData is the transparent mode connection (the M95's AT+QIMODE=1,
+// the BG96's access mode 2) and its data mode state.
 type shimData struct {
-	conn     *shimConn
+	sock     *modemsock.Socket
+	conn     *shimConn   // the M95's connection; nil for the BG96
+	bg       *bg96Socket // the BG96's; nil for the M95
 	active   bool // data mode; false after +++ until ATO
 	tbuf     []byte
 	last     time.Time // arrival of the last data byte
@@ -42,9 +44,22 @@ type shimDTR interface {
 }
 
 func (s *shimSession) enterData(c *shimConn) {
-	s.data = &shimData{conn: c, active: true, last: s.cfg.Clock.Now()}
+	s.data = &shimData{sock: c.sock, conn: c, active: true, last: s.cfg.Clock.Now()}
 	s.pollDTR(s.data)
 	s.deliver(c)
+}
+
+// dataDeliver gives the host what the transparent connection received,
+// raw, while in data mode.
+func (s *shimSession) dataDeliver() {
+	d := s.data
+	if d.conn != nil {
+		s.deliver(d.conn)
+		return
+	}
+	if d.active && d.sock.Buffered() > 0 {
+		s.raw(d.sock.Read(d.sock.Buffered()))
+	}
 }
 
 // pollDTR watches for a DTR drop while d is in data mode (AT&D1, AT&D2).
@@ -95,6 +110,11 @@ func (s *shimSession) dtrDropped() {
 // for it; the shim says CLOSED, as when a transparent connection ends
 // (seed §4), then OK, as when AT&D1 returns to command mode.
 func (s *shimSession) disconnectData() {
+	if k := s.data.bg; k != nil {
+		s.bg96Release(k) // leaves data mode
+		s.result("NO CARRIER")
+		return
+	}
 	c := s.data.conn
 	s.closeConn(c, false)
 	c.pdp.conns[c.idx] = nil
@@ -214,7 +234,7 @@ func (s *shimSession) sendData(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	ok := s.write(d.conn, bytes.Clone(b), func(error) {
+	ok := d.sock.Write(bytes.Clone(b), func(error) {
 		d.inflight--
 		if d.stalled && s.data == d && d.inflight < modemsock.TxQueue/2 {
 			d.stalled = false
@@ -232,12 +252,19 @@ func (s *shimSession) sendData(b []byte) {
 
 func (s *shimSession) cmdATO(c *shimCmd) error {
 	d := s.data
-	if d == nil || d.active || d.conn.state != connConnected {
+	if d == nil || d.active || d.sock.State() != modemsock.Connected {
 		return errShimState
 	}
+	s.resumeData()
+	return errShimFinal
+}
+
+// resumeData returns to data mode after +++ (ATO; the BG96's
+// AT+QISWTMD=<id>,2).
+func (s *shimSession) resumeData() {
+	d := s.data
 	s.result("CONNECT")
 	d.active, d.last = true, s.cfg.Clock.Now()
 	s.pollDTR(d)
-	s.deliver(d.conn)
-	return errShimFinal
+	s.dataDeliver()
 }

@@ -129,6 +129,8 @@ func FuzzShimServeBG96(f *testing.F) {
 		"AT+QIACT=1;+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,1\rAT+QISENDEX=0,\"00ff\"\rAT+QIRD=0,0\r",
 		"AT+QISEND=0\r\x08\x1a\x1b",
 		"AT+QIDNSGIP=1,\"x\"\rAT+QIGETERROR\r",
+		"AT+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,2\rdata+++",
+		"AT&D2;+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,0\rAT+QISWTMD=0,2\rATO\r",
 	} {
 		f.Add([]byte(s))
 	}
