@@ -106,21 +106,23 @@ func checkConnect(f connectFlags) error {
 // checkShim checks shim's flags as runShim would use them, opening
 // nothing.
 func checkShim(f shimFlags) error {
-	if len(f.listen) == 0 {
-		return errors.New("name at least one --listen")
+	listens, err := parseShimListens(f)
+	if err != nil {
+		return err
 	}
 	if _, err := connectConfig(f.modem, slog.New(slog.DiscardHandler)); err != nil {
 		return err
 	}
-	for _, spec := range f.listen {
-		if err := checkShimListen(spec); err != nil {
-			return fmt.Errorf("--listen %s: %w", spec, err)
+	for _, l := range listens {
+		if err := checkShimListen(l.addr); err != nil {
+			return fmt.Errorf("--listen %s: %w", l.spec, err)
 		}
 	}
 	return nil
 }
 
-// checkShimListen checks a --listen spec as openShimListener parses it.
+// checkShimListen checks a --listen spec, without its options, as
+// openShimListener parses it.
 func checkShimListen(spec string) error {
 	kind, arg, _ := strings.Cut(spec, ":")
 	switch {

@@ -30,6 +30,7 @@ import (
 type shimFlags struct {
 	modem          connectFlags
 	listen         []string
+	dialect        dialectFlag // each listener's unless its spec says ,dialect=NAME
 	maxConnections int
 	maxSend        int
 	recvBuffer     int
@@ -53,6 +54,12 @@ With --sim, --sim-inbound has the simulated network open connections
 toward the link's address, from a port on this host, so that a host's
 server (AT+QISERVER) can be tried without a network.
 
+--dialect names the module the hosts see: m95 (the GSM modules' QI* set,
+the default) or bg96 (the QI* set of the BG96, BG95 and EC2x). A listener
+may speak another with a suffix on its spec, ",dialect=NAME", so that one
+shim serves hosts of both kinds at once; each "listening:" line names its
+listener's dialect.
+
 A tcp:// listener asks for no password: any host that reaches its port
 uses the modem's connection. Keep it on 127.0.0.1 unless other hosts are
 meant to; shim warns when it listens beyond this host. If a listener
@@ -69,10 +76,11 @@ only a missing SIM redials).
 
 Beyond the module: received data is never dropped (each connection buffers
 --recv-buffer octets, then TCP flow control holds the sender back); the
-connection count and send size default to the module's limits and can be
-raised.` + namedHelp,
+connection count and send size default to the module's limits (the M95's
+6 connections, the BG96's 12; 1460-octet sends) and can be raised.` + namedHelp,
 		Example: `  gprsppp shim --sim --listen pty:/tmp/ttyQUECTEL
-  gprsppp shim --device /dev/ttyUSB2 --apn internet --listen serial:/dev/ttyS1@115200 --listen tcp://127.0.0.1:5000`,
+  gprsppp shim --device /dev/ttyUSB2 --apn internet --listen serial:/dev/ttyS1@115200 --listen tcp://127.0.0.1:5000
+  gprsppp shim --sim --listen pty:/tmp/ttyM95 --listen pty:/tmp/ttyBG96,dialect=bg96`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := namedArgs(cmd, args); err != nil {
@@ -103,8 +111,9 @@ raised.` + namedHelp,
 	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.modem.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
-	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT (repeatable)")
-	fl.IntVar(&f.maxConnections, "max-connections", 6, "connections per host (the module has 6)")
+	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT, each optionally followed by ,dialect=NAME (repeatable)")
+	fl.Var(&f.dialect, "dialect", "the module hosts see, "+strings.Join(atcompat.DialectNames(), " or ")+", on every --listen without its own ,dialect=NAME")
+	fl.IntVar(&f.maxConnections, "max-connections", 0, "connections per host (0: the dialect's module's, 6 on the M95, 12 on the BG96)")
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
 	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "no effect, accepted for old command lines: the BG96-style AT+QISTATE=1,<n> is always answered")
@@ -114,9 +123,79 @@ raised.` + namedHelp,
 	return cmd
 }
 
+// dialectFlag is --dialect; the zero value is the M95's.
+type dialectFlag atcompat.Dialect
+
+func (d *dialectFlag) String() string { return atcompat.Dialect(*d).String() }
+func (d *dialectFlag) Type() string   { return "dialect" }
+
+func (d *dialectFlag) Set(s string) error {
+	v, err := atcompat.ParseDialect(s)
+	if err != nil {
+		return err
+	}
+	*d = dialectFlag(v)
+	return nil
+}
+
+// shimListen is one --listen spec, parsed.
+type shimListen struct {
+	spec    string           // as given, options and all: the listener's name in messages
+	addr    string           // the spec without its options: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT
+	dialect atcompat.Dialect // its own ,dialect=NAME, else --dialect
+}
+
+// parseShimListen splits the options off a --listen spec: trailing
+// ",KEY=VALUE" parts, of which the only key is dialect (a comma not
+// followed by KEY= stays in the address, as a pty link's path may have
+// one). A spec without its own dialect takes def.
+func parseShimListen(spec string, def atcompat.Dialect) (shimListen, error) {
+	l := shimListen{spec: spec, addr: spec, dialect: def}
+	seen := false
+	for {
+		i := strings.LastIndexByte(l.addr, ',')
+		if i < 0 {
+			break
+		}
+		key, val, ok := strings.Cut(l.addr[i+1:], "=")
+		if !ok {
+			break
+		}
+		if key != "dialect" {
+			return shimListen{}, fmt.Errorf("unknown option %q: the one option is ,dialect=%s", key, strings.Join(atcompat.DialectNames(), "|"))
+		}
+		if seen {
+			return shimListen{}, errors.New("dialect given twice")
+		}
+		d, err := atcompat.ParseDialect(val)
+		if err != nil {
+			return shimListen{}, err
+		}
+		l.addr, l.dialect, seen = l.addr[:i], d, true
+	}
+	return l, nil
+}
+
+// parseShimListens parses f's --listen specs; the error, for exitUsage,
+// names the spec.
+func parseShimListens(f shimFlags) ([]shimListen, error) {
+	if len(f.listen) == 0 {
+		return nil, errors.New("name at least one --listen")
+	}
+	var ls []shimListen
+	for _, spec := range f.listen {
+		l, err := parseShimListen(spec, atcompat.Dialect(f.dialect))
+		if err != nil {
+			return nil, fmt.Errorf("--listen %s: %w", spec, err)
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
+}
+
 // shimHosts serves hosts on the listeners until ctx ends.
 type shimHosts struct {
-	shim  atcompat.ShimConfig // each host's shim has it, logging with the host's name
+	shim  atcompat.ShimConfig // each listener's shim has a copy, with the listener's dialect and logging with the host's name
 	trace shimTraceFlags
 	log   *slog.Logger
 	wg    sync.WaitGroup
@@ -126,15 +205,18 @@ type shimHosts struct {
 // serve serves one host on rw. A line (a pty or serial port) is its
 // listener's only host, so when its session ends, unless ctx ended it,
 // the listener is dead.
-func (h *shimHosts) serve(ctx context.Context, name string, rw io.ReadWriteCloser, line bool) {
+func (h *shimHosts) serve(ctx context.Context, l shimListen, rw io.ReadWriteCloser, line bool) {
+	name := l.spec
+	cfg := h.shim
+	cfg.Dialect = l.dialect
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		defer rw.Close()
 		stop := context.AfterFunc(ctx, func() { rw.Close() })
 		defer stop()
-		host := shimHostName(name, rw)
-		err := h.serveHost(ctx, host, rw)
+		host := shimHostName(l.addr, rw)
+		err := h.serveHost(ctx, cfg, host, rw)
 		switch {
 		case ctx.Err() != nil:
 		case line:
@@ -157,8 +239,9 @@ func (h *shimHosts) stopped(name string, err error) {
 
 func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error {
 	log := g.logger(os.Stderr, f.trace.shown()...).With(catKey, catShim)
-	if len(f.listen) == 0 {
-		return exit(exitUsage, errors.New("name at least one --listen"))
+	listens, err := parseShimListens(f)
+	if err != nil {
+		return exit(exitUsage, err)
 	}
 	maxfail := f.modem.maxfail
 	if maxfail == 0 {
@@ -213,10 +296,10 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 			c.Close()
 		}
 	}()
-	for _, spec := range f.listen {
-		c, desc, err := openShimListener(runCtx, spec, hosts, log)
+	for _, l := range listens {
+		c, desc, err := openShimListener(runCtx, l, hosts, log)
 		if err != nil {
-			return exit(exitListen, fmt.Errorf("--listen %s: %w", spec, err))
+			return exit(exitListen, fmt.Errorf("--listen %s: %w", l.spec, err))
 		}
 		closers = append(closers, c)
 		fmt.Fprintf(out, "listening: %s\n", desc)
@@ -247,20 +330,24 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	return nil
 }
 
-// openShimListener opens one --listen spec and serves its hosts.
-func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.Logger) (io.Closer, string, error) {
-	kind, arg, _ := strings.Cut(spec, ":")
+// openShimListener opens one --listen spec and serves its hosts. It
+// returns what closes the listener and its description for the
+// "listening:" line: its kind, where it is, and in parentheses its pty's
+// link, if any, and its dialect ("pty /dev/pts/5 (/tmp/ttyM95, m95)").
+func openShimListener(ctx context.Context, l shimListen, h *shimHosts, log *slog.Logger) (io.Closer, string, error) {
+	spec := l.spec
+	kind, arg, _ := strings.Cut(l.addr, ":")
 	switch {
 	case kind == "pty":
 		p, err := sim.ListenPty(arg)
 		if err != nil {
 			return nil, "", err
 		}
-		desc := "pty " + p.Path()
+		desc := "pty " + p.Path() + " (" + l.dialect.String() + ")"
 		if p.Link() != "" {
-			desc += " (" + p.Link() + ")"
+			desc = "pty " + p.Path() + " (" + p.Link() + ", " + l.dialect.String() + ")"
 		}
-		h.serve(ctx, spec, p, true)
+		h.serve(ctx, l, p, true)
 		return p, desc, nil
 	case kind == "serial":
 		dev, baud, hasBaud := strings.Cut(arg, "@")
@@ -276,27 +363,27 @@ func openShimListener(ctx context.Context, spec string, h *shimHosts, log *slog.
 		if err != nil {
 			return nil, "", err
 		}
-		h.serve(ctx, spec, port, true)
-		return port, "serial " + dev, nil
-	case strings.HasPrefix(spec, "tcp://"):
-		l, err := net.Listen("tcp", strings.TrimPrefix(spec, "tcp://"))
+		h.serve(ctx, l, port, true)
+		return port, "serial " + dev + " (" + l.dialect.String() + ")", nil
+	case strings.HasPrefix(l.addr, "tcp://"):
+		ln, err := net.Listen("tcp", strings.TrimPrefix(l.addr, "tcp://"))
 		if err != nil {
 			return nil, "", err
 		}
-		if ap, err := netip.ParseAddrPort(l.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
-			log.Warn("shim: --listen "+spec+" listens beyond this host without authentication: anyone who reaches it uses your link", "addr", l.Addr())
+		if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
+			log.Warn("shim: --listen "+spec+" listens beyond this host without authentication: anyone who reaches it uses your link", "addr", ln.Addr())
 		}
 		h.wg.Add(1)
 		go func() {
 			defer h.wg.Done()
-			// runShim closes l after ending ctx.
+			// runShim closes ln after ending ctx.
 			loop := acceptloop.Config{Name: "shim: --listen " + spec, Logger: log}
-			err := acceptloop.Serve(ctx, loop, l.Accept, func(c net.Conn) { h.serve(ctx, spec, c, false) })
+			err := acceptloop.Serve(ctx, loop, ln.Accept, func(c net.Conn) { h.serve(ctx, l, c, false) })
 			if err != nil {
 				h.stopped(spec, err)
 			}
 		}()
-		return l, "tcp " + l.Addr().String(), nil
+		return ln, "tcp " + ln.Addr().String() + " (" + l.dialect.String() + ")", nil
 	}
 	return nil, "", fmt.Errorf("want pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT")
 }

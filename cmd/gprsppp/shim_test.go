@@ -69,16 +69,15 @@ func TestShimCommand(t *testing.T) {
 
 // startShim runs the shim command in-process with f, modem flags
 // defaulted for the simulator (hold-off 100 ms, keepalive 30 s × 4) and
-// the module's limits, and returns once it printed a line starting with
-// ready. At cleanup it is interrupted and must end without an error
-// within 30 s.
+// the dialect's module's limits, and returns once it printed a line
+// starting with ready. At cleanup it is interrupted and must end without
+// an error within 30 s.
 func startShim(t *testing.T, f shimFlags, ready string) {
 	t.Helper()
 	f.modem.simulate = true
 	f.modem.holdoff = cmp.Or(f.modem.holdoff, 100*time.Millisecond)
 	f.modem.echoInterval = cmp.Or(f.modem.echoInterval, 30*time.Second)
 	f.modem.echoFailures = cmp.Or(f.modem.echoFailures, 4)
-	f.maxConnections = cmp.Or(f.maxConnections, 6)
 	f.maxSend = cmp.Or(f.maxSend, 1460)
 	f.recvBuffer = cmp.Or(f.recvBuffer, 64<<10)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -35,8 +35,9 @@ func (t shimTraceFlags) shown() []catLevel {
 	return []catLevel{{catShimTrace, slog.LevelInfo}}
 }
 
-// shimHostName names the host on rw, served by the listener spec, in the
-// shim's logs: a TCP client's address, a pty's path, a serial device.
+// shimHostName names the host on rw, served by the listener spec (without
+// its options), in the shim's logs: a TCP client's address, a pty's path,
+// a serial device.
 func shimHostName(spec string, rw io.ReadWriteCloser) string {
 	switch c := rw.(type) {
 	case net.Conn:
@@ -48,11 +49,10 @@ func shimHostName(spec string, rw io.ReadWriteCloser) string {
 	return dev
 }
 
-// serveHost answers one host on rw with a shim whose logs name the host,
-// tracing the dialogue with --trace.
-func (h *shimHosts) serveHost(ctx context.Context, host string, rw io.ReadWriteCloser) error {
+// serveHost answers one host on rw with a shim configured by cfg (its
+// listener's) whose logs name the host, tracing the dialogue with --trace.
+func (h *shimHosts) serveHost(ctx context.Context, cfg atcompat.ShimConfig, host string, rw io.ReadWriteCloser) error {
 	log := h.log.With("host", host)
-	cfg := h.shim
 	cfg.Logger = log
 	if h.trace.on() {
 		t := newShimTrace(rw, log.With(catKey, catShimTrace), h.trace.hex)
