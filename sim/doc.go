@@ -25,7 +25,9 @@
 //     call, from the network side (its own address or another host's)
 //     to a port on the client's address and relayed both ways; between
 //     calls it is closed at once. A modem uses it as Services.Inbound.
-//   - Pace gives any byte stream the speed and latency of a serial line.
+//   - Pace gives any byte stream the speed and latency of a serial line;
+//     PaceLine adds a drop-tail FIFO, in line time, in front of one
+//     direction: an operator's queue toward the device.
 //   - ListenPty makes a pseudo-terminal that a client opens as it would
 //     a modem's serial port.
 //

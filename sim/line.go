@@ -2,6 +2,7 @@ package sim
 
 import (
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -49,12 +50,49 @@ func Pace(rw io.ReadWriteCloser, bitsPerSecond int, latency time.Duration, clk c
 	if bitsPerSecond <= 0 && latency <= 0 {
 		return rw
 	}
+	return PaceLine(rw, LineConfig{BitsPerSecond: bitsPerSecond, Latency: latency, Clock: clk})
+}
+
+// LineConfig describes a line for PaceLine. Zero values take the
+// defaults given.
+type LineConfig struct {
+	// BitsPerSecond is the line rate each way, 10 bits a byte; zero
+	// carries bytes at once.
+	BitsPerSecond int
+	// Latency delays each byte this long each way; zero adds none.
+	Latency time.Duration
+	// TxBuffer, if positive and the line has a rate, puts a drop-tail
+	// FIFO holding TxBuffer of line time in front of the direction Write
+	// feeds, in place of its blocking 4 KiB buffer: Write never waits,
+	// and an HDLC frame that would wait longer than TxBuffer to start on
+	// the line is dropped whole and counted (Stats), as an operator's
+	// network drops toward a device. In the simulator that direction is
+	// the downlink. Zero keeps the blocking buffer.
+	TxBuffer time.Duration
+	// Clock drives the timing; nil means the system clock.
+	Clock clock.Clock
+	// Logger receives the FIFO's drops at info level (the first of each
+	// run of drops, and the totals at Close); nil is silent.
+	Logger *slog.Logger
+}
+
+// PaceLine returns rw with the timing cfg describes; see Pace, which is
+// PaceLine without a FIFO.
+func PaceLine(rw io.ReadWriteCloser, cfg LineConfig) *Line {
+	clk := cfg.Clock
 	if clk == nil {
 		clk = clock.Real
 	}
-	p := &paced{rw: rw, done: make(chan struct{}), ready: make(chan chunk)}
-	p.tx = newPacer(clk, bitsPerSecond, latency, p.done, p.writeLine)
-	p.rx = newPacer(clk, bitsPerSecond, latency, p.done, p.toReader)
+	p := &Line{rw: rw, done: make(chan struct{}), ready: make(chan chunk), log: cfg.Logger}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	bps, latency := cfg.BitsPerSecond, cfg.Latency
+	p.tx = newPacer(clk, bps, latency, p.done, p.writeLine)
+	p.rx = newPacer(clk, bps, latency, p.done, p.toReader)
+	if cfg.TxBuffer > 0 && bps > 0 {
+		p.tx.fifo = newFifo(bps, cfg.TxBuffer)
+	}
 	p.wg.Add(5)
 	go p.routineReadLine()
 	for _, d := range []*pacer{p.tx, p.rx} {
@@ -77,8 +115,8 @@ type chunk struct {
 	at  time.Time // when it arrives at the far end
 }
 
-// paced is a line wrapped by Pace.
-type paced struct {
+// Line is a byte stream with a serial line's timing (Pace, PaceLine).
+type Line struct {
 	rw     io.ReadWriteCloser
 	tx, rx *pacer
 	ready  chan chunk // delivered chunks for Read
@@ -90,11 +128,22 @@ type paced struct {
 	pending []byte
 	rerr    error
 
-	wmu  sync.Mutex // guards werr
-	werr error
+	wmu      sync.Mutex // guards werr and dropping
+	werr     error
+	dropping bool // the FIFO dropped the last frame written
+
+	log *slog.Logger
 }
 
-func (p *paced) Read(b []byte) (int, error) {
+// Stats returns the counters of the transmit FIFO, all zero without one.
+func (p *Line) Stats() LineStats {
+	if p.tx.fifo == nil {
+		return LineStats{}
+	}
+	return p.tx.fifo.stats()
+}
+
+func (p *Line) Read(b []byte) (int, error) {
 	p.rmu.Lock()
 	defer p.rmu.Unlock()
 	for len(p.pending) == 0 {
@@ -115,7 +164,7 @@ func (p *paced) Read(b []byte) (int, error) {
 
 // Write queues b in the transmit buffer, blocking while it is full. It
 // returns the error of an earlier write to rw, if any.
-func (p *paced) Write(b []byte) (int, error) {
+func (p *Line) Write(b []byte) (int, error) {
 	n := 0
 	for n < len(b) {
 		p.wmu.Lock()
@@ -129,6 +178,10 @@ func (p *paced) Write(b []byte) (int, error) {
 		if err != nil {
 			return n, err
 		}
+		if p.tx.fifo != nil {
+			p.push(b)
+			return len(b), nil
+		}
 		k := min(len(b)-n, chunkSize)
 		select {
 		case p.tx.in <- chunk{b: append([]byte(nil), b[n:n+k]...)}:
@@ -140,18 +193,33 @@ func (p *paced) Write(b []byte) (int, error) {
 	return n, nil
 }
 
-func (p *paced) Close() error {
+// push queues b in the FIFO, logging the first drop of a run.
+func (p *Line) push(b []byte) {
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	drops := p.tx.fifo.push(b)
+	if drops > 0 && !p.dropping {
+		s := p.tx.fifo.stats()
+		p.log.Info("line: transmit buffer full, dropping at the tail", "drops", s.TxDrops, "buffer_octets", s.TxBufferLimit)
+	}
+	p.dropping = drops > 0
+}
+
+func (p *Line) Close() error {
 	var err error
 	p.once.Do(func() {
 		close(p.done)
 		err = p.rw.Close()
 		p.wg.Wait()
+		if s := p.Stats(); s.TxDrops > 0 {
+			p.log.Info("line: transmit buffer", "drops", s.TxDrops, "drop_octets", s.TxDropOctets, "peak_delay", s.TxPeakDelay)
+		}
 	})
 	return err
 }
 
 // routineReadLine reads rw into the receive direction's buffer.
-func (p *paced) routineReadLine() {
+func (p *Line) routineReadLine() {
 	defer p.wg.Done()
 	for {
 		buf := make([]byte, chunkSize)
@@ -174,7 +242,7 @@ func (p *paced) routineReadLine() {
 }
 
 // writeLine delivers the transmit direction's bytes to rw.
-func (p *paced) writeLine(c chunk) bool {
+func (p *Line) writeLine(c chunk) bool {
 	if _, err := p.rw.Write(c.b); err != nil {
 		p.wmu.Lock()
 		p.werr = err
@@ -185,7 +253,7 @@ func (p *paced) writeLine(c chunk) bool {
 }
 
 // toReader delivers the receive direction's bytes to Read.
-func (p *paced) toReader(c chunk) bool {
+func (p *Line) toReader(c chunk) bool {
 	select {
 	case p.ready <- c:
 		return c.err == nil
@@ -203,6 +271,7 @@ type pacer struct {
 	latency time.Duration
 	piece   int           // bytes sent at a time
 	in      chan chunk    // the transmit buffer
+	fifo    *fifo         // replaces in, if set
 	wire    chan chunk    // bytes sent and travelling
 	done    chan struct{} // closed when the line closes
 	deliver func(chunk) bool
@@ -231,17 +300,10 @@ func newPacer(clk clock.Clock, bps int, latency time.Duration, done chan struct{
 // the line's rate.
 func (p *pacer) routineSerialise() {
 	for {
-		var c chunk
-		busy := true // the line had bytes waiting: keep to the schedule
-		select {
-		case c = <-p.in:
-		default:
-			busy = false
-			select {
-			case c = <-p.in:
-			case <-p.done:
-				return
-			}
+		// busy: the line had bytes waiting, so it keeps to the schedule.
+		c, busy, ok := p.take()
+		if !ok {
+			return
 		}
 		if now := p.clk.Now(); p.bps <= 0 || !busy || p.schedule().Before(now.Add(-catchUp)) {
 			p.base, p.sent = now, 0
@@ -267,6 +329,26 @@ func (p *pacer) routineSerialise() {
 		if p.sent > 1<<20 {
 			p.base, p.sent = p.schedule(), 0 // keep sent × 10 s far from overflow
 		}
+	}
+}
+
+// take returns the next bytes for the line, waiting for some; busy
+// reports that they were waiting already. ok is false once the line has
+// closed.
+func (p *pacer) take() (c chunk, busy, ok bool) {
+	if p.fifo != nil {
+		return p.fifo.take(p.done)
+	}
+	select {
+	case c = <-p.in:
+		return c, true, true
+	default:
+	}
+	select {
+	case c = <-p.in:
+		return c, false, true
+	case <-p.done:
+		return c, false, false
 	}
 }
 
