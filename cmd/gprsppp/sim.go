@@ -35,6 +35,7 @@ type simOptions struct {
 	passwordFile      string
 	baud              int
 	latency           time.Duration
+	downlinkBuffer    time.Duration
 	forwardLoopback   bool
 	fcs32             bool
 	localIP, remoteIP string
@@ -88,6 +89,7 @@ interrupted. The PPP password is read from --password-file or the
 	f.StringVar(&o.passwordFile, "password-file", "", "read the client's PPP password from `FILE`, with --auth")
 	f.IntVar(&o.baud, "baud", 0, "serial line speed in bit/s, 10 bits a byte (0: as fast as possible)")
 	f.DurationVar(&o.latency, "latency", 0, "delay each byte this long in each direction")
+	f.DurationVar(&o.downlinkBuffer, "downlink-buffer", 4*time.Second, "with --baud, the network's drop-tail queue toward the client, in line time (0: a 4 KiB buffer that blocks)")
 	f.BoolVar(&o.forwardLoopback, "forward-loopback", false, "relay the client's TCP connections to other ports and addresses to the same port on 127.0.0.1")
 	f.StringVar(&o.localIP, "local-ip", "10.64.64.1", "the network side's address")
 	f.StringVar(&o.remoteIP, "remote-ip", "10.64.64.2", "the address given to the client")
@@ -124,7 +126,11 @@ func runSim(ctx context.Context, out io.Writer, g *globals, o *simOptions) error
 		fmt.Fprintf(out, "inbound %s\n", s)
 	}
 	fmt.Fprintln(out, "ready")
-	err = sim.NewModem(cfg).Serve(ctx, sim.Pace(p, o.baud, o.latency, nil))
+	var line io.ReadWriteCloser = p
+	if o.baud > 0 || o.latency > 0 {
+		line = sim.PaceLine(p, sim.LineConfig{BitsPerSecond: o.baud, Latency: o.latency, TxBuffer: o.downlinkBuffer, Logger: cfg.Logger})
+	}
+	err = sim.NewModem(cfg).Serve(ctx, line)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -161,6 +167,9 @@ func (o *simOptions) modemConfig(password string) (sim.ModemConfig, error) {
 	}
 	if o.baud < 0 {
 		return cfg, fmt.Errorf("--baud: negative speed %d", o.baud)
+	}
+	if o.downlinkBuffer < 0 {
+		return cfg, fmt.Errorf("--downlink-buffer: negative duration %v", o.downlinkBuffer)
 	}
 	cfg = sim.ModemConfig{
 		PIN:               o.pin,
