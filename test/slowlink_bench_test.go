@@ -20,33 +20,7 @@ func dialPacedSim(b *testing.B, bps int, latency time.Duration, patternSize int)
 }
 
 func dialPacedSimT(b testing.TB, bps int, latency time.Duration, patternSize int) *gprsppp.Link {
-	client, modemEnd := ppptest.OSPipe(b)
-	// A UART's driver queues a few KiB, not a pipe's 64.
-	if err := client.SetWriteBuffer(4096); err != nil {
-		b.Fatal(err)
-	}
-	gw := netip.MustParseAddr("10.64.64.1")
-	modem := sim.NewModem(sim.ModemConfig{
-		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
-		Services: sim.Services{Names: map[string][]netip.Addr{"sim.gprsppp": {gw}}, PatternSize: patternSize},
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() {
-		modem.Serve(ctx, sim.Pace(modemEnd, bps, latency, nil))
-		close(served)
-	}()
-	dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer dcancel()
-	link, err := gprsppp.DialPort(dctx, client, gprsppp.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		link.Close()
-		cancel()
-		<-served
-	})
+	link, _ := dialSimLine(b, sim.LineConfig{BitsPerSecond: bps, Latency: latency}, patternSize)
 	return link
 }
 
