@@ -17,6 +17,12 @@ type Escape struct {
 	Char byte
 	// Guard is the guard time, S12 (in fiftieths of a second there).
 	Guard time.Duration
+	// Gap is the longest time between two escape characters; zero means
+	// Guard. Modules that ask for the three characters within 20 ms
+	// (Quectel's transparent mode) still get them from a pty or a USB
+	// serial adapter, which deliver bytes in bursts, with a gap of a
+	// tenth of a second.
+	Gap time.Duration
 
 	lastRx   time.Time // when the last input came
 	lastChar time.Time // when the last held escape character came
@@ -28,6 +34,13 @@ func (e *Escape) char() byte {
 		return '+'
 	}
 	return e.Char
+}
+
+func (e *Escape) gap() time.Duration {
+	if e.Gap > 0 {
+		return e.Gap
+	}
+	return e.Guard
 }
 
 // Reset starts over, as on entering online data mode at now: the
@@ -58,7 +71,7 @@ func (e *Escape) Input(now time.Time, b []byte) (data []byte, wait bool) {
 	for i, c := range b {
 		switch {
 		case c == char && e.held == 0 && (e.Guard == 0 || i == 0 && silent),
-			c == char && 0 < e.held && e.held < 3 && (e.Guard == 0 || now.Sub(e.lastChar) < e.Guard):
+			c == char && 0 < e.held && e.held < 3 && (e.Guard == 0 || now.Sub(e.lastChar) < e.gap()):
 			e.held++
 			e.lastChar = now
 		default:

@@ -31,6 +31,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gprsppp/gprsppp/at"
+	"github.com/gprsppp/gprsppp/at/dce"
 	"github.com/gprsppp/gprsppp/internal/clock"
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -151,12 +153,13 @@ type shimSession struct {
 	out      bytes.Buffer // pending output, flushed after each event
 	writeErr error
 
+	e       *dce.Engine // the command line: editing, parsing, results, data mode
 	set     shimSettings
-	saved   shimSettings // AT&W
-	inState shimInput
-	busy    bool   // a command is running: host input waits
-	pending []byte // unprocessed host input of the last chunk
-	closing bool   // Serve is returning: no more host input
+	saved   shimSettings   // AT&W
+	send    *shimSendInput // the payload being collected
+	capture *dce.Payload   // the payload a handler asked for
+	pending []byte         // host input the engine did not take yet (suspended)
+	closing bool           // Serve is returning: no more host input
 
 	fg    int // foreground context (AT+QIFGCNT)
 	pdps  [2]*shimPDP
@@ -199,7 +202,18 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 	}
 	if sh.cfg.Dialect == DialectBG96 {
 		s.bg, s.cmds = newBG96State(s.socks), bg96Commands()
-		s.line("RDY") // the boot banner Zephyr's driver waits for
+	}
+	s.e = dce.New(dce.Config{
+		Commands: s.engineCommands(), Bare: true,
+		Syntax: shimSyntax, NoiseError: true, MaxLine: shimMaxLine,
+		BeforeLine: s.beforeLine,
+		GuardTime:  shimEscGuard, EscapeGap: shimEscGap,
+		Out: &s.out, Clock: sh.cfg.Clock, Post: func(f func()) { s.post(f) },
+		Logger: sh.cfg.Logger,
+	})
+	s.applySettings()
+	if s.bg != nil {
+		s.bg96Banner() // Zephyr's driver waits for RDY
 	}
 	return s
 }
@@ -212,7 +226,7 @@ func (s *shimSession) run() error {
 	}
 	for {
 		in := s.in
-		if s.busy {
+		if s.e.Suspended() {
 			in = nil // leave host bytes unread: flow control
 		}
 		select {
@@ -307,35 +321,24 @@ func (s *shimSession) flush() error {
 }
 
 // raw queues bytes for the host as they are.
-func (s *shimSession) raw(b []byte) { s.out.Write(b) }
+func (s *shimSession) raw(b []byte) { s.e.Write(b) }
 
 // line queues an information text or unsolicited result: "\r\n<text>\r\n"
-// with ATV1, "<text>\r\n" with ATV0.
-func (s *shimSession) line(text string) {
-	if s.set.verbose {
-		s.out.WriteString("\r\n")
-	}
-	s.out.WriteString(text)
-	s.out.WriteString("\r\n")
-}
+// with ATV1, "<text>\r\n" with ATV0. In transparent data mode it waits
+// until the host is back in command mode.
+func (s *shimSession) line(text string) { s.e.URC(text) }
 
-// shimNumeric are the V.250 result codes with a numeric form under ATV0.
-var shimNumeric = map[string]string{
-	"OK": "0", "CONNECT": "1", "RING": "2", "NO CARRIER": "3", "ERROR": "4",
-}
-
-// result queues a final result code, numeric with ATV0, none with ATQ1.
+// result queues a final result code ("OK", "CONNECT", "ERROR", "NO
+// CARRIER"): numeric with ATV0, none with ATQ1.
 func (s *shimSession) result(code string) {
-	if s.set.quiet {
-		return
+	switch code {
+	case "OK":
+		s.e.Result(nil)
+	case "CONNECT":
+		s.e.Result(at.Final{Code: at.Connect})
+	case "NO CARRIER":
+		s.e.Result(at.NoCarrier)
+	default:
+		s.e.Result(at.Error)
 	}
-	if s.set.verbose {
-		s.line(code)
-		return
-	}
-	if n, ok := shimNumeric[code]; ok {
-		s.out.WriteString(n + "\r")
-		return
-	}
-	s.line(code)
 }

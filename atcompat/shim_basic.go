@@ -101,18 +101,24 @@ func (s *shimSession) exec(c shimCmd) error {
 	return h(s, &c)
 }
 
-// errorResult answers a failed command.
+// errorResult answers a failed command: +CME ERROR as AT+CMEE says, or
+// ERROR.
 func (s *shimSession) errorResult(err error) {
-	cme, ok := shimCME(err)
-	if !ok || s.set.cmee == 0 {
-		s.result("ERROR")
+	if cme, ok := shimCME(err); ok {
+		s.e.Result(cme)
 		return
 	}
-	if s.set.cmee == 1 || cme.Text == "" {
-		s.line("+CME ERROR: " + strconv.Itoa(cme.Code))
-		return
-	}
-	s.line("+CME ERROR: " + cme.Text)
+	s.e.Result(at.Error)
+}
+
+// applySettings gives the engine the settings it renders and edits
+// with: ATE, ATV, ATQ, AT+CMEE, AT&D.
+func (s *shimSession) applySettings() {
+	s.e.SetEcho(s.set.echo)
+	s.e.SetVerbose(s.set.verbose)
+	s.e.SetQuiet(s.set.quiet)
+	s.e.SetCMEE(s.set.cmee)
+	s.e.SetDTRMode(s.set.dtr)
 }
 
 // shimCME finds the +CME ERROR in err: the shim's own, or one that the

@@ -35,6 +35,11 @@ const (
 	// bg96MaxSendEx is the most octets one AT+QISENDEX takes (its hex
 	// string is twice as long).
 	bg96MaxSendEx = 512
+	// bg96ModuleBuffer is the most unread data AT+QIRD=<id>,0 reports,
+	// whatever the shim holds (Profile.RecvBuffer): TinyGSM's BG96
+	// driver parses the count as an int16_t, so 65536 reads as 0 and the
+	// download stops for good. The rest counts as still on its way.
+	bg96ModuleBuffer = 25 << 10
 )
 
 // The error codes of +QIOPEN, +QIURC: "dnsgip" and AT+QIGETERROR
@@ -205,6 +210,8 @@ func bg96Commands() map[string]shimHandler {
 		"+QIDNSGIP":   (*shimSession).cmdBG96QIDNSGIP,
 		"+QIGETERROR": (*shimSession).cmdBG96QIGETERROR,
 		"O":           (*shimSession).cmdATO,
+		"+CGPADDR":    (*shimSession).cmdBG96CGPADDR,
+		"+CFUN":       (*shimSession).cmdBG96CFUN,
 	} {
 		t[name] = h
 	}
@@ -294,7 +301,7 @@ func (s *shimSession) cmdBG96QIACT(c *shimCmd) error {
 	if x.px.Network() != nil {
 		return nil
 	}
-	s.busy = true
+	s.hold()
 	x.px.Activate(s.cfg.Backend, x.apn, x.user, x.pass, shimActivateTimeout, func(err error) {
 		if err != nil {
 			s.log.Debug("atcompat: shim: activation failed", "context", x.id, "err", err)
@@ -377,7 +384,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		case s.data != nil:
 			return s.bg96Fail(bg96ErrNotAllowed) // one transparent socket
 		}
-		s.busy = true // until CONNECT or ERROR (bg96Event)
+		s.hold() // until CONNECT or ERROR (bg96Event)
 	} else {
 		s.result("OK")
 		if s.bg.socks[id] != nil {
@@ -636,7 +643,8 @@ func (s *shimSession) cmdBG96QIRD(c *shimCmd) error {
 		return s.bg96Fail(bg96ErrNotAllowed)
 	}
 	if n == 0 {
-		s.line(fmt.Sprintf("+QIRD: %d,%d,%d", k.read+k.buffered(), k.read, k.buffered()))
+		unread := min(k.buffered(), bg96ModuleBuffer)
+		s.line(fmt.Sprintf("+QIRD: %d,%d,%d", k.read+unread, k.read, unread))
 		return nil
 	}
 	if k.buffered() == 0 {
@@ -713,9 +721,7 @@ func (s *shimSession) cmdBG96QISWTMD(c *shimCmd) error {
 
 // enterDataBG96 starts data mode on k (access mode 2).
 func (s *shimSession) enterDataBG96(k *bg96Socket) {
-	s.data = &shimData{sock: k.sock, bg: k, active: true, last: s.cfg.Clock.Now()}
-	s.pollDTR(s.data)
-	s.dataDeliver()
+	s.goOnline(&shimData{s: s, sock: k.sock, bg: k})
 }
 
 // AT+QIDNSGIP=<ctx>,"<host>": OK, then +QIURC: "dnsgip",<err>,<count>,
@@ -761,6 +767,62 @@ func (s *shimSession) cmdBG96QIGETERROR(c *shimCmd) error {
 	}
 	s.line(fmt.Sprintf("+QIGETERROR: %d,%s", s.bg.lastErr, bg96ErrorText(s.bg.lastErr)))
 	return nil
+}
+
+// AT+CGPADDR[=<cid>]: the address of each active context, as
+// "+CGPADDR: <cid>,<address>" (TinyGSM's localIP reads it up to the CR).
+func (s *shimSession) cmdBG96CGPADDR(c *shimCmd) error {
+	switch c.Op {
+	case at.Test:
+		s.line("+CGPADDR: (1-16)")
+		return nil
+	case at.Action:
+		for _, x := range s.bg.ctxs[1:] {
+			if n := x.px.Network(); n != nil {
+				s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, n.LocalAddr()))
+			}
+		}
+		return nil
+	case at.Set:
+	default:
+		return s.bg96Fail(bg96ErrParam)
+	}
+	for k := range c.args {
+		x, ok := s.bg96ContextArg(c, k)
+		if !ok {
+			return s.bg96Fail(bg96ErrParam)
+		}
+		addr := "0.0.0.0"
+		if n := x.px.Network(); n != nil {
+			addr = n.LocalAddr().String()
+		}
+		s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, addr))
+	}
+	return nil
+}
+
+// AT+CFUN=1,1 restarts the module: OK, then everything the host opened
+// is gone, the settings are the factory's and the boot banner follows
+// (TinyGSM's restart waits for APP RDY). Other forms are the M95's.
+func (s *shimSession) cmdBG96CFUN(c *shimCmd) error {
+	rst, ok := c.intArg(1, 0, 1)
+	if c.Op != at.Set || len(c.args) != 2 || !ok || rst != 1 {
+		return s.cmdCFUN(c)
+	}
+	if _, ok := c.intArg(0, 0, 4); !ok {
+		return s.bg96Fail(bg96ErrParam)
+	}
+	s.result("OK")
+	s.bg96Shutdown()
+	s.set, s.bg.lastErr = shimFactory, 0
+	s.bg96Banner()
+	return errShimFinal
+}
+
+// bg96Banner is what a BG96 says when it has booted.
+func (s *shimSession) bg96Banner() {
+	s.line("RDY")
+	s.line("APP RDY")
 }
 
 // bg96Shutdown closes every socket and context of the host.

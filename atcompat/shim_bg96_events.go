@@ -127,7 +127,7 @@ func (s *shimSession) bg96Deliver(k *bg96Socket) {
 		s.dataDeliver() // raw in data mode; held after +++ until ATO
 		return
 	}
-	if s.busy || s.inState.send != nil {
+	if s.busy() || s.e.InPayload() {
 		return
 	}
 	switch k.mode {

@@ -18,7 +18,7 @@ func newBG96Rig(t *testing.T) *shimRig {
 	r := newShimRig(t, func(c *ShimConfig) { c.Dialect = DialectBG96 })
 	// A backend that knows no identity: the shim gives the BG96's.
 	r.be.info.Manufacturer, r.be.info.Model, r.be.info.Revision = "", "", ""
-	r.expect("\r\nRDY\r\n")
+	r.expect("\r\nRDY\r\n\r\nAPP RDY\r\n")
 	r.init()
 	return r
 }
@@ -38,6 +38,7 @@ func TestBG96Basics(t *testing.T) {
 		{"AT+CGMM", "\r\nBG96\r\n\r\nOK\r\n"},
 		{"AT+QIGETERROR", "\r\n+QIGETERROR: 0,operation success\r\n\r\nOK\r\n"},
 		{"AT+CTZR=0", "\r\nOK\r\n"},
+		{"AT+CGPADDR=1", "\r\n+CGPADDR: 1,0.0.0.0\r\n\r\nOK\r\n"},
 		{"AT+CTZU=1", "\r\nOK\r\n"},
 		{"AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n"},
 		{"AT+QICSGP=1", "\r\n+QICSGP: 1,\"\",\"\",\"\",0\r\n\r\nOK\r\n"},
@@ -52,6 +53,8 @@ func TestBG96Basics(t *testing.T) {
 		{"AT+QIDEACT=1", "\r\nOK\r\n"},
 		{"AT+QIACT?", "\r\nOK\r\n"},
 	})
+	r.cmd("AT+CFUN=1,1", "\r\nOK\r\n\r\nRDY\r\n\r\nAPP RDY\r\n")
+	r.cmd("AT", "AT\r\r\nOK\r\n") // echo on again, as from the factory
 	if got := r.be.apns; len(got) != 1 || got[0] != "internet/user/pass" {
 		t.Errorf("activations %q, want the APN and credentials of AT+QICSGP", got)
 	}
@@ -235,7 +238,7 @@ func TestBG96Transparent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		pn := newShimPipeNet()
 		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *ShimConfig) { c.Dialect = DialectBG96 })
-		r.expect("\r\nRDY\r\n")
+		r.expect("\r\nRDY\r\n\r\nAPP RDY\r\n")
 		r.init()
 		r.cmd("AT+QIACT=1", "\r\nOK\r\n")
 		r.cmd(`AT+QIOPEN=1,4,"TCP","10.0.0.1",7007,0,2`, "\r\nCONNECT\r\n")
@@ -278,4 +281,29 @@ func TestBG96Transparent(t *testing.T) {
 		r.cmd("AT+QICLOSE=4", "\r\nOK\r\n")
 		r.cmd(`AT+QIOPEN=1,4,"TCP LISTENER","127.0.0.1",0,2020,2`, "\r\nERROR\r\n")
 	})
+}
+
+// However much the shim holds, AT+QIRD=<id>,0 reports no more unread
+// data than a module holds: TinyGSM's driver parses it as an int16_t.
+func TestBG96UnreadCap(t *testing.T) {
+	r := newBG96Rig(t)
+	r.bg96Activate()
+	r.cmd(fmt.Sprintf(`AT+QIOPEN=1,0,"TCP","10.0.0.1",%d,0,0`, shimChargenPort), "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")
+	r.expect("\r\n+QIURC: \"recv\",0\r\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r.cmd("AT+QIRD=0,0", "\r\n+QIRD: ")
+		counts := r.until("\r\n\r\nOK\r\n")
+		f := strings.Split(counts, ",")
+		unread, _ := strconv.Atoi(f[len(f)-1])
+		if unread > bg96ModuleBuffer {
+			t.Fatalf("AT+QIRD=0,0 reports %d unread, more than %d", unread, bg96ModuleBuffer)
+		}
+		if unread == bg96ModuleBuffer {
+			break // the shim holds more than that by now
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the buffer did not fill: %q", counts)
+		}
+	}
 }

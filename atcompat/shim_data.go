@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"time"
 
+	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/internal/clock"
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -18,17 +19,16 @@ const (
 )
 
 // shimData is the transparent mode connection (the M95's AT+QIMODE=1,
-// the BG96's access mode 2) and its data mode state.
+// the BG96's access mode 2) and its data mode state. It is the engine's
+// dce.DataMode: the engine watches for the "+++" escape and DTR, and
+// hands the rest of the host's bytes to Data.
 type shimData struct {
+	s        *shimSession
 	sock     *modemsock.Socket
 	conn     *shimConn   // the M95's connection; nil for the BG96
 	bg       *bg96Socket // the BG96's; nil for the M95
-	active   bool // data mode; false after +++ until ATO
+	active   bool        // data mode; false after +++ until ATO
 	tbuf     []byte
-	last     time.Time // arrival of the last data byte
-	plus     int       // '+'s held back as a possible escape
-	lastPlus time.Time
-	gen      int // invalidates escape timers
 	pack     clock.Timer
 	inflight int  // writes queued on the connection
 	stalled  bool // host input paused until writes drain
@@ -44,9 +44,17 @@ type shimDTR interface {
 }
 
 func (s *shimSession) enterData(c *shimConn) {
-	s.data = &shimData{sock: c.sock, conn: c, active: true, last: s.cfg.Clock.Now()}
-	s.pollDTR(s.data)
-	s.deliver(c)
+	s.goOnline(&shimData{s: s, sock: c.sock, conn: c})
+}
+
+// goOnline hands the host's line to d in data mode: at once, or after
+// the command line that asked for it.
+func (s *shimSession) goOnline(d *shimData) {
+	s.data, d.active = d, true
+	s.e.SetEscape(s.ip.tcfg.esc == 1)
+	s.e.GoOnline(d)
+	s.pollDTR(d)
+	s.dataDeliver()
 }
 
 // dataDeliver gives the host what the transparent connection received,
@@ -83,7 +91,8 @@ func (s *shimSession) pollDTR(d *shimData) {
 			return
 		}
 		if d.dtrUp && !up {
-			s.dtrDropped()
+			s.e.DTR(false) // as AT&D says
+			s.afterInput()
 			return
 		}
 		d.dtrUp = up
@@ -92,52 +101,46 @@ func (s *shimSession) pollDTR(d *shimData) {
 	s.afterFunc(shimDTRPoll, check)
 }
 
-// dtrDropped acts on DTR going from ON to OFF in data mode (V.250
-// §6.2.9; the M95 and M35 manuals' AT&D): AT&D1 changes to command mode
-// keeping the connection, AT&D2 disconnects it and changes to command
-// mode.
-func (s *shimSession) dtrDropped() {
-	if s.set.dtr == 2 {
-		s.disconnectData()
-		return
-	}
-	s.commandMode()
+// Escaped implements dce.DataMode: "+++" or a DTR drop under AT&D1
+// (V.250 §6.2.9) changed to command mode, keeping the connection; ATO
+// returns. What the host typed goes out first. The engine answers OK.
+func (d *shimData) Escaped() {
+	d.s.sendData(d.tbuf)
+	d.tbuf = nil
+	d.active = false
 }
 
-// disconnectData is AT&D2's DTR drop: the transparent connection closes as
-// with AT+QICLOSE (IP CLOSE), dropping what the host typed that is not yet
-// written, and the host is back in command mode. The manuals give no text
-// for it; the shim says CLOSED, as when a transparent connection ends
-// (seed §4), then OK, as when AT&D1 returns to command mode.
-func (s *shimSession) disconnectData() {
-	if k := s.data.bg; k != nil {
+// HangUp implements dce.DataMode: a DTR drop under AT&D2. The
+// transparent connection closes as with AT+QICLOSE (IP CLOSE), dropping
+// what the host typed that is not yet written, and the host is back in
+// command mode. The M95's manuals give no text for it; the shim says
+// CLOSED, as when a transparent connection ends (seed §4), then OK, as
+// when AT&D1 returns to command mode. The BG96 says NO CARRIER.
+func (d *shimData) HangUp() error {
+	s := d.s
+	if k := d.bg; k != nil {
 		s.bg96Release(k) // leaves data mode
-		s.result("NO CARRIER")
-		return
+		return at.NoCarrier
 	}
-	c := s.data.conn
+	c := d.conn
 	s.closeConn(c, false)
 	c.pdp.conns[c.idx] = nil
 	c.pdp.ipClose = c.pdp.mux == 0
 	s.line("CLOSED")
-	s.result("OK")
+	return nil
 }
 
-// commandMode leaves data mode (+++ or DTR) with OK; ATO returns.
-func (s *shimSession) commandMode() {
-	d := s.data
-	d.plus = 0
-	d.gen++
-	s.sendData(d.tbuf)
-	d.tbuf = nil
-	d.active = false
-	s.result("OK")
+// Data implements dce.DataMode: the host's bytes in data mode, packed as
+// AT+QITCFG says.
+func (d *shimData) Data(b []byte) {
+	d.tbuf = append(d.tbuf, b...)
+	d.s.packData()
 }
 
 // leaveData stops data mode for good (the connection is gone).
 func (s *shimSession) leaveData() {
 	d := s.data
-	d.gen++
+	s.e.Hangup()
 	if d.pack != nil {
 		d.pack.Stop()
 	}
@@ -145,60 +148,6 @@ func (s *shimSession) leaveData() {
 		d.stalled = false
 		s.resume()
 	}
-}
-
-// dataInput takes host bytes in data mode.
-func (s *shimSession) dataInput(b []byte) {
-	d, now := s.data, s.cfg.Clock.Now()
-	for _, c := range b {
-		if d.plus > 0 {
-			if c == '+' && d.plus < 3 && now.Sub(d.lastPlus) <= shimEscGap {
-				d.plus++
-				d.lastPlus = now
-				s.armEscape()
-				continue
-			}
-			s.plusAsData()
-		}
-		if c == '+' && s.ip.tcfg.esc == 1 && now.Sub(d.last) >= shimEscGuard {
-			d.plus, d.lastPlus = 1, now
-			s.armEscape()
-			continue
-		}
-		d.tbuf = append(d.tbuf, c)
-		d.last = now
-	}
-	s.packData()
-}
-
-// plusAsData turns held '+'s into data.
-func (s *shimSession) plusAsData() {
-	d := s.data
-	d.tbuf = append(d.tbuf, bytes.Repeat([]byte("+"), d.plus)...)
-	d.last, d.plus = d.lastPlus, 0
-	d.gen++
-}
-
-// armEscape waits for the next '+' (shimEscGap) or, after the third, for
-// the closing guard time.
-func (s *shimSession) armEscape() {
-	d := s.data
-	d.gen++
-	gen, wait := d.gen, shimEscGap
-	if d.plus == 3 {
-		wait = shimEscGuard
-	}
-	s.afterFunc(wait, func() {
-		if s.data != d || d.gen != gen {
-			return
-		}
-		if d.plus < 3 {
-			s.plusAsData()
-			s.packData()
-			return
-		}
-		s.commandMode()
-	})
 }
 
 // packData sends full packets of AT+QITCFG's size at once and the rest
@@ -246,7 +195,8 @@ func (s *shimSession) sendData(b []byte) {
 	}
 	d.inflight++
 	if d.inflight >= modemsock.TxQueue-1 {
-		d.stalled, s.busy = true, true
+		d.stalled = true
+		s.hold()
 	}
 }
 
@@ -262,9 +212,6 @@ func (s *shimSession) cmdATO(c *shimCmd) error {
 // resumeData returns to data mode after +++ (ATO; the BG96's
 // AT+QISWTMD=<id>,2).
 func (s *shimSession) resumeData() {
-	d := s.data
 	s.result("CONNECT")
-	d.active, d.last = true, s.cfg.Clock.Now()
-	s.pollDTR(d)
-	s.dataDeliver()
+	s.goOnline(s.data)
 }

@@ -2,6 +2,7 @@ package atcompat
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -51,7 +52,7 @@ func TestShimRepeat(t *testing.T) {
 		{"overlong line kept out", []shimStep{
 			{"ATE0\r", "ATE0\r\r\nOK\r\n"},
 			{"AT+CSQ\r", csq},
-			{"AT+CSQ" + string(make([]byte, shimMaxLine)) + "\r", "\r\nERROR\r\n"},
+			{"AT+CSQ" + strings.Repeat("x", shimMaxLine) + "\r", "\r\nERROR\r\n"},
 			{"A/", csq},
 		}},
 		{"then a command line", []shimStep{

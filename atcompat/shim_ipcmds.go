@@ -114,7 +114,7 @@ func (s *shimSession) cmdQIDNSGIP(c *shimCmd) error {
 		s.line(ip.String())
 		return errShimFinal
 	}
-	s.busy = true
+	s.hold()
 	s.ensureActive(p, func(err error) {
 		if err != nil {
 			s.line("ERROR")

@@ -255,7 +255,7 @@ func (s *shimSession) cmdQIACT(c *shimCmd) error {
 	if c.Op != at.Action || p.state != pdpStart {
 		return errShimState
 	}
-	s.busy = true
+	s.hold()
 	s.ensureActive(p, func(err error) {
 		if err != nil {
 			s.errorResult(err)

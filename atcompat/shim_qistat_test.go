@@ -38,6 +38,7 @@ func TestShimQISTATNumeric(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newShimSession(t.Context(), NewShim(ShimConfig{Backend: &shimFakeBackend{}}), nil)
 			s.set.verbose = tc.verbose
+			s.applySettings()
 			p := s.pdp()
 			p.state, p.ipClose = tc.state, tc.ipClose
 			if tc.client != nil {

@@ -20,7 +20,7 @@ func (s *shimSession) deliver(c *shimConn) {
 	}
 	switch s.ip.indi {
 	case 0:
-		if s.busy || s.inState.send != nil {
+		if s.busy() || s.e.InPayload() {
 			return
 		}
 		s.push(c)

@@ -57,7 +57,8 @@ func (s *shimSession) sendPayload(c *shimConn, data []byte) {
 	case s.write(c, data, nil):
 		s.sendOK()
 	default:
-		c.waiting, s.busy = data, true
+		c.waiting = data
+		s.hold()
 	}
 }
 

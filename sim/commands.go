@@ -113,7 +113,7 @@ func (m dataMode) Data(b []byte) { m.d.call.port.deliver(m.d.ctx, b) }
 func (m dataMode) Escaped() { m.d.call.port.setOnline(false) }
 
 // HangUp releases the call.
-func (m dataMode) HangUp() { m.d.hangup() }
+func (m dataMode) HangUp() error { m.d.hangup(); return at.NoCarrier }
 
 // text is an action command that prints value; its test command prints
 // test, if not empty.

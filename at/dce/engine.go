@@ -1,6 +1,7 @@
 package dce
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"time"
@@ -12,9 +13,15 @@ import (
 // Handler runs one command of a command line. It writes information
 // text with e.Info and returns nil to let the line go on, or the final
 // result that ends the line: an at.Result (at.NoCarrier), an at.Final
-// (CONNECT with its text), an *at.CMEError or *at.CMSError; any other
-// error is answered ERROR.
+// (CONNECT with its text), an *at.CMEError or *at.CMSError, or Handled;
+// any other error is answered ERROR.
 type Handler func(e *Engine, c at.Command) error
+
+// Handled is what a Handler returns when it wrote the line's final
+// answer itself, or when that answer comes later (see Suspend), or when
+// the command has none (a module's AT+QILOCIP answers its address
+// alone): the line ends without a result code from the engine.
+var Handled = errors.New("dce: answered by the handler")
 
 // Config configures an Engine. Zero values take the defaults given.
 type Config struct {
@@ -26,12 +33,21 @@ type Config struct {
 	// built-in ones, replacing those of the same name. A nil Handler
 	// removes a built-in command.
 	Commands map[string]Handler
+	// Bare leaves the built-in commands out: Commands is the whole
+	// command set, for a modem whose basics answer otherwise.
+	Bare bool
 	// Unknown runs commands that have no handler; nil answers them ERROR.
 	Unknown Handler
 	// BeforeLine, if set, sees each command line, from "AT" on, before
 	// it runs, and may write to the DTE; false drops the line without a
 	// result code.
 	BeforeLine func(e *Engine, line string) bool
+	// Syntax is how command lines are parsed; the zero value is V.250's.
+	Syntax at.Syntax
+	// NoiseError answers ERROR to a line that does not begin with "AT"
+	// (as Quectel's GSM modules do); false ignores it, as noise on the
+	// line is on most modems.
+	NoiseError bool
 
 	// Echo turns command echo on at power-on and after ATZ (ATE1).
 	Echo bool
@@ -49,6 +65,9 @@ type Config struct {
 	// GuardTime is the escape guard time (S12) at power-on, rounded to
 	// fiftieths of a second; zero means 1 s.
 	GuardTime time.Duration
+	// EscapeGap is the longest time between the escape characters; zero
+	// means the guard time. See at.Escape.
+	EscapeGap time.Duration
 
 	// Out receives everything the engine sends to the DTE.
 	Out io.Writer
@@ -98,6 +117,10 @@ type Engine struct {
 	timer   clock.Timer
 	payload *Payload
 	data    []byte // the payload so far
+
+	afterCR   bool // the last command-state byte was S3
+	suspended bool // Suspend: no input until Resume
+	noEscape  bool // SetEscape(false)
 }
 
 // state is what the engine does with input.
@@ -112,6 +135,7 @@ const (
 // New returns an engine at power-on with cfg.
 func New(cfg Config) *Engine {
 	e := &Engine{cfg: cfg, be: cfg.Backend, clk: cfg.Clock, log: cfg.Logger}
+	e.esc.Gap = cfg.EscapeGap
 	if e.be == nil {
 		e.be = noBackend{}
 	}
@@ -130,6 +154,9 @@ func New(cfg Config) *Engine {
 	e.settings = e.defaults()
 	e.sregs = map[int]int{0: 0, 2: '+', 3: '\r', 4: '\n', 5: '\b', 7: 50, 12: s12(cfg.GuardTime)}
 	e.cmds = builtins()
+	if cfg.Bare {
+		e.cmds = map[string]Handler{}
+	}
 	for name, h := range cfg.Commands {
 		if h == nil {
 			delete(e.cmds, name)
@@ -161,9 +188,13 @@ func s12(d time.Duration) int {
 // Input takes bytes from the DTE and returns how many it used. It stops
 // early after a command line that entered online data state or began a
 // payload, so that the embedder can act on that (start the call once
-// CONNECT is out) before passing the rest.
+// CONNECT is out) before passing the rest, and takes nothing while
+// suspended.
 func (e *Engine) Input(b []byte) int {
 	defer e.flush()
+	if e.suspended {
+		return 0
+	}
 	switch e.state {
 	case dataState:
 		e.dataInput(b)
@@ -217,6 +248,40 @@ func (e *Engine) flush() {
 	}
 	e.out = e.out[:0]
 }
+
+// Suspend stops the engine taking input until Resume: a command whose
+// answer comes later (a context activation, a payload waiting for room)
+// holds the DTE's further input back, as a module's busy command line
+// does. Input then returns 0, and the embedder keeps the bytes.
+func (e *Engine) Suspend() { e.suspended = true }
+
+// Resume lets Input take bytes again.
+func (e *Engine) Resume() { e.suspended = false }
+
+// Suspended reports whether input waits for Resume.
+func (e *Engine) Suspended() bool { return e.suspended }
+
+// Verbose reports ATV1 (verbose result codes).
+func (e *Engine) Verbose() bool { return !e.f.Numeric }
+
+// SetVerbose sets ATV1 (true) or ATV0.
+func (e *Engine) SetVerbose(on bool) { e.f.Numeric = !on }
+
+// Quiet reports ATQ1 (no result codes).
+func (e *Engine) Quiet() bool { return e.f.Quiet }
+
+// SetQuiet sets ATQ1 (true) or ATQ0.
+func (e *Engine) SetQuiet(on bool) { e.f.Quiet = on }
+
+// DTRMode returns the AT&D mode.
+func (e *Engine) DTRMode() int { return e.dtr }
+
+// SetDTRMode sets the AT&D mode (0, 1 or 2).
+func (e *Engine) SetDTRMode(n int) { e.dtr = n }
+
+// SetEscape turns the "+++" escape of online data state on (the
+// default) or off.
+func (e *Engine) SetEscape(on bool) { e.noEscape = !on }
 
 // Echo reports whether command echo is on.
 func (e *Engine) Echo() bool { return e.echo }

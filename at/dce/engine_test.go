@@ -56,7 +56,7 @@ type call struct {
 
 func (c *call) Data(b []byte) { c.data.Write(b) }
 func (c *call) Escaped()      { c.escaped++ }
-func (c *call) HangUp()       { c.hungUp++ }
+func (c *call) HangUp() error { c.hungUp++; return at.NoCarrier }
 
 // rig is an engine with an output buffer, a manual clock and a dial
 // command that connects to call.
@@ -136,7 +136,8 @@ func TestCommandLines(t *testing.T) {
 		}},
 		{"control characters are ignored", Config{}, []step{{"A\x00T\x1a+CSQ\r", "\r\n+CSQ: 17,99\r\n\r\nOK\r\n"}}},
 		{"A/ repeats the last line", Config{Echo: true}, []step{
-			{"A/", "A/"},
+			{"A/", "A/\r\nOK\r\n"}, // before any line: an empty one
+			{"x A/", "x A/\r\nOK\r\n"}, // noise before the A is skipped
 			{"AT+CSQ\r", "AT+CSQ\r\r\n+CSQ: 17,99\r\n\r\nOK\r\n"},
 			{"a/", "a/\r\n+CSQ: 17,99\r\n\r\nOK\r\n"},
 		}},

@@ -19,25 +19,29 @@ func (e *Engine) commandInput(b []byte) int {
 		if e.echo {
 			e.out = append(e.out, c)
 		}
+		e.afterCR = c == byte(e.sregs[3])
 		switch {
 		case c == byte(e.sregs[3]) || c == '\n':
 			// LF ends a line too, for terminals that send LF alone;
 			// after CR it is an empty line, which is ignored.
 			e.endLine()
-			if e.state != commandState {
+			if e.state != commandState || e.suspended {
 				return i + 1
 			}
 		case c == byte(e.sregs[5]) || c == del:
 			if n := len(e.line); n > 0 && !e.overflow {
 				e.line = e.line[:n-1]
 			}
-		case c == '/' && len(e.line) == 1 && e.line[0]|0x20 == 'a':
-			// A/ repeats the last command line at once (V.250 §5.2.4).
+		case c == '/' && !e.overflow && repeatPrefix(e.line):
+			// A/ repeats the last command line at once (V.250 §5.2.4);
+			// before any, it is an empty command line.
 			e.line = e.line[:0]
-			if e.last != "" {
-				e.runLine(e.last)
+			last := e.last
+			if last == "" {
+				last = "AT"
 			}
-			if e.state != commandState {
+			e.runLine(last)
+			if e.state != commandState || e.suspended {
 				return i + 1
 			}
 		case c < 0x20:
@@ -69,6 +73,20 @@ func (e *Engine) addChar(c byte) {
 	default:
 		e.line = append(e.line[:0], e.line[i:]...)
 	}
+}
+
+// repeatPrefix reports whether a '/' typed after line completes the
+// prefix "A/" (V.250 §5.2.4): line ends in 'A' or 'a', and nothing
+// before it began a command line with "AT" (noise before the 'A' is
+// skipped, as it is before "AT"). An "A/" inside a command line, such as
+// AT+QICSGP=1,"A/B", is part of that line.
+func repeatPrefix(line []byte) bool {
+	n := len(line)
+	if n == 0 || line[n-1]|0x20 != 'a' {
+		return false
+	}
+	_, started := at.Body(string(line[:n-1]))
+	return !started
 }
 
 func indexAT(b []byte) int {
@@ -103,6 +121,9 @@ var errPayload = errors.New("dce: payload follows")
 func (e *Engine) runLine(l string) {
 	body, ok := at.Body(l)
 	if !ok {
+		if e.cfg.NoiseError && strings.TrimSpace(l) != "" {
+			e.Result(at.Error)
+		}
 		return
 	}
 	l = l[len(l)-len(body)-2:]
@@ -111,24 +132,25 @@ func (e *Engine) runLine(l string) {
 		return
 	}
 	e.log.Debug("dce: command", "line", redact(l))
-	cmds, err := at.ParseLine(body)
+	cmds, err := e.cfg.Syntax.ParseLine(body)
 	if err != nil {
 		e.log.Debug("dce: bad command line", "err", err)
 		e.Result(at.Error)
 		return
 	}
 	err = e.execAll(cmds)
-	switch {
-	case err == errPayload:
+	switch err {
+	case errPayload:
 		e.startPayload()
 		return
-	case e.pending != nil:
-		// CONNECT: online data state once the result code is out.
+	case Handled:
+	default:
 		e.Result(err)
-		e.enterData()
-		return
 	}
-	e.Result(err)
+	if e.pending != nil {
+		// CONNECT: online data state once the result code is out.
+		e.enterData()
+	}
 }
 
 // execAll runs cmds up to the first that fails.

@@ -1,10 +1,6 @@
 package dce
 
-import (
-	"time"
-
-	"github.com/gprsppp/gprsppp/at"
-)
+import "time"
 
 // DataMode is the embedder's side of a call in online data state.
 type DataMode interface {
@@ -17,9 +13,10 @@ type DataMode interface {
 	// with guard times, or a DTR drop under AT&D1); the call stays up.
 	// The engine then answers OK.
 	Escaped()
-	// HangUp tells that a DTR drop under AT&D2 ended the call. The
-	// engine then answers NO CARRIER.
-	HangUp()
+	// HangUp tells that a DTR drop under AT&D2 ended the call, and
+	// returns the final result the engine answers with: at.NoCarrier
+	// as V.250 has it, or what the modem imitated says (nil is OK).
+	HangUp() error
 }
 
 // GoOnline hands the line to dm in online data state: from a Handler,
@@ -61,6 +58,10 @@ func (e *Engine) guard() time.Duration {
 // dataInput passes bytes received in online data state to the call,
 // watching for the escape sequence.
 func (e *Engine) dataInput(b []byte) {
+	if e.noEscape {
+		e.dm.Data(b)
+		return
+	}
 	e.esc.Char, e.esc.Guard = byte(e.sregs[2]), e.guard()
 	data, wait := e.esc.Input(e.clk.Now(), b)
 	if len(data) > 0 {
@@ -135,8 +136,7 @@ func (e *Engine) DTR(on bool) {
 	case 2:
 		dm := e.dm
 		e.Hangup()
-		dm.HangUp()
-		e.Result(at.NoCarrier)
+		e.Result(dm.HangUp())
 	}
 	e.flush()
 }

@@ -14,15 +14,32 @@ type Payload struct {
 	// Prompt is written before the payload; "" means "\r\n> " with no
 	// line end after it, as 27.005 §3.5.1 and the socket dialects have it.
 	Prompt string
+	// NoPrompt writes no prompt at all (Quectel's AT+QIPROMPT=0).
+	NoPrompt bool
 	// Length, if positive, is the payload's fixed length; otherwise
 	// Ctrl-Z ends it and ESC cancels it (answered OK, Done not called).
 	// Limit bounds a payload ended by Ctrl-Z.
 	Length, Limit int
 	// Echo echoes the payload when command echo is on.
 	Echo bool
+	// Edit lets backspace (S5) remove the last byte of a payload ended
+	// by Ctrl-Z, as a terminal user types it.
+	Edit bool
 	// Done takes the payload; what it returns is the command's final
-	// result, as a Handler's.
+	// result, as a Handler's (Handled: it answered itself).
 	Done func(e *Engine, data []byte) error
+}
+
+// InPayload reports whether a payload is being collected.
+func (e *Engine) InPayload() bool { return e.state == payloadState }
+
+// EndPayload ends the payload being collected as Ctrl-Z would, with
+// what came so far: a module's timed send (Quectel's AT+QIAUTOS).
+func (e *Engine) EndPayload() {
+	if e.state == payloadState {
+		e.endPayload(true)
+		e.flush()
+	}
 }
 
 // Capture has the command line's last command take a payload after a
@@ -42,7 +59,9 @@ func (e *Engine) Capture(p Payload) error {
 func (e *Engine) startPayload() {
 	e.state = payloadState
 	e.data = e.data[:0]
-	e.out = append(e.out, e.payload.Prompt...)
+	if !e.payload.NoPrompt {
+		e.out = append(e.out, e.payload.Prompt...)
+	}
 }
 
 // payloadInput collects payload bytes from b and returns how many it
@@ -50,6 +69,13 @@ func (e *Engine) startPayload() {
 func (e *Engine) payloadInput(b []byte) int {
 	p := e.payload
 	for i, c := range b {
+		// Hosts end command lines with CR LF: the LF after the CR of
+		// the command line is not payload.
+		afterCR := e.afterCR
+		e.afterCR = false
+		if afterCR && c == '\n' && len(e.data) == 0 {
+			continue
+		}
 		if p.Length <= 0 {
 			switch c {
 			case ctrlZ:
@@ -58,6 +84,16 @@ func (e *Engine) payloadInput(b []byte) int {
 			case esc:
 				e.endPayload(false)
 				return i + 1
+			case byte(e.sregs[5]):
+				if p.Edit {
+					if n := len(e.data); n > 0 {
+						e.data = e.data[:n-1]
+					}
+					if p.Echo && e.echo {
+						e.out = append(e.out, c)
+					}
+					continue
+				}
 			}
 		}
 		if p.Echo && e.echo {
@@ -86,7 +122,10 @@ func (e *Engine) endPayload(send bool) {
 	if p.Done != nil {
 		err = p.Done(e, append([]byte(nil), e.data...))
 	}
-	if err == errPayload {
+	switch err {
+	case Handled:
+		return
+	case errPayload:
 		err = at.Error
 	}
 	e.Result(err)

@@ -316,7 +316,7 @@ func (dropData) Data([]byte) {}
 
 func (d dropData) Escaped() { d.m.cmds = append(d.m.cmds, "+++") }
 
-func (dropData) HangUp() {}
+func (dropData) HangUp() error { return at.NoCarrier }
 
 // write sends raw bytes. A write to a closed stream is dropped: the test
 // is over.
