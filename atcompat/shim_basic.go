@@ -17,10 +17,9 @@ import (
 type shimHandler func(s *shimSession, c *shimCmd) error
 
 var (
-	errShimFinal   = errors.New("atcompat: shim: final result sent")
-	errShimUnknown = errors.New("atcompat: shim: unknown command")
-	errShimParam   = at.NewCMEError(3) // the M95 answers "operation not allowed"
-	errShimState   = at.NewCMEError(3)
+	errShimFinal = errors.New("atcompat: shim: final result sent")
+	errShimParam = at.NewCMEError(3) // the M95 answers "operation not allowed"
+	errShimState = at.NewCMEError(3)
 )
 
 // m95Commands returns a new command table of the M95 personality: the V.250
@@ -88,18 +87,6 @@ const (
 	shimIMSI  = "001010000000000"
 	shimICCID = "89860000000000000000"
 )
-
-// exec runs one command of a line.
-func (s *shimSession) exec(c shimCmd) error {
-	h := s.cmds[c.Name]
-	if h == nil && c.Name[0] == 'S' && len(c.Name) > 1 {
-		h = (*shimSession).cmdSReg
-	}
-	if h == nil {
-		return errShimUnknown
-	}
-	return h(s, &c)
-}
 
 // errorResult answers a failed command: +CME ERROR as AT+CMEE says, or
 // ERROR.

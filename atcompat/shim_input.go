@@ -90,7 +90,7 @@ func (s *shimSession) engineCommands() map[string]dce.Handler {
 }
 
 // adapt runs a shim handler on the engine: the command's parameters
-// split and unquoted, errShimFinal as dce.Handled (or the payload the
+// split and unquoted, errShimFinal as dce.ErrHandled (or the payload the
 // handler asked for), a *CMEError as the engine reports it under
 // AT+CMEE, anything else ERROR.
 func (s *shimSession) adapt(h shimHandler) dce.Handler {
@@ -109,7 +109,7 @@ func (s *shimSession) adapt(h shimHandler) dce.Handler {
 				s.capture = nil
 				return e.Capture(*p)
 			}
-			return dce.Handled
+			return dce.ErrHandled
 		default:
 			if cme, ok := shimCME(err); ok {
 				return cme
@@ -134,7 +134,7 @@ func (s *shimSession) startPayload(st *shimSendInput) {
 		Done: func(_ *dce.Engine, data []byte) error {
 			st.buf = data
 			s.finishSend(st)
-			return dce.Handled
+			return dce.ErrHandled
 		},
 	}
 	if !s.e.Verbose() {

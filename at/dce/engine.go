@@ -13,15 +13,15 @@ import (
 // Handler runs one command of a command line. It writes information
 // text with e.Info and returns nil to let the line go on, or the final
 // result that ends the line: an at.Result (at.NoCarrier), an at.Final
-// (CONNECT with its text), an *at.CMEError or *at.CMSError, or Handled;
+// (CONNECT with its text), an *at.CMEError or *at.CMSError, or ErrHandled;
 // any other error is answered ERROR.
 type Handler func(e *Engine, c at.Command) error
 
-// Handled is what a Handler returns when it wrote the line's final
+// ErrHandled is what a Handler returns when it wrote the line's final
 // answer itself, or when that answer comes later (see Suspend), or when
 // the command has none (a module's AT+QILOCIP answers its address
 // alone): the line ends without a result code from the engine.
-var Handled = errors.New("dce: answered by the handler")
+var ErrHandled = errors.New("dce: answered by the handler")
 
 // Config configures an Engine. Zero values take the defaults given.
 type Config struct {

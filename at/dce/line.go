@@ -143,7 +143,7 @@ func (e *Engine) runLine(l string) {
 	case errPayload:
 		e.startPayload()
 		return
-	case Handled:
+	case ErrHandled:
 	default:
 		e.Result(err)
 	}

@@ -26,7 +26,7 @@ type Payload struct {
 	// by Ctrl-Z, as a terminal user types it.
 	Edit bool
 	// Done takes the payload; what it returns is the command's final
-	// result, as a Handler's (Handled: it answered itself).
+	// result, as a Handler's (ErrHandled: it answered itself).
 	Done func(e *Engine, data []byte) error
 }
 
@@ -123,7 +123,7 @@ func (e *Engine) endPayload(send bool) {
 		err = p.Done(e, append([]byte(nil), e.data...))
 	}
 	switch err {
-	case Handled:
+	case ErrHandled:
 		return
 	case errPayload:
 		err = at.Error
