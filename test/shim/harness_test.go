@@ -208,6 +208,8 @@ func trimCR(b []byte) []byte {
 
 // shimOptions configures a shim started by startShim.
 type shimOptions struct {
+	// dialect is the module's command set; zero is the M95's.
+	dialect atcompat.Dialect
 	// profile is the module the shim answers as; zero is the shim's
 	// default (an M95).
 	profile atcompat.Profile
@@ -235,6 +237,7 @@ func (s *stack) startShim(t *testing.T, o shimOptions) *host {
 		Backend: &gprsppp.ShimBackend{Link: func(context.Context) (*gprsppp.Link, error) {
 			return link, nil
 		}},
+		Dialect: o.dialect,
 		Profile: o.profile,
 	})
 	var dce, dte io.ReadWriteCloser

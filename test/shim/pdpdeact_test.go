@@ -80,7 +80,13 @@ func (s *supervisedStack) link(t *testing.T) *gprsppp.Link {
 // link, so that each AT+QIACT gets the link up at the time.
 func (s *supervisedStack) startShim(t *testing.T) *host {
 	t.Helper()
-	shim := atcompat.NewShim(atcompat.ShimConfig{Backend: &gprsppp.ShimBackend{Link: s.sup.Link}})
+	return s.startShimDialect(t, atcompat.DialectM95)
+}
+
+// startShimDialect is startShim with the given dialect.
+func (s *supervisedStack) startShimDialect(t *testing.T, d atcompat.Dialect) *host {
+	t.Helper()
+	shim := atcompat.NewShim(atcompat.ShimConfig{Backend: &gprsppp.ShimBackend{Link: s.sup.Link}, Dialect: d})
 	dce, dte := ppptest.Pipe()
 	return serveShim(t, shim, dce, dce, dte)
 }
