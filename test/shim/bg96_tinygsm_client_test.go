@@ -521,10 +521,10 @@ func (c *tinyBG96) read(mux, size int) []byte {
 			s.rx = s.rx[k:]
 			continue
 		}
-		urcs := c.seen.recvURCs
+		urcs, had := c.seen.recvURCs, s.available
 		fired := c.recheck(mux)
 		c.maintain()
-		if fired && urcs == c.seen.recvURCs && s.available > 0 {
+		if fired && urcs == c.seen.recvURCs && had == 0 && s.available > 0 {
 			c.seen.rechecked++
 		}
 		if s.available == 0 {
