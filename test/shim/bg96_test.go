@@ -271,8 +271,6 @@ func TestBG96Push(t *testing.T) {
 	})
 }
 
-var incomingAddr = regexp.MustCompile(`^"(.*)"$`)
-
 // TestBG96Listener is a TCP LISTENER (AT+QIOPEN=1,<id>,"TCP LISTENER",
 // "127.0.0.1",0,<lport>,0): the network dials the client's address at
 // <lport>, the host sees +QIURC: "incoming",<new>,<serverID>,"<ip>",<port>
@@ -584,4 +582,49 @@ func TestBG96Zephyr(t *testing.T) {
 	}
 	b.at("AT", "OK") // the Ctrl-Z after the data was not taken as a command
 	b.at("AT+QICLOSE=0", "OK")
+}
+
+// TestBG96Transparent is access mode 2 (dialects.md §4.4): AT+QIOPEN
+// answers CONNECT and the line carries the connection raw; +++ between
+// guard times returns to commands with OK, ATO and AT+QISWTMD=<id>,2 go
+// back; the peer's close in data mode gives NO CARRIER.
+func TestBG96Transparent(t *testing.T) {
+	_, b := bg96Up(t)
+	t.Run("echo", func(t *testing.T) {
+		defer b.use(t)()
+		b.connect(fmt.Sprintf(`AT+QIOPEN=1,0,"TCP","%v",7,0,2`, gwAddr))
+		echoExact(t, b.h, []byte("through transparent mode\r\n"))
+		echoExact(t, b.h, []byte("AT\rOK\r\nERROR\r\n+QIURC: \"closed\",0\r\n\x00\xff"))
+		escape(t, b.h)
+		if f := b.state(0); f == nil || f[5] != "2" || f[8] != "2" {
+			t.Errorf("AT+QISTATE=1,0 after +++: %q, want state 2, access mode 2", f)
+		}
+		b.connect("ATO")
+		echoExact(t, b.h, []byte("after ATO"))
+		escape(t, b.h)
+		b.connect("AT+QISWTMD=0,2")
+		echoExact(t, b.h, []byte("after QISWTMD"))
+		escape(t, b.h)
+		b.at("AT+QICLOSE=0", "OK")
+	})
+	t.Run("peer close", func(t *testing.T) {
+		defer b.use(t)()
+		b.connect(fmt.Sprintf(`AT+QIOPEN=1,1,"TCP","%v",%d,0,2`, gwAddr, oncePort))
+		echoExact(t, b.h, []byte("once"))
+		if l := b.mustLine("NO CARRIER", 10*time.Second); l != "NO CARRIER" {
+			t.Fatalf("got %q after the peer closed in data mode, want NO CARRIER", l)
+		}
+		b.at("AT", "OK")
+		b.at("AT+QICLOSE=1", "OK")
+	})
+}
+
+// connect sends c and expects CONNECT, after which the line is raw: the
+// CRLF that ends CONNECT is not data.
+func (b *bg96) connect(c string) {
+	b.t.Helper()
+	b.at(c, "CONNECT")
+	if got := b.h.readN(2, 5*time.Second); string(got) != "\r\n" {
+		b.t.Fatalf("%s: CONNECT ended by %q, want CRLF", c, got)
+	}
 }
