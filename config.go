@@ -2,12 +2,13 @@ package gprsppp
 
 import (
 	"context"
-	"github.com/gprsppp/gprsppp/atcompat"
-	"github.com/gprsppp/gprsppp/device"
 	"log/slog"
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 
 	"github.com/gprsppp/gprsppp/ppp"
 	"github.com/gprsppp/gprsppp/session"
@@ -54,7 +55,7 @@ type Config struct {
 	APN string
 	// PIN unlocks the SIM when the modem asks. Never logged. A PIN the
 	// SIM rejected is never sent again in this process, and the last
-	// attempt is left to a person (see atcompat.Dial).
+	// attempt is left to a person (see dialer.Dial).
 	PIN string
 	// DialString replaces "*99***<ContextID>#"; ContextID is the PDP
 	// context, zero meaning 1.
@@ -68,8 +69,8 @@ type Config struct {
 	// before a dial; zero means 1 s.
 	GuardTime time.Duration
 	// Script replaces the default dial script (see
-	// atcompat.ParseChatScript).
-	Script *atcompat.Script
+	// dialer.ParseChatScript).
+	Script *dialer.Script
 	// CarrierPoll is how often Data Carrier Detect is checked on ports
 	// that report it; zero means 1 s.
 	CarrierPoll time.Duration

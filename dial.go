@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 )
 
 // hangupTimeout bounds the hang-up after a link ends.
@@ -16,8 +16,8 @@ const hangupTimeout = 10 * time.Second
 // ErrSIM matches the dial errors about the SIM that take a person to
 // solve: no SIM, no PIN configured, a PIN the SIM rejected, the SIM
 // blocked by its PUK, only the last PIN attempt left. A Supervisor does not
-// redial after them (but for a missing SIM). It is atcompat.ErrSIM.
-var ErrSIM = atcompat.ErrSIM
+// redial after them (but for a missing SIM). It is dialer.ErrSIM.
+var ErrSIM = dialer.ErrSIM
 
 // Dial opens the modem named by cfg.Device, runs the AT dial script (or
 // cfg.Script) up to CONNECT, and brings PPP up as Open does. Closing the
@@ -38,7 +38,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	if err := device.ResetInput(port); err != nil {
 		log.Debug("discarding stale input failed", "err", err)
 	}
-	conn, err := atcompat.Dial(ctx, port, atcompat.DialConfig{
+	conn, err := dialer.Dial(ctx, port, dialer.DialConfig{
 		APN: cfg.APN, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
 		RegistrationTimeout: cfg.RegistrationTimeout, GuardTime: cfg.GuardTime, Script: cfg.Script, Logger: log,
 	})
@@ -47,9 +47,9 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		return nil, fmt.Errorf("gprsppp: %w%s", err, pinHint(err))
 	}
 	log.Info("modem connected", "speed", conn.Speed, "signal", conn.Signal)
-	line := &modemLine{port: port}
+	line := dialer.NewOnlineLine(port)
 	hangup := func(reason error) {
-		if errors.Is(reason, atcompat.ErrNoCarrier) {
+		if errors.Is(reason, dialer.ErrNoCarrier) {
 			// The modem said NO CARRIER: it is in command mode already
 			// and the escape would only cost its guard times.
 			port.Close()
@@ -58,12 +58,12 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		ctx, cancel := context.WithTimeout(context.Background(), hangupTimeout)
 		defer cancel()
 		port.SetReadDeadline(time.Time{})
-		if err := atcompat.Hangup(ctx, port, atcompat.HangupConfig{GuardTime: cfg.GuardTime, Logger: log}); err != nil {
+		if err := dialer.Hangup(ctx, port, dialer.HangupConfig{GuardTime: cfg.GuardTime, Logger: log}); err != nil {
 			log.Info("modem hang-up", "err", err)
 		}
 		port.Close()
 	}
-	l, err := open(ctx, atcompat.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked})
+	l, err := open(ctx, dialer.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked})
 	if err != nil {
 		hangup(err)
 		return nil, err
@@ -72,7 +72,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		line.watchDCD(l.s.Done(), cfg.carrierPoll())
+		line.WatchDCD(l.s.Done(), cfg.carrierPoll())
 	}()
 	return l, nil
 }
@@ -80,7 +80,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 // pinHint says where the PIN comes from, for the SIM errors that a
 // configured PIN would solve or that ask to check it.
 func pinHint(err error) string {
-	if !errors.Is(err, ErrSIM) || errors.Is(err, atcompat.ErrSIMPUK) || errors.Is(err, atcompat.ErrSIMNotInserted) {
+	if !errors.Is(err, ErrSIM) || errors.Is(err, dialer.ErrSIMPUK) || errors.Is(err, dialer.ErrSIMNotInserted) {
 		return ""
 	}
 	return " (the PIN is Config.PIN; gprsppp connect and shim read it from --pin-file or GPRSPPP_PIN)"

@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"sync"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/netstack"
 	"github.com/gprsppp/gprsppp/session"
 )
@@ -34,7 +34,7 @@ type Link struct {
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
-	modem     atcompat.Connect   // what the dial script learned; zero for Open
+	modem     dialer.Connect     // what the dial script learned; zero for Open
 
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering
@@ -214,7 +214,7 @@ func (l *Link) Stats() Stats { return l.s.Stats() }
 // Modem returns what the dial script learned from the modem before
 // CONNECT: the speed, the signal quality (AT+CSQ) and the registration.
 // It is the zero value for a link from Open or OpenNetwork.
-func (l *Link) Modem() atcompat.Connect { return l.modem }
+func (l *Link) Modem() dialer.Connect { return l.modem }
 
 // Done is closed when the link has ended.
 func (l *Link) Done() <-chan struct{} { return l.s.Done() }

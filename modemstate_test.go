@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -175,7 +175,7 @@ func TestRedialAfterAbandonedCall(t *testing.T) {
 			abandon: func(t *testing.T, port device.Port, cfg gprsppp.Config) {
 				ctx, cancel := context.WithTimeout(context.Background(), modemTimeout)
 				defer cancel()
-				if _, err := atcompat.Dial(ctx, port, atcompat.DialConfig{}); err != nil {
+				if _, err := dialer.Dial(ctx, port, dialer.DialConfig{}); err != nil {
 					t.Fatal(err)
 				}
 				port.Close()

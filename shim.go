@@ -3,12 +3,12 @@ package gprsppp
 import (
 	"context"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/shim"
 )
 
-var _ atcompat.Network = (*Link)(nil)
+var _ shim.Network = (*Link)(nil)
 
-// ShimBackend backs the QI* shim (atcompat.Shim) with gprsppp links: a
+// ShimBackend backs the QI* shim (shim.Shim) with gprsppp links: a
 // host's AT+QIACT takes the current link, and the context ends (+PDP
 // DEACT) when that link does. Several hosts share the link.
 type ShimBackend struct {
@@ -24,12 +24,12 @@ type ShimBackend struct {
 	// Modem is the identity the shim reports (AT+CGMI, AT+CGSN, ...);
 	// zero fields take those of the module the shim's dialect imitates
 	// (a Quectel M95's, a BG96's). Its radio fields are not used.
-	Modem atcompat.ModemInfo
+	Modem shim.ModemInfo
 }
 
-// Activate implements atcompat.Backend. The APN and credentials were
+// Activate implements shim.Backend. The APN and credentials were
 // given to the link when it was dialled; the host's are not used.
-func (b *ShimBackend) Activate(ctx context.Context, apn, user, password string) (atcompat.Network, error) {
+func (b *ShimBackend) Activate(ctx context.Context, apn, user, password string) (shim.Network, error) {
 	link := b.Link
 	if b.Supervisor != nil {
 		link = func(ctx context.Context) (*Link, error) { return b.Supervisor.link(ctx, true) }
@@ -41,10 +41,10 @@ func (b *ShimBackend) Activate(ctx context.Context, apn, user, password string) 
 	return l, nil
 }
 
-// Info implements atcompat.Backend: the modem's identity, and its radio
+// Info implements shim.Backend: the modem's identity, and its radio
 // state as the dials found it (see modemInfo). It never waits.
-func (b *ShimBackend) Info(context.Context) atcompat.ModemInfo {
-	m := atcompat.ModemInfo{
+func (b *ShimBackend) Info(context.Context) shim.ModemInfo {
+	m := shim.ModemInfo{
 		Manufacturer: b.Modem.Manufacturer,
 		Model:        b.Modem.Model,
 		Revision:     b.Modem.Revision,

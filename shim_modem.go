@@ -5,12 +5,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/dialer"
+	"github.com/gprsppp/gprsppp/shim"
 )
 
 // errSIMBusy is how a module answers AT+CPIN? while its SIM starts up,
 // and how the shim answers it while no dial has reached the SIM.
-var errSIMBusy = &atcompat.CMEError{Code: 14, Text: "SIM busy"}
+var errSIMBusy = &dialer.CMEError{Code: 14, Text: "SIM busy"}
 
 // modemInfo fills m's radio state from what the dials found. With a link
 // up, or between links when the last dial brought one up, it is what that
@@ -21,7 +22,7 @@ var errSIMBusy = &atcompat.CMEError{Code: 14, Text: "SIM busy"}
 // the last was denied, else 0; and the SIM as the last dial found it
 // (busy, +CME ERROR: 14, if it never got that far). The operator is never
 // known: the dial script does not ask.
-func (st dialState) modemInfo(m *atcompat.ModemInfo) {
+func (st dialState) modemInfo(m *shim.ModemInfo) {
 	c := st.lastUp
 	switch {
 	case st.link != nil:
@@ -34,7 +35,7 @@ func (st dialState) modemInfo(m *atcompat.ModemInfo) {
 		m.SIMReady = true
 		m.RSSI, m.BER = csq(c.Signal)
 		m.Registration = 1
-		if stat, ok := atcompat.RegistrationStat(c.Registration); ok {
+		if stat, ok := dialer.RegistrationStat(c.Registration); ok {
 			m.Registration = stat
 		}
 		return
@@ -44,7 +45,7 @@ func (st dialState) modemInfo(m *atcompat.ModemInfo) {
 	switch {
 	case st.dialing:
 		m.Registration = 2
-	case errors.Is(st.err, atcompat.ErrRegistrationDenied):
+	case errors.Is(st.err, dialer.ErrRegistrationDenied):
 		m.Registration = 3
 	default:
 		m.Registration = 0
@@ -63,7 +64,7 @@ func csq(signal string) (rssi, ber int) {
 	return rssi, ber
 }
 
-// pastSIM are the steps of atcompat.Dial's script that follow the SIM
+// pastSIM are the steps of dialer.Dial's script that follow the SIM
 // check: a dial failing in one of them found the SIM ready.
 var pastSIM = map[string]bool{"register": true, "signal": true, "apn": true, "dial": true}
 
@@ -73,15 +74,15 @@ var pastSIM = map[string]bool{"register": true, "signal": true, "apn": true, "di
 // it failed with another; busy if it never got that far (or err is nil:
 // no dial has ended).
 func dialSIM(err error) (ready bool, simErr error) {
-	var step *atcompat.StepError
-	var cme *atcompat.CMEError
+	var step *dialer.StepError
+	var cme *dialer.CMEError
 	switch {
-	case errors.Is(err, atcompat.ErrSIMPUK):
-		return false, atcompat.ErrSIMPUK
-	case errors.Is(err, atcompat.ErrSIMNotInserted):
-		return false, &atcompat.CMEError{Code: 10, Text: "SIM not inserted"}
+	case errors.Is(err, dialer.ErrSIMPUK):
+		return false, dialer.ErrSIMPUK
+	case errors.Is(err, dialer.ErrSIMNotInserted):
+		return false, &dialer.CMEError{Code: 10, Text: "SIM not inserted"}
 	case errors.Is(err, ErrSIM): // no PIN configured, a wrong one, the last attempt
-		return false, atcompat.ErrSIMPIN
+		return false, dialer.ErrSIMPIN
 	case errors.As(err, &step) && step.Step == "pin" && errors.As(err, &cme): // 13 SIM failure, say
 		return false, cme
 	case errors.As(err, &step) && pastSIM[step.Step],

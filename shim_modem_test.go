@@ -14,9 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
-	"github.com/gprsppp/gprsppp/atcompat/attest"
+	"github.com/gprsppp/gprsppp/dialer"
+	"github.com/gprsppp/gprsppp/dialer/attest"
 	"github.com/gprsppp/gprsppp/ppptest"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -142,7 +143,7 @@ func TestShimActivationFailsWithTheDial(t *testing.T) {
 		t.Errorf("Activate while dialling: %v, want it to wait", err)
 	}
 	h.send("AT+QIACT")
-	result <- &atcompat.StepError{Step: "sync", Command: "AT", Err: atcompat.ErrTimeout}
+	result <- &dialer.StepError{Step: "sync", Command: "AT", Err: dialer.ErrTimeout}
 	<-failed
 	if diff := cmp.Diff([]string{"ERROR"}, h.answer("AT+QIACT", promptly)); diff != "" {
 		t.Errorf("AT+QIACT once the dial failed (-want +got):\n%s", diff)
@@ -216,13 +217,13 @@ type shimHost struct {
 // and returns its host, with echo off and numeric errors on.
 func startShimHost(t *testing.T, sup *gprsppp.Supervisor) *shimHost {
 	t.Helper()
-	shim := atcompat.NewShim(atcompat.ShimConfig{Backend: &gprsppp.ShimBackend{Supervisor: sup}})
+	sh := shim.New(shim.Config{Backend: &gprsppp.ShimBackend{Supervisor: sup}})
 	dce, dte := ppptest.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		shim.Serve(ctx, dce)
+		sh.Serve(ctx, dce)
 	}()
 	h := &shimHost{t: t, w: dte, lines: make(chan string, 100)}
 	go func() {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/dialer"
 )
 
 // ErrSupervisorStopped reports that a Supervisor has stopped and will
@@ -60,9 +60,9 @@ type Supervisor struct {
 	changed chan struct{} // closed and replaced when cur, stopped or a dial's state changes
 	stopped bool
 	err     error
-	dialing bool              // a dial is running
-	dialErr error             // why the last finished dial failed; nil if it brought a link up, or none has finished
-	lastUp  *atcompat.Connect // what the last successful dial read of the modem
+	dialing bool            // a dial is running
+	dialErr error           // why the last finished dial failed; nil if it brought a link up, or none has finished
+	lastUp  *dialer.Connect // what the last successful dial read of the modem
 }
 
 // NewSupervisor returns a Supervisor; Run starts it.
@@ -113,7 +113,7 @@ func (s *Supervisor) run(ctx context.Context) error {
 			if !s.cfg.Persist {
 				return err
 			}
-			if errors.Is(err, ErrSIM) && !errors.Is(err, atcompat.ErrSIMNotInserted) {
+			if errors.Is(err, ErrSIM) && !errors.Is(err, dialer.ErrSIMNotInserted) {
 				return fmt.Errorf("not redialling, the SIM needs a person to fix it: %w", err)
 			}
 			s.cfg.Logger.Warn("dial failed", "attempt", fails, "err", err, "redial in", s.backoff(fails))

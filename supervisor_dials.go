@@ -1,14 +1,16 @@
 package gprsppp
 
-import "github.com/gprsppp/gprsppp/atcompat"
+import (
+	"github.com/gprsppp/gprsppp/dialer"
+)
 
 // dialState is what a Supervisor's dials found, for ShimBackend to report
 // the modem as it is.
 type dialState struct {
-	link    *Link             // the link up, if any
-	dialing bool              // a dial is running
-	err     error             // why the last finished dial failed; nil if it brought a link up, or none has finished
-	lastUp  *atcompat.Connect // what the last successful dial read of the modem, if any dial succeeded
+	link    *Link           // the link up, if any
+	dialing bool            // a dial is running
+	err     error           // why the last finished dial failed; nil if it brought a link up, or none has finished
+	lastUp  *dialer.Connect // what the last successful dial read of the modem, if any dial succeeded
 	stopped bool
 }
 

@@ -57,7 +57,7 @@ func TestParseLine(t *testing.T) {
 	}
 }
 
-// m95 is the Quectel M95's syntax, as atcompat's shim uses it.
+// m95 is the Quectel M95's syntax, as the shim's M95 dialect uses it.
 var m95 = Syntax{TypographicQuotes: true, AmpersandEnds: true, RawParameters: true}
 
 func TestSyntaxParseLine(t *testing.T) {

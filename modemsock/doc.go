@@ -6,7 +6,7 @@
 // It is modelled on Zephyr's drivers/modem/modem_socket.h: the core owns
 // each socket's connection, its receive buffer and its send queue, and
 // reports what happens to it as Events; the dialect (Zephyr's
-// quectel-bg9x.c, here the M95 personality of package atcompat) decides
+// quectel-bg9x.c, here a dialect of package shim: the M95, the BG96) decides
 // what the host sees. The core never prints a dialect's text.
 //
 // Received data is never dropped on a stream socket: each socket holds at

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/ppptest"
 	"github.com/gprsppp/gprsppp/sim"
 )
@@ -37,7 +37,7 @@ func TestCarrierLossEndsLink(t *testing.T) {
 	}
 	defer link.Close()
 	err = waitDone(t, link, 10*time.Second)
-	if !errors.Is(err, atcompat.ErrNoCarrier) || !errors.Is(err, gprsppp.ErrIO) {
+	if !errors.Is(err, dialer.ErrNoCarrier) || !errors.Is(err, gprsppp.ErrIO) {
 		t.Fatalf("reason %v, want NO CARRIER", err)
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/internal/clock"
 	"github.com/gprsppp/gprsppp/ppptest"
 	"github.com/gprsppp/gprsppp/sim"
@@ -197,7 +197,7 @@ func TestRedialAfterCarrierLoss(t *testing.T) {
 		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			t.Fatalf("link %d: read on the dropped link: %v, want a prompt error", i, err)
 		}
-		if !errors.Is(err, atcompat.ErrNoCarrier) {
+		if !errors.Is(err, dialer.ErrNoCarrier) {
 			t.Errorf("link %d: the socket's error %q does not tell the carrier was lost", i, err)
 		}
 		if d := failed.Sub(dropped); d > 3*time.Second {
@@ -208,7 +208,7 @@ func TestRedialAfterCarrierLoss(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatalf("link %d: the socket failed (%v) but the link is still up", i, err)
 		}
-		if err := link.Err(); !errors.Is(err, atcompat.ErrNoCarrier) || !errors.Is(err, gprsppp.ErrIO) {
+		if err := link.Err(); !errors.Is(err, dialer.ErrNoCarrier) || !errors.Is(err, gprsppp.ErrIO) {
 			t.Fatalf("link %d: reason %v, want ErrIO wrapping NO CARRIER", i, err)
 		}
 		t.Logf("link %d: socket failed %v after the carrier dropped: %v",
@@ -287,7 +287,7 @@ func TestRedialPPPD(t *testing.T) {
 	}{
 		// pppd is killed: the line just goes quiet, then the modem says
 		// NO CARRIER, which ends the link as an I/O failure.
-		{ctl: "drop", want: []error{gprsppp.ErrIO, atcompat.ErrNoCarrier}},
+		{ctl: "drop", want: []error{gprsppp.ErrIO, dialer.ErrNoCarrier}},
 		{ctl: "hangup", want: []error{gprsppp.ErrPeerTerminated}},
 	} {
 		if err := vm.Ctl(tc.ctl); err != nil {

@@ -136,7 +136,7 @@ func TestCommandLines(t *testing.T) {
 		}},
 		{"control characters are ignored", Config{}, []step{{"A\x00T\x1a+CSQ\r", "\r\n+CSQ: 17,99\r\n\r\nOK\r\n"}}},
 		{"A/ repeats the last line", Config{Echo: true}, []step{
-			{"A/", "A/\r\nOK\r\n"}, // before any line: an empty one
+			{"A/", "A/\r\nOK\r\n"},     // before any line: an empty one
 			{"x A/", "x A/\r\nOK\r\n"}, // noise before the A is skipped
 			{"AT+CSQ\r", "AT+CSQ\r\r\n+CSQ: 17,99\r\n\r\nOK\r\n"},
 			{"a/", "a/\r\n+CSQ: 17,99\r\n\r\nOK\r\n"},

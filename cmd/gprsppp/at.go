@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/at"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/spf13/cobra"
 )
 
@@ -155,7 +155,7 @@ func (d *atDialogue) hangUp(ctx context.Context, log *slog.Logger) error {
 	d.lines.halt(d.port)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hangupTimeout)
 	defer cancel()
-	if err := atcompat.Hangup(ctx, d.port, atcompat.HangupConfig{Logger: log}); err != nil {
+	if err := dialer.Hangup(ctx, d.port, dialer.HangupConfig{Logger: log}); err != nil {
 		return fmt.Errorf("at: returning the modem to command mode: %w", err)
 	}
 	return nil

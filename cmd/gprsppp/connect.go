@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/spf13/cobra"
 )
@@ -259,7 +259,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if f.registerTimeout < 0 {
 		return gprsppp.Config{}, fmt.Errorf("--register-timeout %v: must not be negative", f.registerTimeout)
 	}
-	dc := atcompat.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
+	dc := dialer.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
 	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
 	}
@@ -276,7 +276,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 			return cfg, err
 		}
 		defer file.Close()
-		if cfg.Script, err = atcompat.ParseChatScript(file); err != nil {
+		if cfg.Script, err = dialer.ParseChatScript(file); err != nil {
 			return cfg, fmt.Errorf("%s: %w", f.chatFile, err)
 		}
 	}

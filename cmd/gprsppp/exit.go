@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/dialer"
 )
 
 // Exit codes, as documented in the command's help.
@@ -34,7 +34,7 @@ func exit(code int, err error) error { return &exitError{code: code, err: err} }
 
 // classify maps why a dial or a link failed to an exit status.
 func classify(err error) int {
-	var step *atcompat.StepError
+	var step *dialer.StepError
 	switch {
 	case errors.Is(err, gprsppp.ErrSIM): // even after --maxfail dials: say what to fix
 		return exitSIM

@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/device"
 	"github.com/gprsppp/gprsppp/internal/acceptloop"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 	"github.com/spf13/cobra"
 )
@@ -112,7 +112,7 @@ connection count and send size default to the module's limits (the M95's
 	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.modem.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT, each optionally followed by ,dialect=NAME (repeatable)")
-	fl.Var(&f.dialect, "dialect", "the module hosts see, "+strings.Join(atcompat.DialectNames(), " or ")+", on every --listen without its own ,dialect=NAME")
+	fl.Var(&f.dialect, "dialect", "the module hosts see, "+strings.Join(shim.DialectNames(), " or ")+", on every --listen without its own ,dialect=NAME")
 	fl.IntVar(&f.maxConnections, "max-connections", 0, "connections per host (0: the dialect's module's, 6 on the M95, 12 on the BG96)")
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
@@ -124,13 +124,13 @@ connection count and send size default to the module's limits (the M95's
 }
 
 // dialectFlag is --dialect; the zero value is the M95's.
-type dialectFlag atcompat.Dialect
+type dialectFlag shim.Dialect
 
-func (d *dialectFlag) String() string { return atcompat.Dialect(*d).String() }
+func (d *dialectFlag) String() string { return shim.Dialect(*d).String() }
 func (d *dialectFlag) Type() string   { return "dialect" }
 
 func (d *dialectFlag) Set(s string) error {
-	v, err := atcompat.ParseDialect(s)
+	v, err := shim.ParseDialect(s)
 	if err != nil {
 		return err
 	}
@@ -140,16 +140,16 @@ func (d *dialectFlag) Set(s string) error {
 
 // shimListen is one --listen spec, parsed.
 type shimListen struct {
-	spec    string           // as given, options and all: the listener's name in messages
-	addr    string           // the spec without its options: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT
-	dialect atcompat.Dialect // its own ,dialect=NAME, else --dialect
+	spec    string       // as given, options and all: the listener's name in messages
+	addr    string       // the spec without its options: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT
+	dialect shim.Dialect // its own ,dialect=NAME, else --dialect
 }
 
 // parseShimListen splits the options off a --listen spec: trailing
 // ",KEY=VALUE" parts, of which the only key is dialect (a comma not
 // followed by KEY= stays in the address, as a pty link's path may have
 // one). A spec without its own dialect takes def.
-func parseShimListen(spec string, def atcompat.Dialect) (shimListen, error) {
+func parseShimListen(spec string, def shim.Dialect) (shimListen, error) {
 	l := shimListen{spec: spec, addr: spec, dialect: def}
 	seen := false
 	for {
@@ -162,12 +162,12 @@ func parseShimListen(spec string, def atcompat.Dialect) (shimListen, error) {
 			break
 		}
 		if key != "dialect" {
-			return shimListen{}, fmt.Errorf("unknown option %q: the one option is ,dialect=%s", key, strings.Join(atcompat.DialectNames(), "|"))
+			return shimListen{}, fmt.Errorf("unknown option %q: the one option is ,dialect=%s", key, strings.Join(shim.DialectNames(), "|"))
 		}
 		if seen {
 			return shimListen{}, errors.New("dialect given twice")
 		}
-		d, err := atcompat.ParseDialect(val)
+		d, err := shim.ParseDialect(val)
 		if err != nil {
 			return shimListen{}, err
 		}
@@ -184,7 +184,7 @@ func parseShimListens(f shimFlags) ([]shimListen, error) {
 	}
 	var ls []shimListen
 	for _, spec := range f.listen {
-		l, err := parseShimListen(spec, atcompat.Dialect(f.dialect))
+		l, err := parseShimListen(spec, shim.Dialect(f.dialect))
 		if err != nil {
 			return nil, fmt.Errorf("--listen %s: %w", spec, err)
 		}
@@ -195,7 +195,7 @@ func parseShimListens(f shimFlags) ([]shimListen, error) {
 
 // shimHosts serves hosts on the listeners until ctx ends.
 type shimHosts struct {
-	shim  atcompat.ShimConfig // each listener's shim has a copy, with the listener's dialect and logging with the host's name
+	shim  shim.Config // each listener's shim has a copy, with the listener's dialect and logging with the host's name
 	trace shimTraceFlags
 	log   *slog.Logger
 	wg    sync.WaitGroup
@@ -285,9 +285,9 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 			ready.Do(func() { fmt.Fprintln(out, "ready") }) // the modem is, at last
 		},
 	}))
-	hosts := &shimHosts{log: log, dead: make(chan error, 1), trace: f.trace, shim: atcompat.ShimConfig{
+	hosts := &shimHosts{log: log, dead: make(chan error, 1), trace: f.trace, shim: shim.Config{
 		Backend:       &gprsppp.ShimBackend{Supervisor: sup},
-		Profile:       atcompat.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
+		Profile:       shim.Profile{MaxConnections: f.maxConnections, MaxSend: f.maxSend, RecvBuffer: f.recvBuffer},
 		CompatQISTATE: f.compatQISTATE,
 	}}
 	var closers []io.Closer

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/shim"
 )
 
 // --dialect takes m95 or bg96 (m95 by default), and a --listen spec's
@@ -21,19 +21,19 @@ func TestShimDialectFlag(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
-		want []atcompat.Dialect // each --listen's dialect; nil: want an error
-		err  string             // in the error
+		want []shim.Dialect // each --listen's dialect; nil: want an error
+		err  string         // in the error
 	}{
 		{name: "default", args: []string{"--listen", "pty", "--listen", "tcp://127.0.0.1:5000"},
-			want: []atcompat.Dialect{atcompat.DialectM95, atcompat.DialectM95}},
+			want: []shim.Dialect{shim.DialectM95, shim.DialectM95}},
 		{name: "flag", args: []string{"--dialect", "bg96", "--listen", "pty:/tmp/ttyQ"},
-			want: []atcompat.Dialect{atcompat.DialectBG96}},
+			want: []shim.Dialect{shim.DialectBG96}},
 		{name: "flag any case", args: []string{"--dialect=BG96", "--listen", "pty"},
-			want: []atcompat.Dialect{atcompat.DialectBG96}},
+			want: []shim.Dialect{shim.DialectBG96}},
 		{name: "suffix overrides the default", args: []string{"--listen", "pty:/tmp/ttyBG96,dialect=bg96", "--listen", "tcp://127.0.0.1:5000"},
-			want: []atcompat.Dialect{atcompat.DialectBG96, atcompat.DialectM95}},
+			want: []shim.Dialect{shim.DialectBG96, shim.DialectM95}},
 		{name: "suffix overrides the flag", args: []string{"--dialect", "bg96", "--listen", "serial:/dev/ttyS1@9600,dialect=m95", "--listen", "tcp://127.0.0.1:5000"},
-			want: []atcompat.Dialect{atcompat.DialectM95, atcompat.DialectBG96}},
+			want: []shim.Dialect{shim.DialectM95, shim.DialectBG96}},
 		{name: "unknown flag value", args: []string{"--dialect", "sim800", "--listen", "pty"},
 			err: `invalid argument "sim800" for "--dialect" flag: unknown dialect "sim800": want one of m95, bg96`},
 		{name: "empty flag value", args: []string{"--dialect=", "--listen", "pty"}, err: `unknown dialect ""`},
@@ -47,7 +47,7 @@ func TestShimDialectFlag(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fl := newShim(&globals{}).Flags()
 			err := fl.Parse(tt.args)
-			var got []atcompat.Dialect
+			var got []shim.Dialect
 			if err == nil {
 				// The flags as runShim gets them.
 				f := shimFlags{dialect: *fl.Lookup("dialect").Value.(*dialectFlag)}

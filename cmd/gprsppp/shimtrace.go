@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/spf13/pflag"
 )
 
@@ -51,7 +51,7 @@ func shimHostName(spec string, rw io.ReadWriteCloser) string {
 
 // serveHost answers one host on rw with a shim configured by cfg (its
 // listener's) whose logs name the host, tracing the dialogue with --trace.
-func (h *shimHosts) serveHost(ctx context.Context, cfg atcompat.ShimConfig, host string, rw io.ReadWriteCloser) error {
+func (h *shimHosts) serveHost(ctx context.Context, cfg shim.Config, host string, rw io.ReadWriteCloser) error {
 	log := h.log.With("host", host)
 	cfg.Logger = log
 	if h.trace.on() {
@@ -59,7 +59,7 @@ func (h *shimHosts) serveHost(ctx context.Context, cfg atcompat.ShimConfig, host
 		defer t.flush()
 		rw = t.withDTR()
 	}
-	return atcompat.NewShim(cfg).Serve(ctx, rw)
+	return shim.New(cfg).Serve(ctx, rw)
 }
 
 // startCapture opens --pcap, if set, and has cfg's link write to it. The

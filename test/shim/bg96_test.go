@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -21,7 +21,7 @@ import (
 func bg96Up(t *testing.T) (*stack, *bg96) {
 	t.Helper()
 	st := newStack(t)
-	b := newBG96(t, st.startShim(t, shimOptions{dialect: atcompat.DialectBG96}))
+	b := newBG96(t, st.startShim(t, shimOptions{dialect: shim.DialectBG96}))
 	b.banner()
 	b.at("ATE0", "OK")
 	b.at("AT+CMEE=0", "OK")
@@ -401,7 +401,7 @@ func TestBG96PDPDeact(t *testing.T) {
 	const drop = 4 * time.Second
 	st := newSupervisedStack(t, drop)
 	first := st.link(t)
-	b := newBG96(t, st.startShimDialect(t, atcompat.DialectBG96))
+	b := newBG96(t, st.startShimDialect(t, shim.DialectBG96))
 	b.banner()
 	b.at("ATE0", "OK")
 	b.at("AT+CMEE=0", "OK")
@@ -537,7 +537,7 @@ func TestBG96UDPService(t *testing.T) {
 // second; AT+QISEND=<id>,<len> followed by a Ctrl-Z after the data.
 func TestBG96Zephyr(t *testing.T) {
 	st := newStack(t)
-	b := newBG96(t, st.startShim(t, shimOptions{dialect: atcompat.DialectBG96}))
+	b := newBG96(t, st.startShim(t, shimOptions{dialect: shim.DialectBG96}))
 	b.banner()
 	b.at("ATE0", "OK")
 	b.at("ATH", "OK")

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gprsppp/gprsppp/atcompat"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -16,7 +16,7 @@ import (
 // echo and web services and the harness's pattern source.
 func TestTinyGSMBG96(t *testing.T) {
 	st := newStack(t)
-	c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: atcompat.DialectBG96}))
+	c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: shim.DialectBG96}))
 	c.rxBuffer = 1024 // as TinyGSM's FileDownload example
 	c.bringUp()
 	// TinyGSM's localIP() asks AT+CGPADDR=1 (getLocalIPImpl of
@@ -139,12 +139,12 @@ func TestTinyGSMBG96(t *testing.T) {
 func TestTinyGSMBG96Download(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		profile atcompat.Profile
-	}{{"default buffer", atcompat.Profile{}}, {"16KiB buffer", atcompat.Profile{RecvBuffer: 16 << 10}}} {
+		profile shim.Profile
+	}{{"default buffer", shim.Profile{}}, {"16KiB buffer", shim.Profile{RecvBuffer: 16 << 10}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := newStack(t)
-			c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: atcompat.DialectBG96, profile: tc.profile}))
+			c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: shim.DialectBG96, profile: tc.profile}))
 			c.rxBuffer = 1024
 			c.bringUp()
 			const size = 1 << 20
@@ -171,7 +171,7 @@ func TestTinyGSMBG96Download(t *testing.T) {
 // the driver waits up to 10 s for the module's "APP RDY" before init.
 func TestTinyGSMBG96Restart(t *testing.T) {
 	st := newStack(t)
-	c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: atcompat.DialectBG96}))
+	c := newTinyBG96(t, st.startShim(t, shimOptions{dialect: shim.DialectBG96}))
 	if !c.testAT() {
 		t.Fatal("testAT failed")
 	}

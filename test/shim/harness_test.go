@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/ppptest"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -209,10 +209,10 @@ func trimCR(b []byte) []byte {
 // shimOptions configures a shim started by startShim.
 type shimOptions struct {
 	// dialect is the module's command set; zero is the M95's.
-	dialect atcompat.Dialect
+	dialect shim.Dialect
 	// profile is the module the shim answers as; zero is the shim's
 	// default (an M95).
-	profile atcompat.Profile
+	profile shim.Profile
 	// pty serves the shim on a pseudo-terminal instead of a ppptest.Pipe.
 	pty bool
 	// dtr, if set, is the host's DTR line as the shim reads it.
@@ -233,7 +233,7 @@ func (l dtrLine) DTR() (bool, error) { return l.dtr.Load(), nil }
 func (s *stack) startShim(t *testing.T, o shimOptions) *host {
 	t.Helper()
 	link := s.client
-	shim := atcompat.NewShim(atcompat.ShimConfig{
+	sh := shim.New(shim.Config{
 		Backend: &gprsppp.ShimBackend{Link: func(context.Context) (*gprsppp.Link, error) {
 			return link, nil
 		}},
@@ -250,15 +250,15 @@ func (s *stack) startShim(t *testing.T, o shimOptions) *host {
 	if o.dtr != nil {
 		line = dtrLine{dce, o.dtr}
 	}
-	return serveShim(t, shim, line, dce, dte)
+	return serveShim(t, sh, line, dce, dte)
 }
 
 // serveShim serves shim on line, the module's end dce, and returns the
 // host at dte. t.Cleanup stops it and checks that Serve returns.
-func serveShim(t *testing.T, shim *atcompat.Shim, line io.ReadWriter, dce, dte io.ReadWriteCloser) *host {
+func serveShim(t *testing.T, sh *shim.Shim, line io.ReadWriter, dce, dte io.ReadWriteCloser) *host {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- shim.Serve(ctx, line) }()
+	go func() { done <- sh.Serve(ctx, line) }()
 	h := newHost(t, dte)
 	t.Cleanup(func() {
 		cancel()

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
-	"github.com/gprsppp/gprsppp/atcompat"
 	"github.com/gprsppp/gprsppp/ppptest"
+	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
 
@@ -80,15 +80,15 @@ func (s *supervisedStack) link(t *testing.T) *gprsppp.Link {
 // link, so that each AT+QIACT gets the link up at the time.
 func (s *supervisedStack) startShim(t *testing.T) *host {
 	t.Helper()
-	return s.startShimDialect(t, atcompat.DialectM95)
+	return s.startShimDialect(t, shim.DialectM95)
 }
 
 // startShimDialect is startShim with the given dialect.
-func (s *supervisedStack) startShimDialect(t *testing.T, d atcompat.Dialect) *host {
+func (s *supervisedStack) startShimDialect(t *testing.T, d shim.Dialect) *host {
 	t.Helper()
-	shim := atcompat.NewShim(atcompat.ShimConfig{Backend: &gprsppp.ShimBackend{Link: s.sup.Link}, Dialect: d})
+	sh := shim.New(shim.Config{Backend: &gprsppp.ShimBackend{Link: s.sup.Link}, Dialect: d})
 	dce, dte := ppptest.Pipe()
-	return serveShim(t, shim, dce, dce, dte)
+	return serveShim(t, sh, dce, dce, dte)
 }
 
 // echoSingle sends msg on the single connection and reads it back from

@@ -1,0 +1,56 @@
+package shim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Dialect is the module a shim imitates toward its hosts: its command
+// set, its result texts and its limits. The socket core under it
+// (package modemsock) is the same for every dialect.
+type Dialect int
+
+// The dialects a shim speaks.
+const (
+	// DialectM95 is Quectel's QI* set of the GSM modules M95, M66, M26,
+	// M35 and MC60: AT+QIOPEN, AT+QISEND, +QIRDI and AT+QIRD (seeds 001
+	// and 002). It is the zero value.
+	DialectM95 Dialect = iota
+	// DialectBG96 is the QI* set of Quectel's LTE modules BG96, BG95 and
+	// EC2x: AT+QICSGP and AT+QIACT=<ctx>, AT+QIOPEN=<ctx>,<id>,... with
+	// +QIOPEN: <id>,<err>, buffer and push access modes, +QIURC.
+	DialectBG96
+)
+
+// dialectNames are the names ParseDialect takes, in Dialect order.
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96"}
+
+// String returns the dialect's name as ParseDialect takes it.
+func (d Dialect) String() string {
+	if d >= 0 && int(d) < len(dialectNames) {
+		return dialectNames[d]
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+// DialectNames lists the names ParseDialect takes.
+func DialectNames() []string { return append([]string(nil), dialectNames[:]...) }
+
+// ParseDialect returns the dialect named s (case-insensitive).
+func ParseDialect(s string) (Dialect, error) {
+	for d, name := range dialectNames {
+		if strings.EqualFold(s, name) {
+			return Dialect(d), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown dialect %q: want one of %s", s, strings.Join(dialectNames[:], ", "))
+}
+
+// profile returns the limits of the dialect's module where p leaves
+// them zero.
+func (d Dialect) profile(p Profile) Profile {
+	if d == DialectBG96 && p.MaxConnections == 0 {
+		p.MaxConnections = bg96Sockets
+	}
+	return p.withDefaults()
+}

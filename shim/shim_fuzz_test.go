@@ -1,0 +1,173 @@
+package shim
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/gprsppp/gprsppp/at"
+)
+
+// shimParseSeeds are annotated valid (and a few invalid) command lines,
+// without the "AT".
+var shimParseSeeds = []string{
+	"",                                  // plain AT
+	"E0V1Q0",                            // basic commands run together
+	"+CMEE=2;+CSQ",                      // ';' between extended commands
+	"+IPR=115200&W",                     // extended then basic, no ';'
+	`+QICSGP=1,"CMNET","user","pass"`,   // quoted parameters
+	`+QIOPEN=0,"TCP","10.0.0.1",7007`,   // mux open, port unquoted
+	`+QIOPEN="TCP","host.example","80"`, // port quoted
+	"+QIRD=0,1,0,1500",                  // numbers
+	"+QIMUX?",                           // read
+	"+QIOPEN=?",                         // test
+	"+QIDNSCFG=\u201c1.1.1.1\u201d",     // typographic quotes of the seed
+	"S0=2;S7?",                          // S-registers
+	"D*99#",                             // dial takes the rest
+	`+X=,,""`,                           // empty parameters
+	`+X="unterminated`,                  // invalid
+}
+
+// FuzzShimParse checks that parsing never panics and that a parsed line
+// printed back parses to the same commands.
+func FuzzShimParse(f *testing.F) {
+	for _, s := range shimParseSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		cmds, err := parseShimLine(line)
+		if err != nil {
+			return
+		}
+		var parsed []at.Command
+		for _, c := range cmds {
+			parsed = append(parsed, c.Command)
+		}
+		text := at.FormatLine(parsed)
+		again, err := parseShimLine(text)
+		if err != nil {
+			t.Fatalf("reparse of %q (from %q): %v", text, line, err)
+		}
+		if diff := cmp.Diff(cmds, again, cmp.AllowUnexported(shimCmd{}, shimArg{})); diff != "" {
+			t.Fatalf("reparse of %q (-first +second):\n%s", line, diff)
+		}
+	})
+}
+
+func TestShimParse(t *testing.T) {
+	cmd := func(name string, op at.Op, arg string, args ...shimArg) shimCmd {
+		return shimCmd{Command: at.Command{Name: name, Op: op, Arg: arg}, args: args}
+	}
+	tests := []struct {
+		name string
+		in   string
+		want []shimCmd
+	}{
+		{"basic", "e0v1", []shimCmd{cmd("E", at.Action, "0", shimArg{val: "0"}), cmd("V", at.Action, "1", shimArg{val: "1"})}},
+		{"ipr and w", "+IPR=115200&W", []shimCmd{cmd("+IPR", at.Set, "115200", shimArg{val: "115200"}), cmd("&W", at.Action, "")}},
+		{"quoted", `+qiopen=1, "TCP" ,"a,b", 7`, []shimCmd{cmd("+QIOPEN", at.Set, `1, "TCP" ,"a,b", 7`,
+			shimArg{val: "1"}, shimArg{val: "TCP", quoted: true}, shimArg{val: "a,b", quoted: true}, shimArg{val: "7"})}},
+		{"unquoted keeps case", "+QICSGP=1,cmnet, User", []shimCmd{cmd("+QICSGP", at.Set, "1,cmnet, User",
+			shimArg{val: "1"}, shimArg{val: "cmnet"}, shimArg{val: "User"})}},
+		{"typographic quotes", "+QIDNSCFG=\u201c1.1.1.1\u201d", []shimCmd{cmd("+QIDNSCFG", at.Set, `"1.1.1.1"`,
+			shimArg{val: "1.1.1.1", quoted: true})}},
+		{"read test", "+QIMUX?;+QIMUX=?", []shimCmd{cmd("+QIMUX", at.Read, ""), cmd("+QIMUX", at.Test, "")}},
+		{"s register", "S0=2", []shimCmd{cmd("S0", at.Set, "2", shimArg{val: "2"})}},
+		// Fuzz regression (testdata/fuzz/FuzzShimParse/c41ee758a63105e6):
+		// a vertical tab before a quote once made an unquoted `""`.
+		{"space before quote", "#0=\v\"\"", []shimCmd{cmd("#0", at.Set, "\v\"\"", shimArg{quoted: true})}},
+		// Fuzz regression (98d65c0f41bf4b74): "= ?" is a parameter "?",
+		// which printed back as the test form "=?".
+		{"question parameter", "#0= ?", []shimCmd{cmd("#0", at.Set, " ?", shimArg{val: "?"})}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseShimLine(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(shimCmd{}, shimArg{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range []string{`+X="a`, "+", "!", `+X="a"b`, "S", "&"} {
+		if _, err := parseShimLine(bad); err == nil {
+			t.Errorf("parseShimLine(%q) succeeded", bad)
+		}
+	}
+}
+
+// FuzzShimServe feeds arbitrary bytes to a whole session and checks that
+// it survives and still answers AT afterwards.
+func FuzzShimServe(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+QIMUX=1\rAT+QIOPEN=0,\"TCP\",\"1.2.3.4\",7\rAT+QISEND=0,3\rabc",
+		"AT+QIMODE=1\rAT+QIOPEN=\"TCP\",\"1.2.3.4\",7\r+++",
+		"AT+QISEND\r\x08\x1a\x1b",
+		"ATQ1V0E0&W\r",
+		"\x00\xff\r\n\x08AT+QIREGAPP;+QIACT;+QILOCIP\r",
+		"A/AT+CSQ\ra/xA/", // repeats (V.250 §5.2.4), no CR
+		"AT&D2;+QIMODE=1\rAT+QIOPEN=\"TCP\",\"1.2.3.4\",7\rA/",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectM95, data) })
+}
+
+// FuzzShimServeBG96 is FuzzShimServe for the BG96 personality.
+func FuzzShimServeBG96(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+QICSGP=1,1,\"apn\",\"\",\"\",1\rAT+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,0\rAT+QISEND=0,3\rabc",
+		"AT+QIACT=1\rAT+QIOPEN=1,1,\"UDP SERVICE\",\"127.0.0.1\",0,3030,1\rAT+QISEND=1,2,\"1.2.3.4\",7\rhi",
+		"AT+QIACT=1\rAT+QIOPEN=1,2,\"TCP LISTENER\",\"127.0.0.1\",0,2020,0\rAT+QISTATE?\r",
+		"AT+QIACT=1;+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,1\rAT+QISENDEX=0,\"00ff\"\rAT+QIRD=0,0\r",
+		"AT+QISEND=0\r\x08\x1a\x1b",
+		"AT+QIDNSGIP=1,\"x\"\rAT+QIGETERROR\r",
+		"AT+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,2\rdata+++",
+		"AT&D2;+QIACT=1\rAT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",7,0,0\rAT+QISWTMD=0,2\rATO\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectBG96, data) })
+}
+
+// fuzzShimSession feeds data to a whole session of dialect d and checks
+// that it survives and still answers AT afterwards.
+func fuzzShimSession(t *testing.T, d Dialect, data []byte) {
+	synctest.Test(t, func(t *testing.T) {
+		// Dialled connections echo (nobody takes the far ends).
+		pn := &shimPipeNet{done: make(chan struct{})}
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *Config) { c.Dialect = d })
+		r.send(string(data))
+		// Leave any QISEND payload, command line and data mode.
+		r.send("\x1b" + strings.Repeat("x", 1500) + "\r")
+		time.Sleep(time.Second)
+		r.send("+++")
+		time.Sleep(time.Second)
+		close(pn.done) // ends data mode even with AT+QITCFG's escape off
+		r.send("\rAT&F\r")
+		synctest.Wait()
+		r.drain()
+		r.send("AT\r")
+		r.until("AT\r\r\nOK\r\n")
+	})
+}
+
+// drain discards the output so far.
+func (r *shimRig) drain() {
+	for {
+		select {
+		case b := <-r.out:
+			r.buf = append(r.buf, b...)
+		default:
+			r.buf = bytes.Clone(r.buf[:0])
+			return
+		}
+	}
+}
