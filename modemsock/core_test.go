@@ -319,3 +319,103 @@ func TestListen(t *testing.T) {
 		}
 	})
 }
+
+// until runs posted closures until cond holds.
+func (l *loop) until(what string, cond func() bool) {
+	l.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case f := <-l.posted:
+			f()
+		case <-deadline:
+			l.t.Fatalf("not %s within 10 s", what)
+		}
+	}
+}
+
+// TestListenAllow refuses TCP clients and UDP peers that the allow list
+// does not take, before any event, and counts them.
+func TestListenAllow(t *testing.T) {
+	l, n := newLoop(t, 0), newPipeNet()
+	ln, err := l.core.Listen(n, ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	open := false
+	ln.SetAllow(func(a netip.Addr) bool { return open && a == netip.MustParseAddr("127.0.0.1") })
+	refused, err := net.Dial("tcp", ln.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer refused.Close()
+	l.until("refused", func() bool { return ln.Refused() == 1 })
+	refused.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := refused.Read(make([]byte, 1)); err == nil {
+		t.Error("a refused client read data")
+	}
+	open = true
+	client, err := net.Dial("tcp", ln.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	if ev := l.await(EventAccepted); ev.Socket.Remote().String() != client.LocalAddr().String() {
+		t.Errorf("accepted %v, want %v", ev.Socket.Remote(), client.LocalAddr())
+	}
+	if len(l.events) != 0 || ln.Refused() != 1 {
+		t.Errorf("events %v, %d refused; want none before the accepted one, 1", l.events, ln.Refused())
+	}
+
+	pl, err := l.core.ListenPacket(n, ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pl.Close()
+	pl.SetAllow(func(netip.Addr) bool { return false })
+	peer, err := net.Dial("udp", pl.pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	peer.Write([]byte("dropped"))
+	l.until("the datagram refused", func() bool { return pl.Refused() == 1 })
+	if len(l.events) != 0 {
+		t.Errorf("events %v for a refused peer", l.events)
+	}
+}
+
+func TestTable(t *testing.T) {
+	tb := NewTable[string](1, 3)
+	a, b := "a", "b"
+	if id, ok := tb.Lowest(); !ok || id != 1 {
+		t.Fatalf("Lowest = %d, %v; want 1", id, ok)
+	}
+	if tb.Set(0, &a) || tb.Set(4, &a) || tb.Get(0) != nil {
+		t.Error("IDs out of range taken")
+	}
+	tb.Set(1, &a)
+	tb.Set(3, &b)
+	if id, ok := tb.Lowest(); !ok || id != 2 {
+		t.Errorf("Lowest = %d, %v; want 2", id, ok)
+	}
+	tb.Free(1, &b) // not what it holds
+	if !tb.Holds(1, &a) {
+		t.Error("Free of another entry freed 1")
+	}
+	var ids []int
+	for id, v := range tb.All() {
+		ids = append(ids, id)
+		tb.Free(id, v) // freeing while iterating
+	}
+	if len(ids) != 2 || ids[0] != 1 || ids[1] != 3 || tb.Get(1) != nil || tb.Get(3) != nil {
+		t.Errorf("All gave %v and left %v, %v", ids, tb.Get(1), tb.Get(3))
+	}
+	tb.Set(1, &a)
+	tb.Set(2, &a)
+	tb.Set(3, &a)
+	if _, ok := tb.Lowest(); ok {
+		t.Error("Lowest found a free ID in a full table")
+	}
+}

@@ -14,11 +14,34 @@ type Listener struct {
 	// Data is the embedder's; the core does not touch it.
 	Data any
 
-	core   *Core
-	ln     net.Listener
-	pc     net.PacketConn
-	peers  map[netip.AddrPort]*Socket // UDP
-	closed bool
+	core    *Core
+	ln      net.Listener
+	pc      net.PacketConn
+	peers   map[netip.AddrPort]*Socket // UDP
+	closed  bool
+	allow   func(netip.Addr) bool
+	refused int
+}
+
+// SetAllow makes the listener take connections and datagrams only from
+// addresses allow accepts (a module's firewall: Telit's AT#FRWL,
+// Multi-Tech's AT#TCPSERV); the others are closed or dropped before any
+// event, and counted (Refused). Nil, the default, takes every address.
+func (l *Listener) SetAllow(allow func(netip.Addr) bool) { l.allow = allow }
+
+// Refused is how many connections and UDP peers' datagrams the allow
+// function refused.
+func (l *Listener) Refused() int { return l.refused }
+
+// allowed reports whether from may reach the listener, counting a
+// refusal.
+func (l *Listener) allowed(from netip.Addr) bool {
+	if l.allow == nil || l.allow(from.Unmap()) {
+		return true
+	}
+	l.refused++
+	l.core.cfg.Logger.Debug("modemsock: refused by the allow list", "from", from)
+	return false
 }
 
 // Listen accepts TCP connections on address over n. Each is a Connected
@@ -46,7 +69,8 @@ func (c *Core) Listen(n Network, address string) (*Listener, error) {
 }
 
 func (l *Listener) accepted(conn net.Conn) {
-	if l.closed {
+	from, _ := netip.ParseAddrPort(conn.RemoteAddr().String())
+	if l.closed || !l.allowed(from.Addr()) {
 		conn.Close()
 		return
 	}
@@ -86,6 +110,9 @@ func (l *Listener) datagram(addr net.Addr, data []byte) {
 		return
 	}
 	s := l.peers[from]
+	if (s == nil || s.state != Connected) && !l.allowed(from.Addr()) {
+		return
+	}
 	if s == nil || s.state != Connected {
 		s = l.core.newSocket(true)
 		s.start(&packetPeer{pc: l.pc, to: addr}, false)

@@ -134,7 +134,7 @@ const (
 // bg96State is a BG96 host's contexts and sockets.
 type bg96State struct {
 	ctxs    [bg96Contexts + 1]*bg96Context // by contextID; [0] unused
-	socks   [bg96Sockets]*bg96Socket       // by connectID; nil = free
+	socks   *modemsock.Table[bg96Socket]   // by connectID
 	lastErr int                            // AT+QIGETERROR
 }
 
@@ -177,7 +177,7 @@ type bg96Datagram struct {
 }
 
 func newBG96State(socks *modemsock.Core) *bg96State {
-	b := &bg96State{}
+	b := &bg96State{socks: modemsock.NewTable[bg96Socket](0, bg96Sockets)}
 	for id := 1; id <= bg96Contexts; id++ {
 		x := &bg96Context{id: id, px: socks.NewContext()}
 		x.px.Data = x
@@ -324,8 +324,8 @@ func (s *shimSession) cmdBG96QIDEACT(c *shimCmd) error {
 	if c.Op != at.Set || !ok || len(c.args) != 1 {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	for _, k := range s.bg.socks {
-		if k != nil && k.ctx == x.id {
+	for _, k := range s.bg.socks.All() {
+		if k.ctx == x.id {
 			s.bg96Release(k)
 		}
 	}
@@ -377,7 +377,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		switch {
 		case typ != bg96TCP && typ != bg96UDP:
 			return s.bg96Fail(bg96ErrUnsupported)
-		case s.bg.socks[id] != nil:
+		case s.bg.socks.Get(id) != nil:
 			return s.bg96Fail(bg96ErrIDUsed)
 		case n == nil:
 			return s.bg96Fail(bg96ErrPDPOpen)
@@ -387,7 +387,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		s.hold() // until CONNECT or ERROR (bg96Event)
 	} else {
 		s.result("OK")
-		if s.bg.socks[id] != nil {
+		if s.bg.socks.Get(id) != nil {
 			s.bg96Opened(id, bg96ErrIDUsed)
 			return errShimFinal
 		}
@@ -397,7 +397,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		}
 	}
 	k := &bg96Socket{id: id, ctx: x.id, typ: typ, host: host, rport: rport, lport: lport, mode: mode, state: bg96Opening}
-	s.bg.socks[id] = k
+	s.bg.socks.Set(id, k)
 	switch typ {
 	case bg96TCP, bg96UDP:
 		k.sock = s.socks.Dial(n, typ == bg96UDP, net.JoinHostPort(host, strconv.Itoa(rport)), shimDialTimeout)
@@ -412,7 +412,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		}
 		if err != nil {
 			s.log.Debug("shim: listen failed", "id", id, "err", err)
-			s.bg.socks[id] = nil
+			s.bg.socks.Free(id, nil)
 			s.bg96Opened(id, bg96ErrBind)
 			return errShimFinal
 		}
@@ -441,7 +441,7 @@ func (s *shimSession) bg96SocketArg(c *shimCmd, k int) (*bg96Socket, bool) {
 	if !ok {
 		return nil, false
 	}
-	return s.bg.socks[id], true
+	return s.bg.socks.Get(id), true
 }
 
 // AT+QICLOSE=<id>[,<timeout>]: OK once closed.
@@ -469,9 +469,7 @@ func (s *shimSession) bg96Release(k *bg96Socket) {
 	if k.lis != nil {
 		k.lis.Close()
 	}
-	if s.bg.socks[k.id] == k {
-		s.bg.socks[k.id] = nil
-	}
+	s.bg.socks.Free(k.id, k)
 	if s.data != nil && s.data.bg == k {
 		s.leaveData()
 		s.data = nil
@@ -486,10 +484,8 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 	case at.Test, at.Action:
 		return nil
 	case at.Read:
-		for _, k := range s.bg.socks {
-			if k != nil {
-				s.bg96StateLine(k)
-			}
+		for _, k := range s.bg.socks.All() {
+			s.bg96StateLine(k)
 		}
 		return nil
 	case at.Set:
@@ -514,8 +510,8 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 	if !ok {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	for _, k := range s.bg.socks {
-		if k != nil && k.ctx == x.id {
+	for _, k := range s.bg.socks.All() {
+		if k.ctx == x.id {
 			s.bg96StateLine(k)
 		}
 	}
@@ -829,10 +825,8 @@ func (s *shimSession) bg96Banner() {
 
 // bg96Shutdown closes every socket and context of the host.
 func (s *shimSession) bg96Shutdown() {
-	for _, k := range s.bg.socks {
-		if k != nil {
-			s.bg96Release(k)
-		}
+	for _, k := range s.bg.socks.All() {
+		s.bg96Release(k)
 	}
 	for _, x := range s.bg.ctxs[1:] {
 		x.px.Deactivate(errShimState)

@@ -22,7 +22,7 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 	} else {
 		k, _ = ev.Socket.Data.(*bg96Socket)
 	}
-	if k == nil || s.bg.socks[k.id] != k {
+	if k == nil || !s.bg.socks.Holds(k.id, k) {
 		if ev.Kind == modemsock.EventAccepted {
 			ev.Socket.Close() // a listener closed meanwhile
 		}
@@ -40,7 +40,7 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 		s.bg96Opened(k.id, bg96OK)
 	case modemsock.EventConnectFailed:
 		s.log.Debug("shim: connect failed", "id", k.id, "err", ev.Err)
-		s.bg.socks[k.id] = nil
+		s.bg.socks.Free(k.id, k)
 		code := bg96ErrConnect
 		if errors.Is(ev.Err, context.DeadlineExceeded) {
 			code = bg96ErrTimeout
@@ -86,14 +86,8 @@ func (s *shimSession) bg96Accepted(srv *bg96Socket, sock *modemsock.Socket) {
 		sock.Data = srv // its datagrams go to the service
 		return
 	}
-	id := -1
-	for i, k := range s.bg.socks {
-		if k == nil {
-			id = i
-			break
-		}
-	}
-	if id < 0 {
+	id, ok := s.bg.socks.Lowest()
+	if !ok {
 		sock.Close()
 		s.line(`+QIURC: "incoming full"`)
 		return
@@ -101,7 +95,7 @@ func (s *shimSession) bg96Accepted(srv *bg96Socket, sock *modemsock.Socket) {
 	k := &bg96Socket{id: id, ctx: srv.ctx, typ: bg96TCPIncoming, serverID: srv.id,
 		mode: srv.mode, state: bg96Connected, sock: sock, lport: srv.lport}
 	sock.Data = k
-	s.bg.socks[id] = k
+	s.bg.socks.Set(id, k)
 	r := sock.Remote()
 	s.line(fmt.Sprintf(`+QIURC: "incoming",%d,%d,%q,%d`, id, srv.id, r.Addr(), r.Port()))
 }
@@ -167,8 +161,8 @@ func (s *shimSession) bg96Push(k *bg96Socket) {
 
 // bg96Flush delivers what waited for a command to finish.
 func (s *shimSession) bg96Flush() {
-	for _, k := range s.bg.socks {
-		if k != nil && (k.buffered() > 0 || k.closed && !k.told) {
+	for _, k := range s.bg.socks.All() {
+		if k.buffered() > 0 || k.closed && !k.told {
 			s.bg96Deliver(k)
 		}
 	}
@@ -178,8 +172,8 @@ func (s *shimSession) bg96Flush() {
 // are closing, and the host is told +QIURC: "pdpdeact",<ctx>.
 func (s *shimSession) bg96ContextLost(x *bg96Context) {
 	s.log.Debug("shim: context lost", "context", x.id)
-	for _, k := range s.bg.socks {
-		if k == nil || k.ctx != x.id {
+	for _, k := range s.bg.socks.All() {
+		if k.ctx != x.id {
 			continue
 		}
 		if k.sock != nil {
