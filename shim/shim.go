@@ -166,7 +166,7 @@ type shimSession struct {
 	ip    shimIPSettings
 	data  *shimData       // transparent mode; nil when not set up
 	socks *modemsock.Core // the connections, contexts and servers
-	bg    *bg96State      // the BG96's contexts and sockets; nil for the M95
+	pers  personality     // the dialect
 
 	cmds map[string]shimHandler // this session's command table
 }
@@ -191,18 +191,14 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 		in:  make(chan []byte),
 		ev:  make(chan func(), shimEventQueue),
 		set: shimFactory, saved: shimFactory,
-		ip: defaultIPSettings, cmds: m95Commands(),
+		ip: defaultIPSettings,
 	}
 	s.socks = modemsock.New(ctx, modemsock.Config{
 		Post: s.post, Events: s.onSocketEvent,
 		RecvBuffer: sh.cfg.Profile.RecvBuffer, Logger: sh.cfg.Logger,
 	})
-	for i := range s.pdps {
-		s.pdps[i] = newShimPDP(i, sh.cfg.Profile, s.socks)
-	}
-	if sh.cfg.Dialect == DialectBG96 {
-		s.bg, s.cmds = newBG96State(s.socks), bg96Commands()
-	}
+	s.pers = newPersonality(s, sh.cfg.Dialect)
+	s.cmds = s.pers.commands()
 	s.e = dce.New(dce.Config{
 		Commands: s.engineCommands(), Bare: true,
 		Syntax: shimSyntax, NoiseError: true, MaxLine: shimMaxLine,
@@ -212,9 +208,7 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 		Logger: sh.cfg.Logger,
 	})
 	s.applySettings()
-	if s.bg != nil {
-		s.bg96Banner() // Zephyr's driver waits for RDY
-	}
+	s.pers.start()
 	return s
 }
 
@@ -299,14 +293,7 @@ func (s *shimSession) afterFunc(d time.Duration, f func()) clock.Timer {
 // shutdown closes everything the host opened and waits for the goroutines.
 func (s *shimSession) shutdown() {
 	s.closing, s.data = true, nil
-	if s.bg != nil {
-		s.bg96Shutdown()
-	}
-	for _, p := range s.pdps {
-		p.closeAll(s)
-		p.stopServer()
-		p.forget()
-	}
+	s.pers.shutdown()
 	s.socks.Close()
 	s.wg.Wait()
 }

@@ -179,13 +179,10 @@ func (s *shimSession) info() ModemInfo {
 			*v = d
 		}
 	}
-	def(&m.Manufacturer, "Quectel")
-	if s.bg != nil {
-		def(&m.Model, "BG96")
-		def(&m.Revision, "BG96MAR02A07M1G")
-	}
-	def(&m.Model, "M95")
-	def(&m.Revision, "M95FAR02A08")
+	manufacturer, model, revision := s.pers.identity()
+	def(&m.Manufacturer, manufacturer)
+	def(&m.Model, model)
+	def(&m.Revision, revision)
 	def(&m.IMEI, "860000000000000")
 	return m
 }

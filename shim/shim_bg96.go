@@ -131,8 +131,9 @@ const (
 	bg96Transparent = 2
 )
 
-// bg96State is a BG96 host's contexts and sockets.
+// bg96State is a BG96 host's contexts and sockets: the BG96 personality.
 type bg96State struct {
+	s       *shimSession
 	ctxs    [bg96Contexts + 1]*bg96Context // by contextID; [0] unused
 	socks   *modemsock.Table[bg96Socket]   // by connectID
 	lastErr int                            // AT+QIGETERROR
@@ -176,8 +177,9 @@ type bg96Datagram struct {
 	data []byte
 }
 
-func newBG96State(socks *modemsock.Core) *bg96State {
-	b := &bg96State{socks: modemsock.NewTable[bg96Socket](0, bg96Sockets)}
+func newBG96State(s *shimSession) *bg96State {
+	socks := s.socks
+	b := &bg96State{s: s, socks: modemsock.NewTable[bg96Socket](0, bg96Sockets)}
 	for id := 1; id <= bg96Contexts; id++ {
 		x := &bg96Context{id: id, px: socks.NewContext()}
 		x.px.Data = x
@@ -186,9 +188,24 @@ func newBG96State(socks *modemsock.Core) *bg96State {
 	return b
 }
 
-// bg96Commands returns a new command table of the BG96 personality: the
+// bg returns the session's BG96 state.
+func (s *shimSession) bg() *bg96State { return s.pers.(*bg96State) }
+
+func (b *bg96State) identity() (string, string, string) {
+	return "Quectel", "BG96", "BG96MAR02A07M1G"
+}
+
+func (b *bg96State) start() { b.s.bg96Banner() } // Zephyr's driver waits for RDY
+
+func (b *bg96State) event(ev modemsock.Event) { b.s.bg96Event(ev) }
+
+func (b *bg96State) flushRecv() { b.s.bg96Flush() }
+
+func (b *bg96State) shutdown() { b.s.bg96Shutdown() }
+
+// commands returns a new command table of the BG96 personality: the
 // V.250 and 27.007 basics and the QI* commands of the BG96.
-func bg96Commands() map[string]shimHandler {
+func (*bg96State) commands() map[string]shimHandler {
 	t := m95BasicCommands()
 	for name, h := range map[string]shimHandler{
 		"I":           (*shimSession).cmdBG96ATI,
@@ -222,7 +239,7 @@ func bg96Commands() map[string]shimHandler {
 
 // fail records code for AT+QIGETERROR and returns the command's error.
 func (s *shimSession) bg96Fail(code int) error {
-	s.bg.lastErr = code
+	s.bg().lastErr = code
 	if code == bg96ErrParam {
 		return errShimParam
 	}
@@ -241,7 +258,7 @@ func (s *shimSession) bg96ContextArg(c *shimCmd, k int) (*bg96Context, bool) {
 	if !ok {
 		return nil, false
 	}
-	return s.bg.ctxs[id], true
+	return s.bg().ctxs[id], true
 }
 
 // AT+QICSGP=<ctx>[,<type>,"apn","user","pwd"[,<auth>]]
@@ -284,7 +301,7 @@ func (s *shimSession) cmdBG96QIACT(c *shimCmd) error {
 		s.line("+QIACT: (1-16)")
 		return nil
 	case at.Read:
-		for _, x := range s.bg.ctxs[1:] {
+		for _, x := range s.bg().ctxs[1:] {
 			if n := x.px.Network(); n != nil {
 				s.line(fmt.Sprintf("+QIACT: %d,1,1,%q", x.id, n.LocalAddr()))
 			}
@@ -324,7 +341,7 @@ func (s *shimSession) cmdBG96QIDEACT(c *shimCmd) error {
 	if c.Op != at.Set || !ok || len(c.args) != 1 {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	for _, k := range s.bg.socks.All() {
+	for _, k := range s.bg().socks.All() {
 		if k.ctx == x.id {
 			s.bg96Release(k)
 		}
@@ -377,7 +394,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		switch {
 		case typ != bg96TCP && typ != bg96UDP:
 			return s.bg96Fail(bg96ErrUnsupported)
-		case s.bg.socks.Get(id) != nil:
+		case s.bg().socks.Get(id) != nil:
 			return s.bg96Fail(bg96ErrIDUsed)
 		case n == nil:
 			return s.bg96Fail(bg96ErrPDPOpen)
@@ -387,7 +404,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		s.hold() // until CONNECT or ERROR (bg96Event)
 	} else {
 		s.result("OK")
-		if s.bg.socks.Get(id) != nil {
+		if s.bg().socks.Get(id) != nil {
 			s.bg96Opened(id, bg96ErrIDUsed)
 			return errShimFinal
 		}
@@ -397,7 +414,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		}
 	}
 	k := &bg96Socket{id: id, ctx: x.id, typ: typ, host: host, rport: rport, lport: lport, mode: mode, state: bg96Opening}
-	s.bg.socks.Set(id, k)
+	s.bg().socks.Set(id, k)
 	switch typ {
 	case bg96TCP, bg96UDP:
 		k.sock = s.socks.Dial(n, typ == bg96UDP, net.JoinHostPort(host, strconv.Itoa(rport)), shimDialTimeout)
@@ -412,7 +429,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 		}
 		if err != nil {
 			s.log.Debug("shim: listen failed", "id", id, "err", err)
-			s.bg.socks.Free(id, nil)
+			s.bg().socks.Free(id, nil)
 			s.bg96Opened(id, bg96ErrBind)
 			return errShimFinal
 		}
@@ -429,7 +446,7 @@ func (s *shimSession) cmdBG96QIOPEN(c *shimCmd) error {
 // bg96Opened reports the outcome of an AT+QIOPEN.
 func (s *shimSession) bg96Opened(id, code int) {
 	if code != bg96OK {
-		s.bg.lastErr = code
+		s.bg().lastErr = code
 	}
 	s.line(fmt.Sprintf("+QIOPEN: %d,%d", id, code))
 }
@@ -441,7 +458,7 @@ func (s *shimSession) bg96SocketArg(c *shimCmd, k int) (*bg96Socket, bool) {
 	if !ok {
 		return nil, false
 	}
-	return s.bg.socks.Get(id), true
+	return s.bg().socks.Get(id), true
 }
 
 // AT+QICLOSE=<id>[,<timeout>]: OK once closed.
@@ -469,7 +486,7 @@ func (s *shimSession) bg96Release(k *bg96Socket) {
 	if k.lis != nil {
 		k.lis.Close()
 	}
-	s.bg.socks.Free(k.id, k)
+	s.bg().socks.Free(k.id, k)
 	if s.data != nil && s.data.bg == k {
 		s.leaveData()
 		s.data = nil
@@ -484,7 +501,7 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 	case at.Test, at.Action:
 		return nil
 	case at.Read:
-		for _, k := range s.bg.socks.All() {
+		for _, k := range s.bg().socks.All() {
 			s.bg96StateLine(k)
 		}
 		return nil
@@ -510,7 +527,7 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 	if !ok {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	for _, k := range s.bg.socks.All() {
+	for _, k := range s.bg().socks.All() {
 		if k.ctx == x.id {
 			s.bg96StateLine(k)
 		}
@@ -526,7 +543,7 @@ func (s *shimSession) bg96StateLine(k *bg96Socket) {
 	}
 	if k.typ == bg96TCPListener || k.typ == bg96UDPService {
 		ip = "127.0.0.1"
-		if x := s.bg.ctxs[k.ctx]; x.px.Network() != nil {
+		if x := s.bg().ctxs[k.ctx]; x.px.Network() != nil {
 			ip = x.px.Network().LocalAddr().String()
 		}
 	}
@@ -594,7 +611,7 @@ func (s *shimSession) bg96Send(sock *modemsock.Socket, data []byte) {
 		s.line("SEND OK")
 		return
 	}
-	s.bg.lastErr = bg96ErrWrite
+	s.bg().lastErr = bg96ErrWrite
 	s.line("SEND FAIL")
 }
 
@@ -745,7 +762,7 @@ func (s *shimSession) cmdBG96QIDNSGIP(c *shimCmd) error {
 		ips, err := n.LookupNetIP(ctx, host)
 		return func() {
 			if err != nil || len(ips) == 0 {
-				s.bg.lastErr = bg96ErrDNSParse
+				s.bg().lastErr = bg96ErrDNSParse
 				s.line(fmt.Sprintf(`+QIURC: "dnsgip",%d,0,0`, bg96ErrDNSParse))
 				return
 			}
@@ -763,7 +780,7 @@ func (s *shimSession) cmdBG96QIGETERROR(c *shimCmd) error {
 	if c.Op != at.Action {
 		return s.bg96Fail(bg96ErrParam)
 	}
-	s.line(fmt.Sprintf("+QIGETERROR: %d,%s", s.bg.lastErr, bg96ErrorText(s.bg.lastErr)))
+	s.line(fmt.Sprintf("+QIGETERROR: %d,%s", s.bg().lastErr, bg96ErrorText(s.bg().lastErr)))
 	return nil
 }
 
@@ -775,7 +792,7 @@ func (s *shimSession) cmdBG96CGPADDR(c *shimCmd) error {
 		s.line("+CGPADDR: (1-16)")
 		return nil
 	case at.Action:
-		for _, x := range s.bg.ctxs[1:] {
+		for _, x := range s.bg().ctxs[1:] {
 			if n := x.px.Network(); n != nil {
 				s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, n.LocalAddr()))
 			}
@@ -812,7 +829,7 @@ func (s *shimSession) cmdBG96CFUN(c *shimCmd) error {
 	}
 	s.result("OK")
 	s.bg96Shutdown()
-	s.set, s.bg.lastErr = shimFactory, 0
+	s.set, s.bg().lastErr = shimFactory, 0
 	s.bg96Banner()
 	return errShimFinal
 }
@@ -825,10 +842,10 @@ func (s *shimSession) bg96Banner() {
 
 // bg96Shutdown closes every socket and context of the host.
 func (s *shimSession) bg96Shutdown() {
-	for _, k := range s.bg.socks.All() {
+	for _, k := range s.bg().socks.All() {
 		s.bg96Release(k)
 	}
-	for _, x := range s.bg.ctxs[1:] {
+	for _, x := range s.bg().ctxs[1:] {
 		x.px.Deactivate(errShimState)
 	}
 }

@@ -22,7 +22,7 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 	} else {
 		k, _ = ev.Socket.Data.(*bg96Socket)
 	}
-	if k == nil || !s.bg.socks.Holds(k.id, k) {
+	if k == nil || !s.bg().socks.Holds(k.id, k) {
 		if ev.Kind == modemsock.EventAccepted {
 			ev.Socket.Close() // a listener closed meanwhile
 		}
@@ -40,13 +40,13 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 		s.bg96Opened(k.id, bg96OK)
 	case modemsock.EventConnectFailed:
 		s.log.Debug("shim: connect failed", "id", k.id, "err", ev.Err)
-		s.bg.socks.Free(k.id, k)
+		s.bg().socks.Free(k.id, k)
 		code := bg96ErrConnect
 		if errors.Is(ev.Err, context.DeadlineExceeded) {
 			code = bg96ErrTimeout
 		}
 		if k.mode == bg96Transparent {
-			s.bg.lastErr = code
+			s.bg().lastErr = code
 			s.errorResult(errShimState)
 			s.resume()
 			return
@@ -75,7 +75,7 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 		}
 		s.bg96Deliver(k)
 	case modemsock.EventSendFailed:
-		s.bg.lastErr = bg96ErrWrite
+		s.bg().lastErr = bg96ErrWrite
 	}
 }
 
@@ -86,7 +86,7 @@ func (s *shimSession) bg96Accepted(srv *bg96Socket, sock *modemsock.Socket) {
 		sock.Data = srv // its datagrams go to the service
 		return
 	}
-	id, ok := s.bg.socks.Lowest()
+	id, ok := s.bg().socks.Lowest()
 	if !ok {
 		sock.Close()
 		s.line(`+QIURC: "incoming full"`)
@@ -95,7 +95,7 @@ func (s *shimSession) bg96Accepted(srv *bg96Socket, sock *modemsock.Socket) {
 	k := &bg96Socket{id: id, ctx: srv.ctx, typ: bg96TCPIncoming, serverID: srv.id,
 		mode: srv.mode, state: bg96Connected, sock: sock, lport: srv.lport}
 	sock.Data = k
-	s.bg.socks.Set(id, k)
+	s.bg().socks.Set(id, k)
 	r := sock.Remote()
 	s.line(fmt.Sprintf(`+QIURC: "incoming",%d,%d,%q,%d`, id, srv.id, r.Addr(), r.Port()))
 }
@@ -161,7 +161,7 @@ func (s *shimSession) bg96Push(k *bg96Socket) {
 
 // bg96Flush delivers what waited for a command to finish.
 func (s *shimSession) bg96Flush() {
-	for _, k := range s.bg.socks.All() {
+	for _, k := range s.bg().socks.All() {
 		if k.buffered() > 0 || k.closed && !k.told {
 			s.bg96Deliver(k)
 		}
@@ -172,7 +172,7 @@ func (s *shimSession) bg96Flush() {
 // are closing, and the host is told +QIURC: "pdpdeact",<ctx>.
 func (s *shimSession) bg96ContextLost(x *bg96Context) {
 	s.log.Debug("shim: context lost", "context", x.id)
-	for _, k := range s.bg.socks.All() {
+	for _, k := range s.bg().socks.All() {
 		if k.ctx != x.id {
 			continue
 		}

@@ -7,11 +7,10 @@ import "github.com/gprsppp/gprsppp/modemsock"
 // data as AT+QINDI says (deliver: +QIRDI, +RECEIVE and IPD headers, or raw
 // in transparent mode), CLOSED (peerClosed), SEND OK for a payload that
 // waited for room (sendWaiting), +PDP DEACT (pdpDeact).
-func (s *shimSession) onSocketEvent(ev modemsock.Event) {
-	if s.bg != nil {
-		s.bg96Event(ev)
-		return
-	}
+func (s *shimSession) onSocketEvent(ev modemsock.Event) { s.pers.event(ev) }
+
+// m95Event is onSocketEvent for the M95.
+func (s *shimSession) m95Event(ev modemsock.Event) {
 	switch ev.Kind {
 	case modemsock.EventContextLost:
 		s.pdpDeact(ev.Context.Data.(*shimPDP))

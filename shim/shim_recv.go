@@ -112,11 +112,10 @@ func (s *shimSession) deliverClosed(c *shimConn) {
 }
 
 // flushRecv delivers what waited for a command to finish.
-func (s *shimSession) flushRecv() {
-	if s.bg != nil {
-		s.bg96Flush()
-		return
-	}
+func (s *shimSession) flushRecv() { s.pers.flushRecv() }
+
+// m95FlushRecv is flushRecv for the M95.
+func (s *shimSession) m95FlushRecv() {
 	for _, p := range s.pdps {
 		for _, c := range p.conns {
 			if c != nil && (c.buffered() > 0 || c.eof) {
