@@ -357,7 +357,7 @@ func unescape(t token, in place, put func(byte), ctl func(esc byte)) error {
 // returns its length.
 func escape(t token, s string, send bool, put func(byte), ctl func(esc byte)) (int, error) {
 	c := s[0]
-	if b, ok := simpleEscapes[c]; ok {
+	if b, ok := simpleEscape(c); ok {
 		put(b)
 		return 1, nil
 	}
@@ -391,9 +391,23 @@ func escape(t token, s string, send bool, put func(byte), ctl func(esc byte)) (i
 	return 0, t.errorf(`unsupported escape \%c`, c)
 }
 
-var simpleEscapes = map[byte]byte{
-	'\\': '\\', '\'': '\'', '"': '"', '-': '-',
-	'r': '\r', 'n': '\n', 's': ' ', 't': '\t', 'b': '\b',
+// simpleEscape decodes the one-character escapes of chat(8).
+func simpleEscape(c byte) (byte, bool) {
+	switch c {
+	case '\\', '\'', '"', '-':
+		return c, true
+	case 'r':
+		return '\r', true
+	case 'n':
+		return '\n', true
+	case 's':
+		return ' ', true
+	case 't':
+		return '\t', true
+	case 'b':
+		return '\b', true
+	}
+	return 0, false
 }
 
 // control decodes ^C: ^@ to ^_ (and lower case) are 0 to 31, ^? is DEL.

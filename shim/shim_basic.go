@@ -242,9 +242,14 @@ func (s *shimSession) cmdSReg(c *shimCmd) error {
 	return nil
 }
 
-// shimRates are the fixed rates AT+IPR takes (0 is autobauding).
-var shimRates = map[int]bool{0: true, 300: true, 600: true, 1200: true, 2400: true, 4800: true,
-	9600: true, 14400: true, 19200: true, 28800: true, 38400: true, 57600: true, 115200: true}
+// shimRate reports a rate AT+IPR takes (0 is autobauding).
+func shimRate(v int) bool {
+	switch v {
+	case 0, 300, 600, 1200, 2400, 4800, 9600, 14400, 19200, 28800, 38400, 57600, 115200:
+		return true
+	}
+	return false
+}
 
 func (s *shimSession) cmdIPR(c *shimCmd) error {
 	switch c.Op {
@@ -254,7 +259,7 @@ func (s *shimSession) cmdIPR(c *shimCmd) error {
 		s.line("+IPR: (),(0,300,600,1200,2400,4800,9600,14400,19200,28800,38400,57600,115200)")
 	case at.Set:
 		v, err := strconv.Atoi(c.args[0].val)
-		if err != nil || !shimRates[v] || len(c.args) != 1 {
+		if err != nil || !shimRate(v) || len(c.args) != 1 {
 			return errShimParam
 		}
 		s.set.ipr = v

@@ -142,6 +142,65 @@ func TestShimSimInbound(t *testing.T) {
 	h.at("AT+QIDEACT", "DEACT OK")
 }
 
+// shim --sim --sim-inbound with a BG96 host: its TCP LISTENER takes a
+// connection that the simulated network opens from a port on this host,
+// as a TCP INCOMING socket with a connectID of its own.
+func TestShimSimInboundBG96(t *testing.T) {
+	addr, inbound := freeAddr(t), freeAddr(t)
+	startShim(t, shimFlags{modem: connectFlags{simInbound: []string{inbound + ":3000"}}, listen: []string{"tcp://" + addr + ",dialect=bg96"}}, "ready")
+
+	c, err := net.DialTimeout("tcp", addr, inboundTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * inboundTimeout))
+	h := &shimHost{t: t, c: c, r: bufio.NewReader(c)}
+	h.expect("APP RDY")
+	h.at("ATE0", "OK")
+	h.at("AT+QIACT=1", "OK")
+	h.at(`AT+QIOPEN=1,0,"TCP LISTENER","127.0.0.1",0,3000,0`, "OK", "+QIOPEN: 0,0")
+
+	remote, err := net.DialTimeout("tcp", inbound, inboundTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	remote.SetDeadline(time.Now().Add(inboundTimeout))
+	line, err := h.r.ReadString('\n')
+	for err == nil && strings.TrimSpace(line) == "" {
+		line, err = h.r.ReadString('\n')
+	}
+	if !strings.HasPrefix(line, `+QIURC: "incoming",1,0,"10.64.64.1",`) {
+		t.Fatalf("got %q, %v; want the incoming connection on connectID 1", line, err)
+	}
+	msg := "from this host through the network"
+	if _, err := io.WriteString(remote, msg); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(`+QIURC: "recv",1`)
+	h.at("AT+QIRD=1,1500", fmt.Sprintf("+QIRD: %d", len(msg)))
+	got := make([]byte, len(msg)) // right after the header's line
+	if _, err := io.ReadFull(h.r, got); err != nil || string(got) != msg {
+		t.Fatalf("the host read %q, %v", got, err)
+	}
+	h.expect("OK")
+	io.WriteString(c, "AT+QISEND=1,5\r")
+	if p, err := h.r.ReadString('>'); err != nil {
+		t.Fatalf("prompt: %q %v", p, err)
+	}
+	io.WriteString(c, "hello")
+	h.expect("SEND OK")
+	back := make([]byte, 5)
+	if _, err := io.ReadFull(remote, back); err != nil || string(back) != "hello" {
+		t.Fatalf("this host read %q, %v", back, err)
+	}
+	remote.Close()
+	h.expect(`+QIURC: "closed",1`)
+	h.at("AT+QICLOSE=1", "OK")
+	h.at("AT+QICLOSE=0", "OK")
+}
+
 // "gprsppp sim --inbound" as a process: a host connection between calls
 // is closed at once; during a call it reaches the client's listener from
 // the network side's address, with half-closes both ways.
