@@ -83,7 +83,7 @@ type sim800State struct {
 
 	mux, mode, rxget, qsend int // AT+CIPMUX, AT+CIPMODE, AT+CIPRXGET, AT+CIPQSEND
 	head, srip, showtp      int // AT+CIPHEAD, AT+CIPSRIP, AT+CIPSHOWTP
-	sprt, clts              int // AT+CIPSPRT, AT+CLTS
+	sprt, clts              int // AT+CIPSPRT (1: "> " and SEND OK), AT+CLTS
 
 	server     *modemsock.Listener // AT+CIPSERVER
 	serverPort int
@@ -112,7 +112,8 @@ type sim800Conn struct {
 
 func newSIM800State(s *shimSession) *sim800State {
 	st := &sim800State{s: s, px: s.socks.NewContext(), bearer: s.socks.NewContext(),
-		conns: modemsock.NewTable[sim800Conn](0, sim800Conns), bearerSet: map[string]string{}}
+		conns: modemsock.NewTable[sim800Conn](0, sim800Conns), bearerSet: map[string]string{},
+		sprt: 1}
 	st.px.Data, st.bearer.Data = st, st
 	return st
 }

@@ -157,9 +157,8 @@ func (s *shimSession) cmdSIM800CIPSEND(c *shimCmd) error {
 	if !s.e.Verbose() {
 		p.Prompt = "> "
 	}
-	if st.sprt == 2 {
-		p.NoPrompt = true
-	}
+	// AT+CIPSPRT: 1 (the default) shows the prompt, 0 and 2 do not.
+	p.NoPrompt = st.sprt != 1
 	s.capture = &p
 	return errShimFinal
 }

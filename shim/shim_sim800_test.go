@@ -285,6 +285,33 @@ func TestSIM800Transparent(t *testing.T) {
 	})
 }
 
+// Single mode: DATA ACCEPT:<len> under AT+CIPQSEND=1, AT+CIPSPRT without
+// the prompt, and the loss of the network: +PDP: DEACT, the state PDP
+// DEACT until AT+CIPSHUT.
+func TestSIM800SingleQuickSendAndDeact(t *testing.T) {
+	r := newSIM800Rig(t)
+	r.cmd("AT+CIPQSEND=1;+CIPRXGET=1", "\r\nOK\r\n")
+	r.sim800Bearer()
+	r.cmd(fmt.Sprintf(`AT+CIPSTART="TCP","10.0.0.1",%d`, shimEchoPort), "\r\nOK\r\n\r\nCONNECT OK\r\n")
+	r.cmd("AT+CIPSEND=4", "\r\n> ")
+	r.send("ping")
+	r.expect("\r\nDATA ACCEPT:4\r\n\r\n+CIPRXGET: 1\r\n")
+	r.cmd("AT+CIPRXGET=4", "\r\n+CIPRXGET: 4,4\r\n\r\nOK\r\n")
+	r.cmd("AT+CIPRXGET=2,10", "\r\n+CIPRXGET: 2,4,0\r\nping\r\nOK\r\n")
+	r.cmd("AT+CIPSPRT?", "\r\n+CIPSPRT: 1\r\n\r\nOK\r\n")
+	r.cmd("AT+CIPSPRT=0;+CIPQSEND=0", "\r\nOK\r\n")
+	r.cmd("AT+CIPSEND=2", "")
+	r.send("hi")
+	r.expect("\r\nSEND OK\r\n\r\n+CIPRXGET: 1\r\n")
+	r.be.net.drop()
+	r.expect("\r\n+PDP: DEACT\r\n")
+	r.cmd("AT+CIPSTATUS", "\r\nOK\r\n\r\nSTATE: PDP DEACT\r\n")
+	r.cmd(`AT+CIPSTART="TCP","10.0.0.1",7`, "\r\nERROR\r\n")
+	r.cmd("AT+CIFSR", "\r\nERROR\r\n")
+	r.cmd("AT+CIPSHUT", "\r\nSHUT OK\r\n")
+	r.cmd("AT+CIPSTATUS", "\r\nOK\r\n\r\nSTATE: IP INITIAL\r\n")
+}
+
 // Malformed input gets ERROR and leaves the session working.
 func TestSIM800Malformed(t *testing.T) {
 	r := newSIM800Rig(t)
