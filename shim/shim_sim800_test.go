@@ -330,3 +330,11 @@ func TestSIM800Malformed(t *testing.T) {
 		{"AT", "\r\nOK\r\n"},
 	})
 }
+
+// The CLI's --dialect sim800 reaches the personality through ParseDialect.
+func TestSIM800DialectName(t *testing.T) {
+	d, err := ParseDialect("SIM800")
+	if err != nil || d != DialectSIM800 || d.String() != "sim800" {
+		t.Fatalf("ParseDialect(SIM800) = %v, %v", d, err)
+	}
+}
