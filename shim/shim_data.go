@@ -27,6 +27,7 @@ type shimData struct {
 	sock     *modemsock.Socket
 	conn     *shimConn   // the M95's connection; nil for the BG96
 	bg       *bg96Socket // the BG96's; nil for the M95
+	sim      *sim800Conn // the SIM800's (AT+CIPMODE=1)
 	active   bool        // data mode; false after +++ until ATO
 	tbuf     []byte
 	pack     clock.Timer
@@ -121,6 +122,11 @@ func (d *shimData) HangUp() error {
 	if k := d.bg; k != nil {
 		s.bg96Release(k) // leaves data mode
 		return at.NoCarrier
+	}
+	if k := d.sim; k != nil {
+		s.sim800Release(k) // leaves data mode
+		s.line("CLOSED")
+		return nil
 	}
 	c := d.conn
 	s.closeConn(c, false)

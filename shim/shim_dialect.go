@@ -20,10 +20,14 @@ const (
 	// EC2x: AT+QICSGP and AT+QIACT=<ctx>, AT+QIOPEN=<ctx>,<id>,... with
 	// +QIOPEN: <id>,<err>, buffer and push access modes, +QIURC.
 	DialectBG96
+	// DialectSIM800 is SIMCom's CIP* set of the SIM800 and SIM900:
+	// AT+CSTT, AT+CIICR, AT+CIFSR, AT+CIPSTART, AT+CIPSEND, AT+CIPRXGET
+	// and the AT+CIPSTATUS state machine (dialects.md §3).
+	DialectSIM800
 )
 
 // dialectNames are the names ParseDialect takes, in Dialect order.
-var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96"}
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800"}
 
 // String returns the dialect's name as ParseDialect takes it.
 func (d Dialect) String() string {

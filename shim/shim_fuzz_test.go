@@ -137,6 +137,24 @@ func FuzzShimServeBG96(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectBG96, data) })
 }
 
+// FuzzShimServeSIM800 is FuzzShimServe for the SIM800 personality.
+func FuzzShimServeSIM800(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+CIPMUX=1;+CIPQSEND=1;+CIPRXGET=1\rAT+CSTT=\"apn\"\rAT+CIICR\rAT+CIFSR;E0\rAT+CIPSTART=0,\"TCP\",\"1.2.3.4\",7\rAT+CIPSEND=0,3\rabc",
+		"AT+CIPMUX=1\rAT+CSTT\rAT+CIICR\rAT+CIFSR\rAT+CIPSERVER=1,2020\rAT+CIPSTATUS\r",
+		"AT+CSTT;+CIICR;+CIFSR\rAT+CIPSTART=\"UDP\",\"1.2.3.4\",\"7\"\rAT+CIPSEND\rhi\x1aAT+CIPRXGET=2,10\r",
+		"AT+CIPRXGET=1\rAT+CSTT;+CIICR;+CIFSR\rAT+CIPSTART=\"TCP\",\"1.2.3.4\",7\rAT+CIPRXGET=3,5\rAT+CIPRXGET=4\r",
+		"AT+CIPSEND=0\r\x08\x1a\x1b",
+		"AT+SAPBR=3,1,APN,\"x\"\rAT+SAPBR=1,1\rAT+SAPBR=2,1\rAT+CDNSGIP=\"x\"\r",
+		"AT+CIPMODE=1\rAT+CIPSTART=\"TCP\",\"1.2.3.4\",7\rdata+++",
+		"AT&D2;+CIPMODE=1\rAT+CIPSTART=\"TCP\",\"1.2.3.4\",7\rATO\rAT+CIPCLOSE\rAT+CIPSHUT\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectSIM800, data) })
+}
+
 // fuzzShimSession feeds data to a whole session of dialect d and checks
 // that it survives and still answers AT afterwards.
 func fuzzShimSession(t *testing.T, d Dialect, data []byte) {

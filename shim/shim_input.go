@@ -70,11 +70,13 @@ func (s *shimSession) busy() bool { return s.e.Suspended() }
 func (s *shimSession) beforeLine(e *dce.Engine, line string) bool {
 	s.flushRecv()
 	body, _ := at.Body(line)
-	if _, err := parseShimLine(body); err != nil {
+	cmds, err := parseShimLine(body)
+	if err != nil {
 		s.log.Debug("shim: bad command line", "line", line, "err", err)
 		e.Result(at.Error)
 		return false
 	}
+	s.lineLeft = len(cmds)
 	s.log.Debug("shim: command", "line", line)
 	return true
 }
@@ -95,6 +97,7 @@ func (s *shimSession) engineCommands() map[string]dce.Handler {
 // AT+CMEE, anything else ERROR.
 func (s *shimSession) adapt(h shimHandler) dce.Handler {
 	return func(e *dce.Engine, c at.Command) error {
+		s.lineLeft--
 		sc, err := newShimCmd(c)
 		if err != nil {
 			return at.Error

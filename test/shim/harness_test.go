@@ -53,7 +53,20 @@ type stack struct {
 // it down.
 func newStack(t *testing.T) *stack {
 	t.Helper()
+	return newPacedStack(t, 0)
+}
+
+// newPacedStack is newStack with latency added each way on the line
+// between the modem and the client, as a cellular network has it: a TCP
+// connection then takes a round trip of 2*latency to open, and an echo as
+// long to come back.
+func newPacedStack(t *testing.T, latency time.Duration) *stack {
+	t.Helper()
 	clientEnd, modemEnd := ppptest.OSPipe(t)
+	var line io.ReadWriteCloser = modemEnd
+	if latency > 0 {
+		line = sim.Pace(modemEnd, 0, latency, nil)
+	}
 	netLinks := make(chan *gprsppp.Link, 1)
 	var svc services
 	modem := sim.NewModem(sim.ModemConfig{
@@ -74,7 +87,7 @@ func newStack(t *testing.T) *stack {
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		modem.Serve(ctx, modemEnd)
+		modem.Serve(ctx, line)
 	}()
 	dctx, dcancel := context.WithTimeout(ctx, time.Minute)
 	defer dcancel()
