@@ -20,10 +20,16 @@ const (
 	// EC2x: AT+QICSGP and AT+QIACT=<ctx>, AT+QIOPEN=<ctx>,<id>,... with
 	// +QIOPEN: <id>,<err>, buffer and push access modes, +QIURC.
 	DialectBG96
+	// DialectMultiTech is the "IP Connectivity" #-command set of the
+	// Wavecom IP stack in Multi-Tech's GPRS modems (S000333D): #APNSERV,
+	// #CONNECTIONSTART, #TCPSERV/#TCPPORT, #OTCP, #OUDP and the listening
+	// #LTCPSTART (seed 003), one session bridged with Ok_Info_* messages
+	// and DLE/ETX framing, #CME ERROR codes.
+	DialectMultiTech
 )
 
 // dialectNames are the names ParseDialect takes, in Dialect order.
-var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96"}
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectMultiTech: "multitech"}
 
 // String returns the dialect's name as ParseDialect takes it.
 func (d Dialect) String() string {
