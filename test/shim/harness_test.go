@@ -53,13 +53,22 @@ type stack struct {
 // it down.
 func newStack(t *testing.T) *stack {
 	t.Helper()
+	return newStackFrom(t)
+}
+
+// newStackFrom is newStack with a network side that owns the extra
+// addresses too, for connections toward the client from other sources
+// (network.DialTCPFrom).
+func newStackFrom(t *testing.T, extra ...netip.Addr) *stack {
+	t.Helper()
 	clientEnd, modemEnd := ppptest.OSPipe(t)
 	netLinks := make(chan *gprsppp.Link, 1)
 	var svc services
 	modem := sim.NewModem(sim.ModemConfig{
 		Network: gprsppp.NetworkConfig{
-			LocalAddr: gwAddr,
-			DNS:       []netip.Addr{gwAddr},
+			LocalAddr:  gwAddr,
+			ExtraAddrs: extra,
+			DNS:        []netip.Addr{gwAddr},
 			Ready: func(l *gprsppp.Link) error {
 				if err := svc.start(l); err != nil {
 					return err
