@@ -109,7 +109,7 @@ func (s *shimSession) mtHostClose(d *mtData, rest []byte) {
 		s.resume()
 	}
 	if d.inflight == 0 {
-		d.closed()
+		s.afterFunc(0, d.closed) // once the engine's Input has returned
 	}
 }
 
