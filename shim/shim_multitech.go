@@ -43,6 +43,24 @@ const (
 	mtGprsActivation = "Ok_Info_GprsActivation"
 )
 
+// mtInfoCodes are the information messages' numbers under ATV0
+// (S000333D p.42).
+var mtInfoCodes = map[string]int{mtWaitingForData: 1028, mtSocketClosed: 3074, mtGprsActivation: 3086}
+
+// mtInfo writes an information message: its text with ATV1, its number
+// with ATV0, nothing with ATQ1, as a result code. The shim sends the
+// number as V.250 sends numeric result codes, ended by CR alone; the
+// manual does not show the bytes.
+func (s *shimSession) mtInfo(msg string) {
+	switch {
+	case s.set.quiet:
+	case !s.e.Verbose():
+		s.raw([]byte(strconv.Itoa(mtInfoCodes[msg]) + "\r"))
+	default:
+		s.line(msg)
+	}
+}
+
 // mtProfiles is the number of TCP parameter profiles (id 1 and 2).
 const mtProfiles = 2
 

@@ -83,7 +83,7 @@ func (d *mtData) HangUp() error {
 	d.flushTx()
 	s.mt().sess = nil
 	d.stop()
-	s.line(mtSocketClosed)
+	s.mtInfo(mtSocketClosed)
 	return nil
 }
 
@@ -104,7 +104,7 @@ func (s *shimSession) mtHostClose(d *mtData, rest []byte) {
 	d.stalled = false
 	d.closed = func() {
 		d.stop()
-		s.line(mtSocketClosed)
+		s.mtInfo(mtSocketClosed)
 		s.result("OK")
 		s.resume()
 	}

@@ -34,7 +34,7 @@ func (s *shimSession) cmdMTConnectionStart(c *shimCmd) error {
 			return
 		}
 		s.line(t.px.Network().LocalAddr().String())
-		s.line(mtGprsActivation)
+		s.mtInfo(mtGprsActivation)
 	})
 	return errShimFinal
 }
@@ -241,7 +241,7 @@ func (s *shimSession) mtEvent(ev modemsock.Event) {
 
 // mtOnline starts the bridge.
 func (s *shimSession) mtOnline(d *mtData) {
-	s.line(mtWaitingForData)
+	s.mtInfo(mtWaitingForData)
 	s.e.SetEscape(false) // only ETX ends the session (DLEMODE=1)
 	s.e.GoOnline(d)
 	d.deliver()
@@ -263,5 +263,5 @@ func (s *shimSession) mtEndSession(d *mtData) {
 		s.raw([]byte{etx})
 	}
 	s.e.Hangup()
-	s.line(mtSocketClosed)
+	s.mtInfo(mtSocketClosed)
 }

@@ -213,3 +213,17 @@ func TestMultiTechListen(t *testing.T) {
 		t.Fatal("the port still listens after the session")
 	}
 }
+
+// TestMultiTechNumeric: under ATV0 the information messages are their
+// numbers, and #CME ERROR ends with CR as a numeric result code.
+func TestMultiTechNumeric(t *testing.T) {
+	r := newMTRig(t)
+	runShimSteps(t, r, []shimStep{
+		{"ATV0", "0\r"},
+		{"AT#DISPLAYIP", "#CME ERROR: 35867\r"},
+		{"AT#CONNECTIONSTART", "10.0.0.2\r\n3086\r"},
+		{`AT#TCPSERV="10.0.0.1";#TCPPORT=` + strconv.Itoa(shimClosePort), "0\r"},
+		{"AT#OTCP", "1028\rbye\x033074\r"},
+		{"ATV1", "\r\nOK\r\n"},
+	})
+}
