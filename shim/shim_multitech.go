@@ -97,7 +97,7 @@ type mtState struct {
 	sess *mtData
 }
 
-// mtFactory is the parameters at power-on. DLEMODE's default is blank
+// newMTState returns a host's state at power-on. DLEMODE's default is blank
 // in S000333D; the shim takes 1, as OpenDMTP closes its sessions with
 // ETX and waits for Ok_Info_SocketClosed, which only DLEMODE=1 gives.
 func newMTState(s *shimSession) *mtState {
