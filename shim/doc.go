@@ -6,13 +6,15 @@
 // Each host gets a session of its own (Shim.Serve) speaking one Dialect:
 // Quectel's QI* set of the GSM modules M95, M66, M26 and MC60
 // (DialectM95, the default), or that of the LTE modules BG96, BG95 and
-// EC2x (DialectBG96). A session's command line runs on the modem-side
+// EC2x (DialectBG96), or the Wavecom IP stack's #-commands of Multi-Tech's
+// GPRS modems (DialectMultiTech). A session's command line runs on the modem-side
 // engine every emulated modem shares (package at/dce: line editing,
 // echo, parsing, result codes, payloads after a prompt, the "+++"
 // escape); its sockets, contexts and listeners are those of the
 // dialect-neutral socket core (package modemsock). A dialect's files hold
 // only its commands and the rendering of the core's events in its
-// module's words: shim_bg96*.go for the BG96; shim_conn.go, shim_pdp.go,
+// module's words: shim_bg96*.go for the BG96; shim_multitech*.go for the
+// Multi-Tech; shim_conn.go, shim_pdp.go,
 // shim_recv.go, shim_send.go, shim_server.go, shim_ipcmds.go and
 // shim_events.go for the M95.
 //

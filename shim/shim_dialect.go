@@ -24,10 +24,16 @@ const (
 	// AT+CSTT, AT+CIICR, AT+CIFSR, AT+CIPSTART, AT+CIPSEND, AT+CIPRXGET
 	// and the AT+CIPSTATUS state machine (dialects.md §3).
 	DialectSIM800
+	// DialectMultiTech is the "IP Connectivity" #-command set of the
+	// Wavecom IP stack in Multi-Tech's GPRS modems (S000333D): #APNSERV,
+	// #CONNECTIONSTART, #TCPSERV/#TCPPORT, #OTCP, #OUDP and the listening
+	// #LTCPSTART (seed 003), one session bridged with Ok_Info_* messages
+	// and DLE/ETX framing, #CME ERROR codes.
+	DialectMultiTech
 )
 
 // dialectNames are the names ParseDialect takes, in Dialect order.
-var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800"}
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800", DialectMultiTech: "multitech"}
 
 // String returns the dialect's name as ParseDialect takes it.
 func (d Dialect) String() string {

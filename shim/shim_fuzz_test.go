@@ -155,6 +155,24 @@ func FuzzShimServeSIM800(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectSIM800, data) })
 }
 
+// FuzzShimServeMultiTech is FuzzShimServe for the Multi-Tech
+// personality: parameters, GPRS, the bridge with its DLE/ETX framing
+// and the listener.
+func FuzzShimServeMultiTech(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+CMEE=1\rAT#APNSERV=\"apn\"\rAT#CONNECTIONSTART\rAT#DISPLAYIP\rAT#VDNS\r",
+		"AT#CONNECTIONSTART\rAT#TCPSERV=\"1.2.3.4\"\rAT#TCPPORT=7\rAT#OTCP\rab\x10\x03c\x10",
+		"AT#CONNECTIONSTART\rAT#DLEMODE=0\rAT#TCPSERV=\"1.2.3.4\"\rAT#TCPPORT=7\rAT#OTCP\r\x03\x10x",
+		"AT#CONNECTIONSTART\rAT#UDPSERV=\"1.2.3.4\"\rAT#UDPPORT=7\rAT#OUDP\rhi\x03\x03\x03AT\r",
+		"AT#CONNECTIONSTART\rAT#TCPSERV=2,\"255.255.255.255\"\rAT#TCPPORT=2,\"2020\"\rAT#LTCPSTART=2\rAT#LTCPSTOP=2\r",
+		"AT#VTCP=1;#DLEMODE?;#TCPTXDELAY=1,40\rAT#CONNECTIONSTOP\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectMultiTech, data) })
+}
+
 // fuzzShimSession feeds data to a whole session of dialect d and checks
 // that it survives and still answers AT afterwards.
 func fuzzShimSession(t *testing.T, d Dialect, data []byte) {

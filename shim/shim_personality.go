@@ -30,6 +30,8 @@ func newPersonality(s *shimSession, d Dialect) personality {
 		return newBG96State(s)
 	case DialectSIM800:
 		return newSIM800State(s)
+	case DialectMultiTech:
+		return newMTState(s)
 	default:
 		for i := range s.pdps {
 			s.pdps[i] = newShimPDP(i, s.cfg.Profile, s.socks)

@@ -53,7 +53,7 @@ type stack struct {
 // it down.
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	return newPacedStack(t, 0)
+	return newStackWith(t, 0)
 }
 
 // newPacedStack is newStack with latency added each way on the line
@@ -61,6 +61,21 @@ func newStack(t *testing.T) *stack {
 // connection then takes a round trip of 2*latency to open, and an echo as
 // long to come back.
 func newPacedStack(t *testing.T, latency time.Duration) *stack {
+	t.Helper()
+	return newStackWith(t, latency)
+}
+
+// newStackFrom is newStack with a network side that owns the extra
+// addresses too, for connections toward the client from other sources
+// (network.DialTCPFrom).
+func newStackFrom(t *testing.T, extra ...netip.Addr) *stack {
+	t.Helper()
+	return newStackWith(t, 0, extra...)
+}
+
+// newStackWith is newStack with latency each way on the line and extra
+// addresses on the network side.
+func newStackWith(t *testing.T, latency time.Duration, extra ...netip.Addr) *stack {
 	t.Helper()
 	clientEnd, modemEnd := ppptest.OSPipe(t)
 	var line io.ReadWriteCloser = modemEnd
@@ -71,8 +86,9 @@ func newPacedStack(t *testing.T, latency time.Duration) *stack {
 	var svc services
 	modem := sim.NewModem(sim.ModemConfig{
 		Network: gprsppp.NetworkConfig{
-			LocalAddr: gwAddr,
-			DNS:       []netip.Addr{gwAddr},
+			LocalAddr:  gwAddr,
+			ExtraAddrs: extra,
+			DNS:        []netip.Addr{gwAddr},
 			Ready: func(l *gprsppp.Link) error {
 				if err := svc.start(l); err != nil {
 					return err
