@@ -1,70 +1,19 @@
 package session
 
-import "sync/atomic"
-
-// expressMax is the largest non-TCP packet the express queue takes: a
-// DNS query, a ping, a keystroke over UDP.
-const expressMax = 128
-
-// tcpFIN is the FIN flag of a TCP header (RFC 9293 §3.1).
-const tcpFIN = 0x01
-
-// expressPacket reports whether an IPv4 packet may overtake the bulk
-// data queued before it: a TCP segment without payload or FIN (an ACK,
-// a window update, SYN, RST), or a short datagram of another protocol.
-// A TCP segment with data or FIN never overtakes, so no stream's
-// sequence space is reordered. A malformed packet is bulk. Whether it
-// does overtake depends on its flow too (see flowTable).
-func expressPacket(pkt []byte) bool {
-	if len(pkt) < 20 || pkt[0]>>4 != 4 {
-		return false
-	}
-	ihl := int(pkt[0]&0x0f) * 4
-	total := int(pkt[2])<<8 | int(pkt[3])
-	if ihl < 20 || total < ihl || total > len(pkt) {
-		return false
-	}
-	if pkt[9] != 6 { // not TCP
-		return total <= expressMax
-	}
-	if total < ihl+20 {
-		return false
-	}
-	tcp := pkt[ihl:total]
-	off := int(tcp[12]>>4) * 4
-	if off < 20 || off > len(tcp) {
-		return false
-	}
-	return len(tcp) == off && tcp[13]&tcpFIN == 0
-}
-
-// flowSlots is the size of the flow table: flows that hash alike share a
-// slot, which only ever keeps a packet off the express queue.
+// flowSlots is the number of flow queues: flows that hash alike share
+// one, in which they keep their order.
 const flowSlots = 256
 
-// noFlow marks a queued frame that counts in no slot.
-const noFlow = -1
+// otherFlow is the queue of packets without a flow: fragments other than
+// the first and malformed packets, whose order among themselves is kept.
+const otherFlow = flowSlots
 
-// flowTable counts, per flow, the bulk frames waiting for the line, so
-// that an express packet never overtakes bulk data of its own flow.
-//
-// An ACK that overtakes its own connection's data arrives with a
-// sequence number beyond that data. Where the data fills the peer's
-// receive window to the edge, RFC 9293 §3.10.7.4 makes the peer drop
-// that ACK as unacceptable, and with it the window update it carries:
-// the connection then waits on the peer's persist timer, whose backoff
-// grows to minutes (a 10 MB echo over an in-memory pipe stalled so in
-// one run in four). Only flows with nothing queued in bulk use the
-// express queue, which is the case it exists for: the ACKs of a
-// download behind an upload of another connection.
-type flowTable struct {
-	waiting [flowSlots]atomic.Int32
-}
+// noFlow is what flowOf returns for a packet without a flow.
+const noFlow = -1
 
 // flowOf returns the slot of an IPv4 packet's flow: its addresses,
 // protocol and, for TCP and UDP, its ports. A fragment other than the
-// first, which has no ports, and a malformed packet return noFlow; they
-// are never express.
+// first, which has no ports, and a malformed packet return noFlow.
 func flowOf(pkt []byte) int {
 	if len(pkt) < 20 || pkt[0]>>4 != 4 {
 		return noFlow
@@ -92,23 +41,86 @@ func flowOf(pkt []byte) int {
 	return int(h % flowSlots)
 }
 
-// queuedBulk counts a bulk frame of flow f as waiting.
-func (t *flowTable) queuedBulk(f int) {
-	if f != noFlow {
-		t.waiting[f].Add(1)
-	}
+// TCP header flags (RFC 9293 §3.1).
+const tcpACK = 0x10
+
+// TCP option kinds (RFC 9293 §3.1, RFC 7323 §3.2).
+const (
+	tcpOptEnd       = 0
+	tcpOptNOP       = 1
+	tcpOptTimestamp = 8
+)
+
+// pureACK describes a TCP segment that only acknowledges: the ACK flag
+// alone, no data, no options but NOP and timestamps (so no SACK blocks).
+// Such a segment carries nothing a later one of its connection does not
+// carry too, if that one acknowledges more and offers at least as much
+// window (ackSupersedes).
+type pureACK struct {
+	conn [12]byte // addresses and ports
+	seq  uint32
+	ack  uint32
+	win  uint16
+	hdr  int // TCP header length: its options
 }
 
-// leftBulk counts a bulk frame of flow f as gone: into a batch for the
-// line, or dropped.
-func (t *flowTable) leftBulk(f int) {
-	if f != noFlow {
-		t.waiting[f].Add(-1)
+// parsePureACK returns the pureACK that pkt is, if it is one. A fragment
+// is never one.
+func parsePureACK(pkt []byte) (a pureACK, ok bool) {
+	if len(pkt) < 20 || pkt[0]>>4 != 4 || pkt[9] != 6 {
+		return a, false
 	}
+	ihl := int(pkt[0]&0x0f) * 4
+	total := int(pkt[2])<<8 | int(pkt[3])
+	if ihl < 20 || total < ihl+20 || total > len(pkt) || pkt[6]&0x3f != 0 || pkt[7] != 0 {
+		return a, false
+	}
+	tcp := pkt[ihl:total]
+	off := int(tcp[12]>>4) * 4
+	if off < 20 || off != len(tcp) || tcp[13] != tcpACK || !onlyTimestamps(tcp[20:off]) {
+		return a, false
+	}
+	copy(a.conn[:8], pkt[12:20])
+	copy(a.conn[8:], tcp[:4])
+	a.seq = be32(tcp[4:])
+	a.ack = be32(tcp[8:])
+	a.win = uint16(tcp[14])<<8 | uint16(tcp[15])
+	a.hdr = off
+	return a, true
 }
 
-// mayOvertake reports whether an express packet of flow f may go before
-// the bulk queue: none of that flow's frames wait there.
-func (t *flowTable) mayOvertake(f int) bool {
-	return f != noFlow && t.waiting[f].Load() == 0
+// onlyTimestamps reports whether TCP options hold nothing but NOPs,
+// timestamps and the end of the list.
+func onlyTimestamps(opts []byte) bool {
+	for i := 0; i < len(opts); {
+		switch opts[i] {
+		case tcpOptEnd:
+			return true
+		case tcpOptNOP:
+			i++
+		case tcpOptTimestamp:
+			if i+10 > len(opts) || opts[i+1] != 10 {
+				return false
+			}
+			i += 10
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ackSupersedes reports whether pure ACK b, queued after a, makes a
+// useless to the peer: the same connection and sequence number, the same
+// options, an acknowledgement strictly further on (so a duplicate ACK,
+// which signals a loss, is never merged) and no less window. Under these
+// conditions the right edge of b's window is at or past a's for any
+// window scale.
+func ackSupersedes(a, b pureACK) bool {
+	return a.conn == b.conn && a.seq == b.seq && a.hdr == b.hdr &&
+		int32(b.ack-a.ack) > 0 && b.win >= a.win
+}
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }

@@ -27,38 +27,96 @@ func tcpSegment(flags byte, hdr int, data []byte) []byte {
 	return append(s, data...)
 }
 
-func TestExpressPacket(t *testing.T) {
-	const ack, psh, fin, syn, rst = 0x10, 0x08, 0x01, 0x02, 0x04
+// ack returns a pure ACK from port 40000 to 80 acknowledging n with
+// window win and TCP options opts (padded to a multiple of 4 octets).
+func ack(n uint32, win uint16, opts ...byte) []byte {
+	for len(opts)%4 != 0 {
+		opts = append(opts, 1)
+	}
+	seg := ports(tcpSegment(0x10, 20+len(opts), nil), 40000, 80)
+	copy(seg[20:], opts)
+	seg[4], seg[5], seg[6], seg[7] = 0, 0, 0x10, 0
+	seg[8], seg[9], seg[10], seg[11] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+	seg[14], seg[15] = byte(win>>8), byte(win)
+	return ipv4(6, seg)
+}
+
+// timestamps is a TCP timestamps option after two NOPs (RFC 7323 §3.2).
+var timestamps = []byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}
+
+func TestParsePureACK(t *testing.T) {
+	const fin, syn, rst, psh = 0x01, 0x02, 0x04, 0x08
+	frag := ack(1, 100)
+	frag[6] = 0x20 // more fragments
 	tests := []struct {
 		name string
 		pkt  []byte
 		want bool
 	}{
-		{"pure ACK", ipv4(6, tcpSegment(ack, 20, nil)), true},
-		{"ACK with SACK blocks", ipv4(6, tcpSegment(ack, 44, nil)), true},
-		{"SYN", ipv4(6, tcpSegment(syn, 40, nil)), true},
-		{"RST", ipv4(6, tcpSegment(rst|ack, 20, nil)), true},
-		{"data", ipv4(6, tcpSegment(ack|psh, 20, []byte("x"))), false},
-		{"FIN keeps its place after the data", ipv4(6, tcpSegment(fin|ack, 20, nil)), false},
-		{"small UDP", ipv4(17, make([]byte, 40)), true},
-		{"large UDP", ipv4(17, make([]byte, 1000)), false},
+		{"pure ACK", ack(1, 100), true},
+		{"with timestamps", ack(1, 100, timestamps...), true},
+		{"with SACK blocks", ack(1, 100, 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2), false},
+		{"with an unknown option", ack(1, 100, 30, 2), false},
+		{"timestamps cut short", ack(1, 100, 8, 10), false},
+		{"data", ipv4(6, tcpSegment(0x10|psh, 20, []byte("x"))), false},
+		{"FIN", ipv4(6, tcpSegment(0x10|fin, 20, nil)), false},
+		{"SYN", ipv4(6, tcpSegment(syn, 20, nil)), false},
+		{"RST", ipv4(6, tcpSegment(rst|0x10, 20, nil)), false},
+		{"fragment", frag, false},
+		{"UDP", ipv4(17, make([]byte, 20)), false},
 		{"TCP header cut short", ipv4(6, make([]byte, 10)), false},
 		{"not IPv4", append([]byte{0x60}, make([]byte, 39)...), false},
-		{"IHL below 5", append([]byte{0x44}, make([]byte, 39)...), false},
 		{"runt", []byte{0x45}, false},
 	}
-	// A data offset claiming 60 octets in a 20-octet segment.
-	bad := ipv4(6, tcpSegment(ack, 20, nil))
-	bad[20+12] = 15 << 4
+	bad := ack(1, 100)
+	bad[20+12] = 15 << 4 // a data offset beyond the segment
 	tests = append(tests, struct {
 		name string
 		pkt  []byte
 		want bool
 	}{"data offset beyond the segment", bad, false})
 	for _, tt := range tests {
-		if got := expressPacket(tt.pkt); got != tt.want {
-			t.Errorf("%s: expressPacket = %v, want %v", tt.name, got, tt.want)
+		t.Run(tt.name, func(t *testing.T) {
+			if _, got := parsePureACK(tt.pkt); got != tt.want {
+				t.Errorf("parsePureACK ok = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestACKSupersedes(t *testing.T) {
+	parse := func(pkt []byte) pureACK {
+		a, ok := parsePureACK(pkt)
+		if !ok {
+			t.Fatal("not a pure ACK")
 		}
+		return a
+	}
+	other := ack(1, 100)
+	other[20] = 0x9d // another source port
+	wrapped := ack(5, 100)
+	tests := []struct {
+		name   string
+		old    []byte
+		newer  []byte
+		wanted bool
+	}{
+		{"acknowledges more", ack(1000, 100), ack(2000, 100), true},
+		{"across the wrap of the sequence space", ack(0xffffff00, 100), wrapped, true},
+		{"more window too", ack(1000, 100), ack(2000, 200), true},
+		{"duplicate ACK", ack(1000, 100), ack(1000, 100), false},
+		{"window update alone", ack(1000, 100), ack(1000, 200), false},
+		{"older", ack(2000, 100), ack(1000, 100), false},
+		{"less window", ack(1000, 200), ack(2000, 100), false},
+		{"other options", ack(1000, 100), ack(2000, 100, timestamps...), false},
+		{"another connection", ack(1000, 100), other, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ackSupersedes(parse(tt.old), parse(tt.newer)); got != tt.wanted {
+				t.Errorf("ackSupersedes = %v, want %v", got, tt.wanted)
+			}
+		})
 	}
 }
 
@@ -95,15 +153,15 @@ func lineOrder(t *testing.T, packets ...[]byte) [][]byte {
 }
 
 // An ACK queued behind seconds of another connection's bulk data on a
-// slow line goes out first, so a transfer in the other direction is
-// not held up by it.
-func TestExpressOvertakesBulk(t *testing.T) {
+// slow line goes out after at most one quantum of it, so a transfer in
+// the other direction is not held up by it.
+func TestFlowQueueACKOvertakesBulk(t *testing.T) {
 	upload := ipv4(6, ports(tcpSegment(0x18, 20, bytes.Repeat([]byte("B"), 1400)), 40000, 22))
 	ack := ipv4(6, ports(tcpSegment(0x10, 20, nil), 40001, 80))
 	frames := lineOrder(t, upload, upload, upload, upload, upload, ack, upload)
 	for i, f := range frames {
-		if short := len(f) < 200; short != (i == 0) {
-			t.Fatalf("frame %d is %d octets: the ACK is not first", i, len(f))
+		if short := len(f) < 200; short != (i == 2) {
+			t.Fatalf("frame %d is %d octets: the ACK is not third", i, len(f))
 		}
 	}
 }
@@ -111,9 +169,8 @@ func TestExpressOvertakesBulk(t *testing.T) {
 // An ACK never overtakes data of its own connection: it would reach the
 // peer with a sequence number beyond that data, which a peer whose
 // window the data fills drops as unacceptable (RFC 9293 §3.10.7.4),
-// window update and all. Once that data is on the line, the
-// connection's ACKs are express again.
-func TestExpressKeepsFlowOrder(t *testing.T) {
+// window update and all. Each flow has one queue.
+func TestFlowQueueKeepsFlowOrder(t *testing.T) {
 	data := ipv4(6, ports(tcpSegment(0x18, 20, bytes.Repeat([]byte("D"), 1400)), 40000, 22))
 	ack := ipv4(6, ports(tcpSegment(0x10, 20, nil), 40000, 22))
 	frames := lineOrder(t, data, data, ack, data)
@@ -139,13 +196,14 @@ func TestFlowOf(t *testing.T) {
 	}
 }
 
-func FuzzExpressPacket(f *testing.F) {
-	f.Add(ipv4(6, tcpSegment(0x10, 20, nil)))
+func FuzzParsePureACK(f *testing.F) {
+	f.Add(ack(1, 100))
+	f.Add(ack(1, 100, timestamps...))
 	f.Add(ipv4(6, tcpSegment(0x18, 20, []byte("data"))))
 	f.Add(ipv4(17, make([]byte, 40)))
 	f.Fuzz(func(t *testing.T, pkt []byte) {
-		if expressPacket(pkt) && len(pkt) < 20 {
-			t.Fatalf("a %d-octet packet taken as express", len(pkt))
+		if _, ok := parsePureACK(pkt); ok && len(pkt) < 40 {
+			t.Fatalf("a %d-octet packet taken as a pure ACK", len(pkt))
 		}
 		if f := flowOf(pkt); f != noFlow && (f < 0 || f >= flowSlots) {
 			t.Fatalf("flow slot %d out of range", f)

@@ -1,6 +1,6 @@
 // Inbound flow
 //
-//  1. Session.routineRead reads the line (for Dial, atcompat.WatchCarrier
+//  1. Session.routineRead reads the line (for Dial, dialer.WatchCarrier
 //     over the modem's port; for Open, the caller's stream) and feeds each
 //     chunk to ppp.Decoder.Decode, which unescapes, checks the FCS
 //     (applyRecvFCS picks FCS-16 or FCS-32 as LCP agreed) and counts and
@@ -162,7 +162,7 @@ func (s *Session) SetIPHandler(h func(pkt []byte)) {
 
 // WriteIPv4 queues one IPv4 packet for the line and returns at once; see
 // writer for the queue's policy. Packets the queue drops are counted in
-// Stats.QueueDrops. It fails with ErrNotUp before IPCP is Opened.
+// Stats.QueueDrops, Stats.CodelDrops and Stats.ACKsFiltered. It fails with ErrNotUp before IPCP is Opened.
 func (s *Session) WriteIPv4(pkt []byte) error {
 	if !s.ipUp.Load() {
 		s.stats.ipDrops.Add(1)

@@ -29,8 +29,14 @@ type Stats struct {
 	ControlDrops uint64 `json:"control_drops"`
 	IPDrops      uint64 `json:"ip_drops"`
 	// QueueDrops counts IPv4 packets dropped because the output queue
-	// was full.
+	// was full (QueueLen) or they had waited MaxQueueDelay.
 	QueueDrops uint64 `json:"queue_drops"`
+	// CodelDrops counts IPv4 packets the output queue's CoDel dropped
+	// from a flow whose packets waited too long (see writer).
+	CodelDrops uint64 `json:"codel_drops"`
+	// ACKsFiltered counts TCP pure ACKs the output queue dropped for a
+	// newer ACK of their connection that replaced them (see flowQueue).
+	ACKsFiltered uint64 `json:"acks_filtered"`
 	// WriteErrors counts failed writes to the line.
 	WriteErrors uint64 `json:"write_errors"`
 	// CodeRejectsIgnored counts LCP and IPCP Code-Rejects of codes this
@@ -55,7 +61,8 @@ func (s *Session) Stats() Stats {
 		FCSErrors: d.FCSErrors.Load(), Aborts: d.Aborts.Load(), TooLong: d.TooLong.Load(),
 		Runts: d.Runts.Load(), Garbage: d.Garbage.Load(),
 		BadHeaders: s.stats.badHeaders.Load(), ControlDrops: s.stats.controlDrops.Load(),
-		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load(),
+		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load() + s.w.fq.overflows.Load(),
+		CodelDrops: s.w.fq.codelDrops.Load(), ACKsFiltered: s.w.fq.acksDropped.Load(),
 		WriteErrors:        s.stats.writeErrors.Load(),
 		CodeRejectsIgnored: s.codeRejectsIgnored(),
 	}

@@ -7,26 +7,30 @@
 //  2. WriteIPv4 refuses packets before IPCP is Opened. writer.enqueue
 //     frames the packet on the caller's goroutine (writer.frame,
 //     ppp.Encoder.AppendFrame with the negotiated ACCM, ACFC, PFC and
-//     FCS), stamps it and puts it on the express channel (expressPacket
-//     in express.go: segments without data, short datagrams, of a flow
-//     with no bulk frame waiting: flowTable) or on the bulk queue. A
-//     full channel drops it and counts it; the caller never waits for
-//     the line.
-//  3. writer.routineWrite takes express frames first, gathers what waits
-//     into one batch of at most batchLimit octets, drops frames older
-//     than MaxQueueDelay (take), and writes the batch with one Write
-//     (writeLine). learn sizes batches to about batchTime of line time.
+//     FCS), stamps it and puts it on its flow's queue (flowQueue in
+//     flowqueue.go: one FIFO per flow, so no flow is reordered; a pure
+//     ACK may replace an older one of its connection at the tail). A
+//     full queue drops the head of the fattest flow and counts it; the
+//     caller never waits for the line.
+//  3. writer.routineWrite takes frames flow by flow (deficit round robin,
+//     new flows first; CoDel drops a flow's frames that waited too long,
+//     codel.go), gathers them into one batch of at most batchLimit
+//     octets, drops frames older than MaxQueueDelay (take), and writes
+//     the batch with one Write (writeLine). learn sizes batches to about
+//     batchTime of line time; rateMeter (rate.go) measures the line's
+//     rate while the queue stays backlogged, which sizes CoDel's target
+//     and interval.
 //  4. Control packets (LCP, IPCP, PAP, CHAP) come from the loop through
 //     sendFunc and writer.write, framed and written at once between
 //     batches. A failed write goes to Session.lineError and the loop.
 //
 // Locks: w.mu guards the encoders while a packet is framed; w.line
-// serialises writes to the line. The inbound flow is in session.go.
+// serialises writes to the line; the flow queue has its own. The inbound
+// flow is in session.go.
 
 package session
 
 import (
-	"errors"
 	"sync"
 	"time"
 
@@ -35,11 +39,14 @@ import (
 	"github.com/gprsppp/gprsppp/ppp/fsm"
 )
 
-// QueueLen is how many IPv4 frames wait for the line at most.
+// QueueLen is how many IPv4 frames wait for the line at most, in all
+// flows.
 const QueueLen = 1024
 
 // MaxQueueDelay is how long a frame may wait for the line: older frames
-// are dropped when they reach the head of the queue. Three seconds is
+// are dropped when they reach the head of the queue. It is a backstop
+// behind CoDel, which keeps a flow's queue much shorter once it knows the
+// line's rate. Three seconds is
 // 34 KB at 115200 bit/s: enough for gVisor's TCP, whose window grows past
 // a slow line's capacity (see netstack's congestion control), to lose
 // little of it; two seconds cost a bulk download 2% of the line rate.
@@ -61,10 +68,6 @@ const (
 	batchTime = 100 * time.Millisecond
 )
 
-// ErrQueueFull reports an IPv4 packet dropped because the line's queue
-// was full.
-var ErrQueueFull = errors.New("session: output queue full")
-
 // writer frames packets onto the line. LCP packets always go with the
 // default ACCM and no compression (RFC 1661 §6.5, §6.6; RFC 1662 §7.1);
 // everything else with what LCP negotiated. The FCS is the negotiated one
@@ -74,22 +77,18 @@ var ErrQueueFull = errors.New("session: output queue full")
 // the 16-bit one on anything else, LCP Echo-Requests included.
 //
 // Queue policy: IPv4 packets are framed by the goroutine that sends them
-// and queued; TCP's own goroutines never block on a slow line. The queue
-// is bounded in time rather than length: a frame that waited more than
-// MaxQueueDelay for the line is dropped (and counted) instead of sent,
-// as a router's queue manager would, so TCP sees a loss and slows down
-// before the queue adds seconds of delay to everything on a slow line,
-// while a fast line absorbs bursts without loss. QueueLen frames is a
-// hard limit beyond that. routineWrite drains the queue, several frames
-// to a Write but no more than the line carries in about batchTime, so
-// that the bound holds until the line takes a frame. Control packets are
-// written at once.
-//
-// Small packets that carry no stream data (TCP acknowledgements without
-// payload, SYN, FIN or RST; short UDP and ICMP) have an express queue
-// that routineWrite serves first: behind seconds of bulk data in one
-// direction, the ACKs of a transfer in the other direction would wait as
-// long, and that transfer would stall on them (see expressPacket).
+// and queued; TCP's own goroutines never block on a slow line. Each flow
+// has its own queue (flowQueue), served in turn, so a connection's ACKs
+// or an interactive session's packets wait behind about one frame of
+// each busy flow rather than behind all of them. Each flow's queue is
+// kept short by CoDel on the time its head waited, with a target of at
+// least one and a half frames of line time, so that TCP sees a loss and
+// slows down before the queue adds seconds of delay on a slow line,
+// while a fast line absorbs bursts without loss. MaxQueueDelay and
+// QueueLen frames are hard limits beyond that. routineWrite drains the
+// queue, several frames to a Write but no more than the line carries in
+// about batchTime, so that the bounds hold until the line takes a frame.
+// Control packets are written at once.
 type writer struct {
 	s *Session
 
@@ -104,27 +103,26 @@ type writer struct {
 	batch []byte
 	dead bool
 
-	batchLimit int // octets gathered into one Write; owned by routineWrite
+	batchLimit int       // octets gathered into one Write; owned by routineWrite
+	rate       rateMeter // the line's rate; owned by routineWrite
 
-	queue   chan *queued // framed IPv4 packets for routineWrite
-	express chan *queued // the same, for expressPacket ones: served first
-	flows   flowTable    // bulk frames waiting, per flow
-	pool    sync.Pool    // of *queued, the queue's buffers
+	fq   flowQueue // framed IPv4 packets for routineWrite
+	pool sync.Pool // of *queued, the queue's buffers
 }
 
 // queued is a framed packet waiting for the line.
 type queued struct {
 	frame []byte
 	at    time.Time // when it was queued
-	flow  int       // its slot in writer.flows if it is bulk, else noFlow
+	ack   pureACK   // the packet, if isACK
+	isACK bool
 }
 
 func (w *writer) init(s *Session) {
 	w.s = s
 	w.ctl = ppp.Encoder{ACCM: 0xffffffff}
 	w.lcp, w.data = w.ctl, w.ctl
-	w.queue = make(chan *queued, QueueLen)
-	w.express = make(chan *queued, QueueLen)
+	w.fq.init()
 	w.batchLimit = firstBatch
 	w.pool = sync.Pool{New: func() any { return new(queued) }}
 }
@@ -163,38 +161,22 @@ func (w *writer) frame(dst []byte, proto ppp.Protocol, info []byte) []byte {
 	return enc.AppendFrame(dst, proto, info)
 }
 
-// enqueue frames an IPv4 packet onto the output queue, or drops it if
-// the queue is full.
+// enqueue frames an IPv4 packet onto its flow's queue. When the queue is
+// full, the head of the longest flow is dropped to make room.
 func (w *writer) enqueue(pkt []byte) error {
 	q := w.pool.Get().(*queued)
 	q.frame = w.frame(q.frame[:0], ppp.ProtocolIPv4, pkt)
 	q.at = w.s.cfg.Clock.Now()
-	queue, flow := w.express, flowOf(pkt)
-	q.flow = noFlow
-	if !expressPacket(pkt) || !w.flows.mayOvertake(flow) {
-		queue, q.flow = w.queue, flow
-		// Counted before it is queued, so that a packet of the same
-		// flow sent after this one sees it waiting.
-		w.flows.queuedBulk(flow)
+	ack, isACK := parsePureACK(pkt)
+	if freed := w.fq.enqueue(q, flowOf(pkt), ack, isACK); freed != nil {
+		w.pool.Put(freed)
 	}
-	select {
-	case queue <- q:
-		return nil
-	default:
-		w.flows.leftBulk(q.flow)
-		w.pool.Put(q)
-		w.s.stats.queueDrops.Add(1)
-		return ErrQueueFull
-	}
+	return nil
 }
 
 // take appends a dequeued frame to the batch unless it waited too long.
 func (w *writer) take(q *queued, now time.Time) int {
 	defer w.pool.Put(q)
-	// Once in the batch (or dropped) the frame no longer holds its
-	// flow's express packets back: anything queued after it goes
-	// into a later place in this batch or into a later one.
-	w.flows.leftBulk(q.flow)
 	if now.Sub(q.at) > MaxQueueDelay {
 		w.s.stats.queueDrops.Add(1)
 		return 0
@@ -203,18 +185,19 @@ func (w *writer) take(q *queued, now time.Time) int {
 	return 1
 }
 
+// recycle returns a frame CoDel dropped to the pool.
+func (w *writer) recycle(q *queued) { w.pool.Put(q) }
+
 // routineWrite writes queued frames until the link ends, gathering the
 // frames already waiting into one Write.
 func (w *writer) routineWrite() {
 	defer w.s.wg.Done()
 	for {
-		var q *queued
-		select {
-		case q = <-w.express:
-		default:
+		q := w.fq.dequeue(w.s.cfg.Clock.Now(), w.recycle)
+		if q == nil {
 			select {
-			case q = <-w.express:
-			case q = <-w.queue:
+			case <-w.fq.ready:
+				continue
 			case <-w.s.done:
 				return
 			}
@@ -223,25 +206,21 @@ func (w *writer) routineWrite() {
 		w.line.Lock()
 		w.batch = w.batch[:0]
 		frames := w.take(q, now)
-	gather:
 		for len(w.batch) < w.batchLimit {
-			select {
-			case q = <-w.express:
-				frames += w.take(q, now)
-				continue
-			default:
+			q = w.fq.dequeue(now, w.recycle)
+			if q == nil {
+				break
 			}
-			select {
-			case q = <-w.queue:
-				frames += w.take(q, now)
-			default:
-				break gather
-			}
+			frames += w.take(q, now)
 		}
 		if frames > 0 {
 			start := w.s.cfg.Clock.Now()
 			if w.writeLine(w.batch, frames, frames) == nil {
-				w.learn(len(w.batch), w.s.cfg.Clock.Now().Sub(start))
+				end := w.s.cfg.Clock.Now()
+				w.learn(len(w.batch), end.Sub(start))
+				if rate, changed := w.rate.wrote(len(w.batch), end, w.fq.backlogged()); changed {
+					w.fq.setRate(rate)
+				}
 			}
 		}
 		w.line.Unlock()

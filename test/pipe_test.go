@@ -76,7 +76,7 @@ func tryEchoTCP(client *gprsppp.Link, addr string, n int) error {
 // A 10 MB echo over an in-memory pipe. Both directions carry bulk data
 // and ACKs at once, so this is where an ACK that overtook its own
 // connection's data in the output queue stalled the connection for good
-// (see session's flowTable), in about one run in four.
+// (see session's flowQueue: one queue per flow), in about one run in four.
 func TestPipeTCPEcho10MB(t *testing.T) {
 	a, b := ppptest.Pipe()
 	client, network := pair(t, a, b, gprsppp.Config{}, gprsppp.NetworkConfig{})
