@@ -107,6 +107,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}{
 		{"abort", t.Aborts}, {"too_long", t.TooLong}, {"runt", t.Runts}, {"bad_header", t.BadHeaders},
 		{"control_busy", t.ControlDrops}, {"ip_not_ready", t.IPDrops}, {"queue_full", t.QueueDrops},
+		{"codel", t.CodelDrops}, {"ack_filtered", t.ACKsFiltered},
 	} {
 		counter(d.drops, r.n, r.reason)
 	}

@@ -85,9 +85,11 @@ type Status struct {
 	Registration string    `json:"registration,omitempty"`
 }
 
-// Drops sums the counters of frames and packets dropped, bad FCS aside.
+// Drops sums the counters of frames and packets dropped, bad FCS aside
+// (ACKs the output queue filtered are not lost: a newer one replaced
+// them).
 func Drops(s gprsppp.Stats) uint64 {
-	return s.Aborts + s.TooLong + s.Runts + s.BadHeaders + s.ControlDrops + s.IPDrops + s.QueueDrops
+	return s.Aborts + s.TooLong + s.Runts + s.BadHeaders + s.ControlDrops + s.IPDrops + s.QueueDrops + s.CodelDrops
 }
 
 // RSSI returns the <rssi> of an AT+CSQ answer (3GPP TS 27.007 §8.5): 0

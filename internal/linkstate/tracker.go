@@ -221,6 +221,7 @@ func add(a, b gprsppp.Stats) gprsppp.Stats {
 		TooLong: a.TooLong + b.TooLong, Runts: a.Runts + b.Runts, Garbage: a.Garbage + b.Garbage,
 		BadHeaders: a.BadHeaders + b.BadHeaders, ControlDrops: a.ControlDrops + b.ControlDrops,
 		IPDrops: a.IPDrops + b.IPDrops, QueueDrops: a.QueueDrops + b.QueueDrops,
-		WriteErrors: a.WriteErrors + b.WriteErrors,
+		CodelDrops: a.CodelDrops + b.CodelDrops, ACKsFiltered: a.ACKsFiltered + b.ACKsFiltered,
+		WriteErrors: a.WriteErrors + b.WriteErrors, CodeRejectsIgnored: a.CodeRejectsIgnored + b.CodeRejectsIgnored,
 	}
 }
