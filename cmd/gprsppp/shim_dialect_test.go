@@ -17,6 +17,10 @@ import (
 
 // --dialect takes m95 or bg96 (m95 by default), and a --listen spec's
 // ,dialect=NAME suffix overrides it for that listener alone.
+
+// allDialects is how a dialect error lists the dialects.
+var allDialects = strings.Join(shim.DialectNames(), ", ")
+
 func TestShimDialectFlag(t *testing.T) {
 	tests := []struct {
 		name string
@@ -34,11 +38,11 @@ func TestShimDialectFlag(t *testing.T) {
 			want: []shim.Dialect{shim.DialectBG96, shim.DialectM95}},
 		{name: "suffix overrides the flag", args: []string{"--dialect", "bg96", "--listen", "serial:/dev/ttyS1@9600,dialect=m95", "--listen", "tcp://127.0.0.1:5000"},
 			want: []shim.Dialect{shim.DialectM95, shim.DialectBG96}},
-		{name: "unknown flag value", args: []string{"--dialect", "sim800", "--listen", "pty"},
-			err: `invalid argument "sim800" for "--dialect" flag: unknown dialect "sim800": want one of m95, bg96`},
+		{name: "unknown flag value", args: []string{"--dialect", "sim7600", "--listen", "pty"},
+			err: `invalid argument "sim7600" for "--dialect" flag: unknown dialect "sim7600": want one of ` + allDialects},
 		{name: "empty flag value", args: []string{"--dialect=", "--listen", "pty"}, err: `unknown dialect ""`},
 		{name: "unknown suffix value", args: []string{"--listen", "tcp://127.0.0.1:5000,dialect=bg95"},
-			err: `--listen tcp://127.0.0.1:5000,dialect=bg95: unknown dialect "bg95": want one of m95, bg96`},
+			err: `--listen tcp://127.0.0.1:5000,dialect=bg95: unknown dialect "bg95": want one of ` + allDialects},
 		{name: "unknown option", args: []string{"--listen", "pty:/tmp/ttyQ,dialekt=bg96"},
 			err: `--listen pty:/tmp/ttyQ,dialekt=bg96: unknown option "dialekt": the one option is ,dialect=m95|bg96`},
 		{name: "suffix twice", args: []string{"--listen", "pty,dialect=bg96,dialect=m95"}, err: "dialect given twice"},
@@ -97,8 +101,8 @@ func TestShimDialectBadProcess(t *testing.T) {
 		{"shim", "--sim", "--listen", "tcp://127.0.0.1:0,dialect=m66"},
 	} {
 		code, stderr := runBinary(t, args...)
-		if code != exitUsage || !strings.Contains(stderr, `unknown dialect "m66": want one of m95, bg96`) {
-			t.Errorf("gprsppp %s: exit %d with\n%s\nwant exit %d naming m95 and bg96", strings.Join(args, " "), code, stderr, exitUsage)
+		if code != exitUsage || !strings.Contains(stderr, `unknown dialect "m66": want one of `+allDialects) {
+			t.Errorf("gprsppp %s: exit %d with\n%s\nwant exit %d naming the dialects", strings.Join(args, " "), code, stderr, exitUsage)
 		}
 	}
 }
@@ -111,7 +115,7 @@ func TestShimDialectConfigCheck(t *testing.T) {
 		want       string // in the error; "" for ok
 	}{
 		{name: "ok", text: "sim = true\ndialect = \"bg96\"\nlisten = [\"pty:/tmp/ttyQ\", \"tcp://127.0.0.1:5000,dialect=m95\"]\n"},
-		{name: "bad key", text: "sim = true\nlisten = [\"pty\"]\ndialect = \"bg77\"\n", want: ":3: invalid argument \"bg77\" for \"--dialect\" flag: unknown dialect \"bg77\": want one of m95, bg96"},
+		{name: "bad key", text: "sim = true\nlisten = [\"pty\"]\ndialect = \"bg77\"\n", want: ":3: invalid argument \"bg77\" for \"--dialect\" flag: unknown dialect \"bg77\": want one of " + allDialects},
 		{name: "bad suffix", text: "sim = true\nlisten = [\"pty\", \"tcp://127.0.0.1:5000,dialect=bg77\"]\n", want: `--listen tcp://127.0.0.1:5000,dialect=bg77: unknown dialect "bg77"`},
 		{name: "bad address under the suffix", text: "sim = true\nlisten = [\"tcp://127.0.0.1,dialect=bg96\"]\n", want: "--listen tcp://127.0.0.1,dialect=bg96: address 127.0.0.1: missing port"},
 	}
