@@ -25,9 +25,10 @@ const (
 type shimData struct {
 	s        *shimSession
 	sock     *modemsock.Socket
-	conn     *shimConn   // the M95's connection; nil for the BG96
-	bg       *bg96Socket // the BG96's; nil for the M95
-	active   bool        // data mode; false after +++ until ATO
+	conn     *shimConn    // the M95's connection; nil for the BG96
+	bg       *bg96Socket  // the BG96's; nil for the M95
+	tl       *telitSocket // the Telit's
+	active   bool         // data mode; false after +++ until ATO
 	tbuf     []byte
 	pack     clock.Timer
 	inflight int  // writes queued on the connection
@@ -120,6 +121,10 @@ func (d *shimData) HangUp() error {
 	s := d.s
 	if k := d.bg; k != nil {
 		s.bg96Release(k) // leaves data mode
+		return at.NoCarrier
+	}
+	if k := d.tl; k != nil {
+		s.telitRelease(k, false) // leaves data mode
 		return at.NoCarrier
 	}
 	c := d.conn

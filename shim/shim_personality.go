@@ -28,6 +28,8 @@ func newPersonality(s *shimSession, d Dialect) personality {
 	switch d {
 	case DialectBG96:
 		return newBG96State(s)
+	case DialectTelit:
+		return newTelitPort(s)
 	default:
 		for i := range s.pdps {
 			s.pdps[i] = newShimPDP(i, s.cfg.Profile, s.socks)
