@@ -50,16 +50,19 @@ type stack struct {
 }
 
 // newStack brings up the simulator and a PPP link to it; t.Cleanup takes
-// it down.
-func newStack(t *testing.T) *stack {
+// it down. The network side also owns extra, addresses it can dial the
+// client from (Link.DialTCPFrom), as other hosts of the operator's
+// network.
+func newStack(t *testing.T, extra ...netip.Addr) *stack {
 	t.Helper()
 	clientEnd, modemEnd := ppptest.OSPipe(t)
 	netLinks := make(chan *gprsppp.Link, 1)
 	var svc services
 	modem := sim.NewModem(sim.ModemConfig{
 		Network: gprsppp.NetworkConfig{
-			LocalAddr: gwAddr,
-			DNS:       []netip.Addr{gwAddr},
+			LocalAddr:  gwAddr,
+			DNS:        []netip.Addr{gwAddr},
+			ExtraAddrs: extra,
 			Ready: func(l *gprsppp.Link) error {
 				if err := svc.start(l); err != nil {
 					return err
