@@ -152,7 +152,7 @@ func (s *shimSession) telitRing(k *telitSocket) {
 				s.line(fmt.Sprintf("SRING: %d,%d,%s", k.id, len(data), text))
 			} else {
 				r := k.sock.Remote()
-				s.line(fmt.Sprintf("SRING: %s,%d,%d,%d,%d,%s", r.Addr().Unmap(), r.Port(), k.id, len(data), k.sock.Buffered(), text))
+				s.line(fmt.Sprintf("SRING: %s,%d,%d,%d,%d,%s", telitAddr(r), r.Port(), k.id, len(data), k.sock.Buffered(), text))
 			}
 		}
 	}

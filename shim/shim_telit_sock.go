@@ -3,6 +3,7 @@ package shim
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -241,7 +242,16 @@ func (s *shimSession) telitStatus(id int) string {
 		c = k.in
 	}
 	l, r := c.Local(), c.Remote()
-	return fmt.Sprintf("#SS: %d,%d,%s,%d,%s,%d", id, st, s.telitLocalIP(id), l.Port(), r.Addr().Unmap(), r.Port())
+	return fmt.Sprintf("#SS: %d,%d,%s,%d,%s,%d", id, st, s.telitLocalIP(id), l.Port(), telitAddr(r), r.Port())
+}
+
+// telitAddr is a peer's address as AT#SS and SRING show it; 0.0.0.0 when
+// the connection has none.
+func telitAddr(a netip.AddrPort) string {
+	if !a.Addr().IsValid() {
+		return "0.0.0.0"
+	}
+	return a.Addr().Unmap().String()
 }
 
 // telitLocalIP is the address of connection ID id's context.
@@ -320,7 +330,7 @@ func (s *shimSession) cmdTelitSRECV(c *shimCmd) error {
 	left := k.sock.Buffered()
 	if info == 1 {
 		r := k.sock.Remote()
-		s.line(fmt.Sprintf("#SRECV: %s,%d,%d,%d,%d", r.Addr().Unmap(), r.Port(), id, len(data), left))
+		s.line(fmt.Sprintf("#SRECV: %s,%d,%d,%d,%d", telitAddr(r), r.Port(), id, len(data), left))
 	} else {
 		s.line(fmt.Sprintf("#SRECV: %d,%d", id, len(data)))
 	}

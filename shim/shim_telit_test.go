@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gprsppp/gprsppp/netstack/netstacktest"
@@ -157,40 +159,49 @@ func (r *shimRig) localPort(t *testing.T) string {
 	return string(f[3])
 }
 
-// TestTelitOnline is AT#SD in online mode: CONNECT, raw echo, +++ (OK),
-// AT#SS shows it suspended, AT#SO returns, AT#SH from command mode.
+// TestTelitOnline is AT#SD in online mode: CONNECT, raw data both ways,
+// +++ (OK), AT#SS shows it suspended, data while escaped rings, AT#SO
+// returns with it, NO CARRIER when the peer closes.
 func TestTelitOnline(t *testing.T) {
-	r := newTelitRig(t)
-	r.telitActivate()
-	r.cmd("AT#SD=2,0,7,\"10.0.0.1\"", "\r\nCONNECT\r\n")
-	r.send("ping")
-	r.expect("ping")
-	waitGuard()
-	r.send("+++")
-	r.expect("\r\nOK\r\n")
-	r.cmd("AT#SS=2", "\r\n#SS: 2,2,10.0.0.2,"+portOf(t, r, 2)+",10.0.0.1,7\r\n\r\nOK\r\n")
-	r.cmd("AT#SO=2", "\r\nCONNECT\r\n")
-	r.send("pong")
-	r.expect("pong")
-	waitGuard()
-	r.send("+++")
-	r.expect("\r\nOK\r\n")
-	r.cmd("AT#SH=2", "\r\nOK\r\n")
-	r.cmd("AT#SS=2", "\r\n#SS: 2,0\r\n\r\nOK\r\n")
-}
+	synctest.Test(t, func(t *testing.T) {
+		pn := newShimPipeNet()
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *Config) { c.Dialect = DialectTelit })
+		r.init()
+		r.cmd("AT#SGACT=1,1", "\r\n#SGACT: 10.0.0.2\r\n\r\nOK\r\n")
+		r.cmd(`AT#SD=2,0,7007,"10.0.0.1"`, "\r\nCONNECT\r\n")
+		far := <-pn.far
+		defer far.Close()
+		buf := make([]byte, 64)
+		farRead := func(want string) {
+			t.Helper()
+			n, err := io.ReadFull(far, buf[:len(want)])
+			if err != nil || string(buf[:n]) != want {
+				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
+			}
+		}
+		r.send("to server")
+		farRead("to server")
+		far.Write([]byte("from server"))
+		r.expect("from server")
 
-func portOf(t *testing.T, r *shimRig, id int) string {
-	r.send("AT#SS=" + string(rune('0'+id)) + "\r")
-	line := r.until("\r\n\r\nOK\r\n")
-	f := bytes.Split([]byte(line), []byte(","))
-	if len(f) != 6 {
-		t.Fatalf("AT#SS: %q", line)
-	}
-	return string(f[3])
+		time.Sleep(time.Second) // the escape's guard time, in the bubble
+		r.send("+++")
+		time.Sleep(time.Second)
+		r.expect("\r\nOK\r\n")
+		r.cmd("AT#SS=2", "\r\n#SS: 2,2,10.0.0.2,0,0.0.0.0,0\r\n\r\nOK\r\n")
+		r.cmd("AT#SO=1", "\r\nERROR\r\n") // nothing to resume; AT+CMEE=0
+		far.Write([]byte("held"))
+		r.expect("\r\nSRING: 2\r\n")
+		r.cmd("AT#SO=2", "\r\nCONNECT\r\nheld")
+		r.send("back")
+		farRead("back")
+		far.Write([]byte("last"))
+		far.Close()
+		r.expect("last\r\nNO CARRIER\r\n")
+		r.cmd("AT#SS=2", "\r\n#SS: 2,0\r\n\r\nOK\r\n")
+		r.cmd("AT#SO=2", "\r\nERROR\r\n")
+	})
 }
-
-// waitGuard lets the escape's guard time pass.
-func waitGuard() { <-time.After(shimEscGuard + 100*time.Millisecond) }
 
 // TestTelitListenPorts is seed 004 on two ports of one module: AT#FRWL,
 // AT#SL=1,1,<port>, SRING: 1 for an allowed source, AT#SA=1,0 bridging
@@ -265,4 +276,73 @@ func readFull(c net.Conn, b []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// TestTelitListenModes: AT#SA in command mode with SRING modes 1 and 3
+// and hex receive, ListenAutoRsp's CONNECT without AT#SA, AT#SH from
+// the second port ending the first's online socket with NO CARRIER, and
+// AT#SLUDP.
+func TestTelitListenModes(t *testing.T) {
+	mdm, mdm2 := newTelitRigPorts(t)
+	mdm.cmd("AT+CMEE=2", "\r\nOK\r\n")
+	mdm.telitActivate()
+	dial := func(port string) net.Conn {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, err := mdm.far.DialContext(ctx, "tcp", "10.0.0.2:"+port)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+
+	// Command mode, SRING with the amount, then with the peer, in hex.
+	mdm.cmd("AT#SCFGEXT=3,1,0,0", "\r\nOK\r\n")
+	mdm.cmd("AT#SL=3,1,3000", "\r\nOK\r\n")
+	mdm.cmd("AT#SL=3,1,3000", "\r\n+CME ERROR: already listening\r\n")
+	c := dial("3000")
+	mdm.expect("\r\nSRING: 3\r\n")
+	mdm.cmd("AT#SA=3,1", "\r\nOK\r\n")
+	c.Write([]byte("abc"))
+	mdm.expect("\r\nSRING: 3,3\r\n")
+	mdm.cmd("AT#SCFGEXT=3,3,1,0", "\r\nOK\r\n")
+	mdm.cmd("AT#SRECV=3,2", "\r\n#SRECV: 3,2\r\n6162\r\n\r\nOK\r\n\r\nSRING: 10.0.0.1,"+remotePort(c)+",3,1,0,63\r\n")
+	mdm.send("AT#SSENDEXT=3,2\r")
+	mdm.expect("\r\n> ")
+	mdm.send("\x03\x10")
+	mdm.expect("\r\nOK\r\n")
+	got := make([]byte, 2)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := readFull(c, got); err != nil || string(got) != "\x03\x10" {
+		t.Fatalf("remote read %q, %v", got, err)
+	}
+	mdm.cmd("AT#SH=3", "\r\nOK\r\n")
+
+	// ListenAutoRsp: CONNECT at once; AT#SH on MDM2 hangs it up.
+	mdm.cmd("AT#SCFGEXT=4,0,0,0,1", "\r\nOK\r\n")
+	mdm.cmd("AT#SL=4,1,3001", "\r\nOK\r\n")
+	c = dial("3001")
+	mdm.expect("\r\nCONNECT\r\n")
+	c.Write([]byte("x"))
+	mdm.expect("x")
+	mdm2.cmd("AT#SS=4", "\r\n#SS: 4,1,10.0.0.2,3001,10.0.0.1,"+remotePort(c)+"\r\n\r\nOK\r\n")
+	mdm2.cmd("AT#SH=4", "\r\nOK\r\n")
+	mdm.expect("\r\nNO CARRIER\r\n")
+	mdm.cmd("AT#SS=4", "\r\n#SS: 4,0\r\n\r\nOK\r\n")
+
+	// AT#SLUDP: the first datagram rings; AT#SA=5,1 and AT#SRECV with
+	// the peer's address.
+	mdm.cmd("AT#SLUDP=5,1,3002", "\r\nOK\r\n")
+	u, err := mdm.far.DialContext(context.Background(), "udp", "10.0.0.2:3002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	u.Write([]byte("dgram"))
+	mdm.expect("\r\nSRING: 5\r\n")
+	mdm.cmd("AT#SA=5,1", "\r\nOK\r\n\r\nSRING: 5\r\n")
+	mdm.cmd("AT#SRECV=5,100,1", "\r\n#SRECV: 10.0.0.1,"+remotePort(u)+",5,5,0\r\ndgram\r\n\r\nOK\r\n")
+	mdm.cmd("AT#SH=5", "\r\nOK\r\n")
+	mdm.cmd("AT#SLUDP=5,0,3002", "\r\n+CME ERROR: wrong state\r\n")
 }
