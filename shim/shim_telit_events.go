@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -131,6 +132,9 @@ func (s *shimSession) telitRing(k *telitSocket) {
 	if s.busy() || s.e.InPayload() || s.data != nil && s.data.active || k.sock.Buffered() == 0 || k.rung {
 		return
 	}
+	if s.telitRingLater(k) {
+		return
+	}
 	g := s.tl().cfg[k.id]
 	n := k.sock.Buffered()
 	switch g.srMode {
@@ -158,13 +162,42 @@ func (s *shimSession) telitRing(k *telitSocket) {
 	}
 }
 
-// telitFlush delivers what waited for this port's command line.
+// telitRingDelay is how long an SRING waits after the port's last
+// command input or answer, so that it does not follow a final result at
+// once: attentive's reader thread reuses the buffer holding a response
+// for the next line before its caller has parsed it, so an SRING right
+// behind an OK turns the response into "SRING: 1". On a module the
+// radio's latency keeps them apart.
+const telitRingDelay = 50 * time.Millisecond
+
+// telitFlush delivers what waited for this port's command line: online
+// data at once, an SRING telitRingDelay later.
 func (s *shimSession) telitFlush() {
+	s.pers.(*telitPort).quiet = s.cfg.Clock.Now()
 	for _, k := range s.tl().socks.All() {
 		if k.port == s && k.sock != nil && k.sock.Buffered() > 0 {
 			s.telitDeliver(k)
 		}
 	}
+}
+
+// telitRingLater calls telitDeliver for k once the port has been quiet
+// for telitRingDelay; it reports false if it is quiet already.
+func (s *shimSession) telitRingLater(k *telitSocket) bool {
+	wait := telitRingDelay - s.cfg.Clock.Now().Sub(s.pers.(*telitPort).quiet)
+	if wait <= 0 {
+		return false
+	}
+	if !k.ringDue {
+		k.ringDue = true
+		s.afterFunc(wait, func() {
+			k.ringDue = false
+			if s.tl().socks.Holds(k.id, k) && k.port == s && k.sock != nil {
+				s.telitDeliver(k)
+			}
+		})
+	}
+	return true
 }
 
 // telitContextLost closes the sockets of a context whose network went

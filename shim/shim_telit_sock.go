@@ -35,7 +35,8 @@ type telitSocket struct {
 	lis  *modemsock.Listener // AT#SL, AT#SLUDP
 	in   *modemsock.Socket   // an incoming connection waiting for AT#SA
 
-	rung     bool // SRING told of the data; again once AT#SRECV leaves some
+	rung     bool // SRING told of the data; again once the buffer was empty
+	ringDue  bool // an SRING that waited for a command waits telitRingDelay more
 	received int  // octets read by the host (AT#SI's received, with the buffer)
 }
 
@@ -340,7 +341,12 @@ func (s *shimSession) cmdTelitSRECV(c *shimCmd) error {
 		s.raw(data)
 	}
 	s.raw([]byte("\r\n"))
-	k.rung = false // an SRING follows if data is left (telitFlush)
+	// The next SRING is for data that arrives once the buffer is empty,
+	// not for what this read left: attentive's telit2 reads 128 octets
+	// at a time and its reader thread reuses the response buffer for a
+	// URC that follows the OK at once, so a module that rang here would
+	// break it on every long read.
+	k.rung = left > 0
 	return nil
 }
 
