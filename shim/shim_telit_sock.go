@@ -182,7 +182,7 @@ func (s *shimSession) cmdTelitSO(c *shimCmd) error {
 	if c.Op != at.Set || !ok || len(c.args) != 1 {
 		return at.Error
 	}
-	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected || s.data != nil && s.data.tl != k {
+	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
 		return telitErr(telitErrResume)
 	}
 	s.telitOnline(k)
@@ -191,11 +191,21 @@ func (s *shimSession) cmdTelitSO(c *shimCmd) error {
 
 // telitOnline answers CONNECT and makes k's port (s) its data line.
 func (s *shimSession) telitOnline(k *telitSocket) {
+	if d := k.port.data; d != nil && d.tl == k && k.port != s {
+		k.port.leaveData() // resumed on another port
+		k.port.data = nil
+	}
 	k.port, k.online = s, true
 	s.result("CONNECT")
 	if s.data != nil && s.data.tl == k {
 		s.goOnline(s.data)
 		return
+	}
+	if s.data != nil {
+		// Another socket escaped on this port stays open, suspended
+		// (AT#SS 2 or 3), until AT#SO takes it back.
+		s.leaveData()
+		s.data = nil
 	}
 	s.ip.tcfg.wait = 0 // what the host types goes out at once
 	s.goOnline(&shimData{s: s, sock: k.sock, tl: k})
@@ -485,7 +495,7 @@ func (s *shimSession) cmdTelitSA(c *shimCmd) error {
 	if c.Op != at.Set || !c.argc(1, 2) || !ok0 || !ok1 {
 		return at.Error
 	}
-	if k == nil || k.in == nil || mode == 0 && s.data != nil {
+	if k == nil || k.in == nil {
 		return telitErr(telitErrState)
 	}
 	s.telitAccept(k, mode)

@@ -349,3 +349,75 @@ func TestTelitListenModes(t *testing.T) {
 	mdm.cmd("AT#SH=5", "\r\nOK\r\n")
 	mdm.cmd("AT#SLUDP=5,0,3002", "\r\n+CME ERROR: wrong state\r\n")
 }
+
+// A peer the host dialed passes the firewall while connected, whatever
+// its entries; when the network goes, the online socket ends with NO
+// CARRIER and the context is down.
+func TestTelitFirewallDialedAndContextLost(t *testing.T) {
+	r := newTelitRig(t)
+	r.cmd("AT+CMEE=2", "\r\nOK\r\n")
+	r.telitActivate()
+	r.cmd(`AT#FRWL=1,"192.168.1.0","255.255.255.0"`, "\r\nOK\r\n")
+	r.cmd("AT#SL=2,1,4000", "\r\nOK\r\n")
+	dial := func() net.Conn {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c, err := r.far.DialContext(ctx, "tcp", "10.0.0.2:4000")
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	refused := dial()
+	refused.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := refused.Read(make([]byte, 1)); err == nil {
+		t.Fatal("10.0.0.1 got through the firewall")
+	}
+	r.cmd("AT#SD=1,0,7,10.0.0.1,0,0,1", "\r\nOK\r\n")
+	dial()
+	r.expect("\r\nSRING: 2\r\n")
+	r.cmd("AT#SA=2,0", "\r\nCONNECT\r\n")
+	r.be.net.drop()
+	r.expect("\r\nNO CARRIER\r\n")
+	r.cmd("AT#SGACT?", "\r\n#SGACT: 1,0\r\n\r\n#SGACT: 2,0\r\n\r\n#SGACT: 3,0\r\n\r\n#SGACT: 4,0\r\n\r\n#SGACT: 5,0\r\n\r\nOK\r\n")
+	r.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+}
+
+// Two online sockets on one port: the first escaped stays suspended while
+// the second is online, and AT#SO switches between them.
+func TestTelitTwoOnline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pn := newShimPipeNet()
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *Config) { c.Dialect = DialectTelit })
+		r.init()
+		r.cmd("AT#SGACT=1,1", "\r\n#SGACT: 10.0.0.2\r\n\r\nOK\r\n")
+		r.cmd(`AT#SD=1,0,7007,"10.0.0.1"`, "\r\nCONNECT\r\n")
+		far1 := <-pn.far
+		defer far1.Close()
+		escape := func() {
+			time.Sleep(time.Second) // the guard time, in the bubble
+			r.send("+++")
+			time.Sleep(time.Second)
+			r.expect("\r\nOK\r\n")
+		}
+		escape()
+		r.cmd(`AT#SD=2,0,7008,"10.0.0.1"`, "\r\nCONNECT\r\n")
+		far2 := <-pn.far
+		defer far2.Close()
+		far2.Write([]byte("two"))
+		r.expect("two")
+		escape()
+		r.cmd("AT#SS=1", "\r\n#SS: 1,2,10.0.0.2,0,0.0.0.0,0\r\n\r\nOK\r\n")
+		far1.Write([]byte("one"))
+		r.expect("\r\nSRING: 1\r\n")
+		r.cmd("AT#SO=1", "\r\nCONNECT\r\none")
+		escape()
+		r.cmd("AT#SO=2", "\r\nCONNECT\r\n")
+		r.send("x")
+		b := make([]byte, 1)
+		if _, err := io.ReadFull(far2, b); err != nil || b[0] != 'x' {
+			t.Fatalf("far2 read %q, %v", b, err)
+		}
+	})
+}
