@@ -1,6 +1,7 @@
 package shim
 
 import (
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/netip"
@@ -366,11 +367,11 @@ func (s *shimSession) cmdTelitSSEND(c *shimCmd) error {
 		s.line("#SSEND: (1-6)")
 		return nil
 	}
-	_, k, ok := s.telitSocketArg(c, 0)
+	id, k, ok := s.telitSocketArg(c, 0)
 	if c.Op != at.Set || !ok || !c.argc(1, 2) {
 		return at.Error
 	}
-	return s.telitStartSend(k, 0)
+	return s.telitStartSend(k, 0, s.tl().cfg[id].sendMode == 1)
 }
 
 // AT#SSENDEXT=<connId>,<bytestosend>: "> ", exactly that many octets of
@@ -385,12 +386,13 @@ func (s *shimSession) cmdTelitSSENDEXT(c *shimCmd) error {
 	if c.Op != at.Set || !ok || !okN || len(c.args) != 2 {
 		return at.Error
 	}
-	return s.telitStartSend(k, n)
+	return s.telitStartSend(k, n, false)
 }
 
 // telitStartSend prompts for a payload for k (fixed octets, or up to
-// Ctrl-Z when 0).
-func (s *shimSession) telitStartSend(k *telitSocket, fixed int) error {
+// Ctrl-Z when 0), typed in hex if hexData (AT#SCFGEXT's sendDataMode 1,
+// which the shim applies to AT#SSEND only).
+func (s *shimSession) telitStartSend(k *telitSocket, fixed int, hexData bool) error {
 	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
 		return telitErr(telitErrState)
 	}
@@ -399,6 +401,13 @@ func (s *shimSession) telitStartSend(k *telitSocket, fixed int) error {
 	}
 	sock := k.sock
 	s.startPayload(&shimSendInput{fixed: fixed, done: func(data []byte) {
+		if hexData {
+			var err error
+			if data, err = hex.DecodeString(string(data)); err != nil {
+				s.errorResult(at.Error)
+				return
+			}
+		}
 		switch {
 		case len(data) == 0:
 			s.result("OK")

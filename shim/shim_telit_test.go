@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -144,6 +145,25 @@ func TestTelitCommandMode(t *testing.T) {
 	r.send("AB\x1a")
 	r.expect("\r\nOK\r\n")
 	r.expect("\r\nSRING: 1,2,4142\r\n")
+	// Hex sending (sendDataMode 1), then the stray Ctrl-Z mbed's ME910
+	// driver sends after AT#SSENDEXT's data, which is ignored.
+	r.cmd("AT#SCFGEXT=1,1,0,0,0,1", "\r\nOK\r\n")
+	r.send("AT#SSEND=1\r")
+	r.expect("\r\n> ")
+	r.send("4344\x1a")
+	r.expect("\r\nOK\r\n")
+	r.expect("\r\nSRING: 1,2\r\n")
+	r.cmd("AT#SRECV=1,10", "\r\n#SRECV: 1,2\r\nCD\r\n\r\nOK\r\n")
+	r.send("AT#SSENDEXT=1,1\r")
+	r.expect("\r\n> ")
+	r.send("E\x1a")
+	r.expect("\r\nOK\r\n")
+	r.expect("\r\nSRING: 1,1\r\n")
+	r.cmd("AT#SRECV=1,10", "\r\n#SRECV: 1,1\r\nE\r\n\r\nOK\r\n")
+	r.send("AT#SSEND=1\r")
+	r.expect("\r\n> ")
+	r.send("zz\x1a")
+	r.expect("\r\nERROR\r\n")
 	r.cmd("AT#SH=1", "\r\nOK\r\n")
 	r.cmd("AT#SS", "\r\n#SS: 1,0\r\n\r\n#SS: 2,0\r\n\r\n#SS: 3,0\r\n\r\n#SS: 4,0\r\n\r\n#SS: 5,0\r\n\r\n#SS: 6,0\r\n\r\nOK\r\n")
 }
@@ -420,4 +440,23 @@ func TestTelitTwoOnline(t *testing.T) {
 			t.Fatalf("far2 read %q, %v", b, err)
 		}
 	})
+}
+
+// With AT#SCFGEXT2's noCarrierMode, a command-mode socket the peer closes
+// says NO CARRIER: <connId>,<cause>; its data stays readable, and AT#SS
+// is 0 once it is read.
+func TestTelitNoCarrierMode(t *testing.T) {
+	r := newTelitRig(t)
+	r.cmd("AT+CMEE=2", "\r\nOK\r\n")
+	r.telitActivate()
+	r.cmd("AT#SCFGEXT2=1,0,0,0,0,1", "\r\nOK\r\n")
+	r.cmd(fmt.Sprintf("AT#SD=1,0,%d,10.0.0.1,0,0,1", shimClosePort), "\r\nOK\r\n")
+	r.until("\r\nNO CARRIER: 1,1\r\n")
+	r.send("AT#SS=1\r") // an SRING may come before or after
+	r.until(",3,10.0.0.2,")
+	r.until(fmt.Sprintf(",10.0.0.1,%d\r\n\r\nOK\r\n", shimClosePort))
+	r.send("AT#SRECV=1,100\r")
+	r.until("\r\n#SRECV: 1,3\r\nbye\r\n\r\nOK\r\n")
+	r.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+	r.cmd("AT#SSENDEXT=1,1", "\r\n+CME ERROR: wrong state\r\n")
 }
