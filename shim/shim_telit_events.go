@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -65,6 +66,10 @@ func (s *shimSession) telitEvent(ev modemsock.Event) {
 				k.in = nil // gone before AT#SA: listening again
 			}
 			return
+		}
+		k.closure = 2
+		if errors.Is(ev.Err, io.EOF) {
+			k.closure = 1
 		}
 		p.telitPeerClosed(k)
 	}

@@ -36,6 +36,7 @@ type telitSocket struct {
 	lis  *modemsock.Listener // AT#SL, AT#SLUDP
 	in   *modemsock.Socket   // an incoming connection waiting for AT#SA
 
+	closure  int  // AT#SLASTCLOSURE's cause: 0 not closed by the peer, 1 FIN, 2 reset or error
 	rung     bool // SRING told of the data; again once the buffer was empty
 	ringDue  bool // an SRING that waited for a command waits telitRingDelay more
 	received int  // octets read by the host (AT#SI's received, with the buffer)
@@ -541,6 +542,35 @@ func (s *shimSession) cmdTelitSELINT(c *shimCmd) error {
 		}
 	default:
 		return at.Error
+	}
+	return nil
+}
+
+// AT#SLASTCLOSURE[=<connId>]: "#SLASTCLOSURE: <connId>,<cause>", why
+// the socket's last connection ended: 0 not by the peer (or not yet), 1
+// the peer's FIN, 2 a reset or error.
+func (s *shimSession) cmdTelitSLASTCLOSURE(c *shimCmd) error {
+	lo, hi := 1, telitSockets
+	switch c.Op {
+	case at.Test:
+		s.line("#SLASTCLOSURE: (1-6)")
+		return nil
+	case at.Set:
+		id, _, ok := s.telitSocketArg(c, 0)
+		if !ok || len(c.args) != 1 {
+			return at.Error
+		}
+		lo, hi = id, id
+	case at.Action:
+	default:
+		return at.Error
+	}
+	for id := lo; id <= hi; id++ {
+		cause := 0
+		if k := s.tl().socks.Get(id); k != nil {
+			cause = k.closure
+		}
+		s.line(fmt.Sprintf("#SLASTCLOSURE: %d,%d", id, cause))
 	}
 	return nil
 }

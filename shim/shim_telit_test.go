@@ -116,6 +116,10 @@ func TestTelitBasics(t *testing.T) {
 		{"AT#GPRS?", "\r\n#GPRS: 1\r\n\r\nOK\r\n"},
 		{"AT#GPRS=0", "\r\nOK\r\n"},
 		{"AT#BOGUS", "\r\nERROR\r\n"},
+		{"AT+CMEE=1", "\r\nOK\r\n"},
+		{"AT#SD=1,0,7,10.0.0.1,0,0,1", "\r\n+CME ERROR: 556\r\n"},
+		{"AT+CMEE=0", "\r\nOK\r\n"},
+		{"AT#SD=1,0,7,10.0.0.1,0,0,1", "\r\nERROR\r\n"},
 	})
 }
 
@@ -458,5 +462,7 @@ func TestTelitNoCarrierMode(t *testing.T) {
 	r.send("AT#SRECV=1,100\r")
 	r.until("\r\n#SRECV: 1,3\r\nbye\r\n\r\nOK\r\n")
 	r.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+	r.cmd("AT#SLASTCLOSURE=1", "\r\n#SLASTCLOSURE: 1,1\r\n\r\nOK\r\n")
+	r.cmd("AT#SLASTCLOSURE=2", "\r\n#SLASTCLOSURE: 2,0\r\n\r\nOK\r\n")
 	r.cmd("AT#SSENDEXT=1,1", "\r\n+CME ERROR: wrong state\r\n")
 }
