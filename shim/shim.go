@@ -161,8 +161,9 @@ func (s *Shim) ServePorts(ctx context.Context, rws ...io.ReadWriter) error {
 // the loop never blocks on itself.
 const shimEventQueue = 256
 
-// shimSession is one host's module: everything mutable in it belongs to the
-// goroutine running run.
+// shimSession is one AT port of a module (shimModule), the whole module
+// when it has one port: everything mutable in it belongs to the module
+// loop (shimModule.run).
 type shimSession struct {
 	sh    *Shim
 	mod   *shimModule // the module whose port this is
