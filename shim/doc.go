@@ -6,8 +6,12 @@
 // Each host gets a session of its own (Shim.Serve) speaking one Dialect:
 // Quectel's QI* set of the GSM modules M95, M66, M26 and MC60
 // (DialectM95, the default), or that of the LTE modules BG96, BG95 and
-// EC2x (DialectBG96), or the Wavecom IP stack's #-commands of Multi-Tech's
-// GPRS modems (DialectMultiTech). A session's command line runs on the modem-side
+// EC2x (DialectBG96), SIMCom's CIP* set of the SIM800 and SIM900
+// (DialectSIM800), the Wavecom IP stack's #-commands of Multi-Tech's
+// GPRS modems (DialectMultiTech), or Telit's multisocket #S* set
+// (DialectTelit). Shim.ServePorts serves one module with several AT
+// ports that share its sockets, as a Telit's MDM and MDM2. A session's
+// command line runs on the modem-side
 // engine every emulated modem shares (package at/dce: line editing,
 // echo, parsing, result codes, payloads after a prompt, the "+++"
 // escape); its sockets, contexts and listeners are those of the

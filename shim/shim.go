@@ -26,6 +26,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -123,11 +125,33 @@ type UnackedConn = modemsock.UnackedConn
 // mode, as on the module (seed §4), and after AT&D2 also closes the
 // connection; it is polled every 100 ms in data mode.
 func (s *Shim) Serve(ctx context.Context, rw io.ReadWriter) error {
+	return s.ServePorts(ctx, rw)
+}
+
+// ServePorts answers one module with several AT ports, as a Telit
+// module's MDM and MDM2 interfaces: each of rws is a host line with its
+// own command line, settings and data mode, and all share the module's
+// contexts and sockets, so that a host can move a socket's data on one
+// port while it polls AT#SS on another. Unsolicited codes about a socket
+// go to the port that opened it. Serve is ServePorts with one port. It
+// returns as Serve does, when ctx ends or any port fails or ends.
+// Dialects other than DialectTelit have one port: for them ServePorts
+// with more than one returns an error at once.
+func (s *Shim) ServePorts(ctx context.Context, rws ...io.ReadWriter) error {
+	if len(rws) == 0 {
+		return errors.New("shim: no port to serve")
+	}
+	if len(rws) > 1 && s.cfg.Dialect != DialectTelit {
+		return fmt.Errorf("shim: dialect %s has one AT port, not %d", s.cfg.Dialect, len(rws))
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	ss := newShimSession(ctx, s, rw)
-	err := ss.run()
+	m := newShimModule(ctx, s)
+	for _, rw := range rws {
+		m.ports = append(m.ports, newShimSession(ctx, s, rw, m))
+	}
+	err := m.run()
 	cancel()
-	ss.shutdown()
+	m.shutdown()
 	return err
 }
 
@@ -137,10 +161,12 @@ func (s *Shim) Serve(ctx context.Context, rw io.ReadWriter) error {
 // the loop never blocks on itself.
 const shimEventQueue = 256
 
-// shimSession is one host's module: everything mutable in it belongs to the
-// goroutine running run.
+// shimSession is one AT port of a module (shimModule), the whole module
+// when it has one port: everything mutable in it belongs to the module
+// loop (shimModule.run).
 type shimSession struct {
 	sh    *Shim
+	mod   *shimModule // the module whose port this is
 	cfg   *Config
 	log   *slog.Logger
 	rw    io.ReadWriter
@@ -188,18 +214,24 @@ type shimSettings struct {
 
 var shimFactory = shimSettings{echo: true, verbose: true, qiurc: 1}
 
-func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSession {
+func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter, mod *shimModule) *shimSession {
+	if mod == nil {
+		mod = newShimModule(ctx, sh)
+	}
 	s := &shimSession{
-		sh: sh, cfg: &sh.cfg, log: sh.cfg.Logger, rw: rw, ctx: ctx,
+		sh: sh, mod: mod, cfg: &sh.cfg, log: sh.cfg.Logger, rw: rw, ctx: ctx,
 		in:  make(chan []byte),
-		ev:  make(chan func(), shimEventQueue),
+		ev:  mod.ev,
 		set: shimFactory, saved: shimFactory,
 		ip: defaultIPSettings,
 	}
-	s.socks = modemsock.New(ctx, modemsock.Config{
-		Post: s.post, Events: s.onSocketEvent,
-		RecvBuffer: sh.cfg.Profile.RecvBuffer, Logger: sh.cfg.Logger,
-	})
+	if mod.socks == nil {
+		mod.socks = modemsock.New(ctx, modemsock.Config{
+			Post: s.post, Events: s.onSocketEvent,
+			RecvBuffer: sh.cfg.Profile.RecvBuffer, Logger: sh.cfg.Logger,
+		})
+	}
+	s.socks = mod.socks
 	s.pers = newPersonality(s, sh.cfg.Dialect)
 	s.cmds = s.pers.commands()
 	s.e = dce.New(dce.Config{
@@ -213,34 +245,6 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter) *shimSessio
 	s.applySettings()
 	s.pers.start()
 	return s
-}
-
-// run is the session loop.
-func (s *shimSession) run() error {
-	go s.routineRead()
-	if err := s.flush(); err != nil {
-		return err
-	}
-	for {
-		in := s.in
-		if s.e.Suspended() {
-			in = nil // leave host bytes unread: flow control
-		}
-		select {
-		case <-s.ctx.Done():
-			return s.ctx.Err()
-		case b, ok := <-in:
-			if !ok {
-				return s.inErr
-			}
-			s.input(b)
-		case f := <-s.ev:
-			f()
-		}
-		if err := s.flush(); err != nil {
-			return err
-		}
-	}
 }
 
 // routineRead copies host bytes to the loop.
@@ -293,13 +297,8 @@ func (s *shimSession) afterFunc(d time.Duration, f func()) clock.Timer {
 	return s.cfg.Clock.AfterFunc(d, func() { s.post(f) })
 }
 
-// shutdown closes everything the host opened and waits for the goroutines.
-func (s *shimSession) shutdown() {
-	s.closing, s.data = true, nil
-	s.pers.shutdown()
-	s.socks.Close()
-	s.wg.Wait()
-}
+// closePort stops taking the port's input and leaves its data mode.
+func (s *shimSession) closePort() { s.closing, s.data = true, nil }
 
 func (s *shimSession) flush() error {
 	if s.writeErr != nil || s.out.Len() == 0 {

@@ -25,10 +25,11 @@ const (
 type shimData struct {
 	s        *shimSession
 	sock     *modemsock.Socket
-	conn     *shimConn   // the M95's connection; nil for the BG96
-	bg       *bg96Socket // the BG96's; nil for the M95
-	sim      *sim800Conn // the SIM800's (AT+CIPMODE=1)
-	active   bool        // data mode; false after +++ until ATO
+	conn     *shimConn    // the M95's connection; nil for the BG96
+	bg       *bg96Socket  // the BG96's; nil for the M95
+	sim      *sim800Conn  // the SIM800's (AT+CIPMODE=1)
+	tl       *telitSocket // the Telit's
+	active   bool         // data mode; false after +++ until ATO
 	tbuf     []byte
 	pack     clock.Timer
 	inflight int  // writes queued on the connection
@@ -127,6 +128,10 @@ func (d *shimData) HangUp() error {
 		s.sim800Release(k) // leaves data mode
 		s.line("CLOSED")
 		return nil
+	}
+	if k := d.tl; k != nil {
+		s.telitRelease(k, false) // leaves data mode
+		return at.NoCarrier
 	}
 	c := d.conn
 	s.closeConn(c, false)

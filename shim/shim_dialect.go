@@ -1,6 +1,7 @@
 package shim
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -30,10 +31,16 @@ const (
 	// #LTCPSTART (seed 003), one session bridged with Ok_Info_* messages
 	// and DLE/ETX framing, #CME ERROR codes.
 	DialectMultiTech
+	// DialectTelit is Telit's multisocket #S* set (GC864, GE865, HE910,
+	// LE910, ME910): AT#SGACT or AT#GPRS, AT#SD, AT#SSEND(EXT) and
+	// AT#SRECV, AT#SL and AT#SA with SRING, AT#SS, AT#SI and the AT#FRWL
+	// firewall, on connection IDs 1 to 6; one module may have several AT
+	// ports (Shim.ServePorts).
+	DialectTelit
 )
 
 // dialectNames are the names ParseDialect takes, in Dialect order.
-var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800", DialectMultiTech: "multitech"}
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800", DialectMultiTech: "multitech", DialectTelit: "telit"}
 
 // String returns the dialect's name as ParseDialect takes it.
 func (d Dialect) String() string {
@@ -61,6 +68,10 @@ func ParseDialect(s string) (Dialect, error) {
 func (d Dialect) profile(p Profile) Profile {
 	if d == DialectBG96 && p.MaxConnections == 0 {
 		p.MaxConnections = bg96Sockets
+	}
+	if d == DialectTelit {
+		p.MaxConnections = cmp.Or(p.MaxConnections, telitSockets)
+		p.MaxSend = cmp.Or(p.MaxSend, telitMaxSend)
 	}
 	return p.withDefaults()
 }

@@ -207,3 +207,19 @@ func (r *shimRig) drain() {
 		}
 	}
 }
+
+// FuzzShimServeTelit is FuzzShimServe for the Telit personality.
+func FuzzShimServeTelit(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+CMEE=2\rAT+CGDCONT=1,IP,\"apn\"\rAT#SGACT=1,1\rAT#SD=1,0,7,1.2.3.4,0,0,1\rAT#SSENDEXT=1,3\rabc",
+		"AT#GPRS=1\rAT#SD=2,0,7,\"1.2.3.4\"\rdata+++",
+		"AT#SGACT=1,1\rAT#SD=1,0,7,1.2.3.4,0,0,1\rAT#SSEND=1\rx\x08y\x1aAT#SRECV=1,128\rAT#SI\rAT#SS\r",
+		"AT#FRWL=1,\"10.0.0.0\",\"255.0.0.0\"\rAT#SGACT=1,1\rAT#SL=1,1,23\rAT#SA=1,1\rAT#SH=1\r",
+		"AT#SCFGEXT=1,2,1,0,1,0\rAT#SCFG=1,1,300,90,600,50\rAT#SLUDP=2,1,3030\rAT#SO=1\r",
+		"AT#FRWL=2,\"1.2.3.4\",\"225.255.255.0\"\rAT#SS=9\rAT#SRECV=0,0\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectTelit, data) })
+}

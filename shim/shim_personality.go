@@ -32,6 +32,8 @@ func newPersonality(s *shimSession, d Dialect) personality {
 		return newSIM800State(s)
 	case DialectMultiTech:
 		return newMTState(s)
+	case DialectTelit:
+		return newTelitPort(s)
 	default:
 		for i := range s.pdps {
 			s.pdps[i] = newShimPDP(i, s.cfg.Profile, s.socks)

@@ -36,7 +36,7 @@ func TestShimQISTATNumeric(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newShimSession(t.Context(), New(Config{Backend: &shimFakeBackend{}}), nil)
+			s := newShimSession(t.Context(), New(Config{Backend: &shimFakeBackend{}}), nil, nil)
 			s.set.verbose = tc.verbose
 			s.applySettings()
 			p := s.pdp()

@@ -114,8 +114,14 @@ func checkShim(f shimFlags) error {
 		return err
 	}
 	for _, l := range listens {
-		if err := checkShimListen(l.addr); err != nil {
-			return fmt.Errorf("--listen %s: %w", l.spec, err)
+		addrs := l.ports
+		if addrs == nil {
+			addrs = []string{l.addr}
+		}
+		for _, addr := range addrs {
+			if err := checkShimListen(addr); err != nil {
+				return fmt.Errorf("--listen %s: %w", l.spec, err)
+			}
 		}
 	}
 	return nil

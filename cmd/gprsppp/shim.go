@@ -111,7 +111,7 @@ connection count and send size default to the module's limits (the M95's
 	fl.DurationVar(&f.modem.echoInterval, "echo-interval", 30*time.Second, "LCP echo keepalive interval (0: off)")
 	fl.IntVar(&f.modem.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.modem.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
-	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT, each optionally followed by ,dialect=NAME (repeatable)")
+	fl.StringArrayVar(&f.listen, "listen", nil, "where hosts connect: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT, each optionally followed by ,dialect=NAME; several pty/serial ports comma-separated in one spec are the AT ports of one module (telit); repeatable, one module each")
 	fl.Var(&f.dialect, "dialect", "the module hosts see, "+strings.Join(shim.DialectNames(), " or ")+", on every --listen without its own ,dialect=NAME")
 	fl.IntVar(&f.maxConnections, "max-connections", 0, "connections per host (0: the dialect's module's, 6 on the M95, 12 on the BG96)")
 	fl.IntVar(&f.maxSend, "max-send", 1460, "largest AT+QISEND (the module's is 1460)")
@@ -143,6 +143,25 @@ type shimListen struct {
 	spec    string       // as given, options and all: the listener's name in messages
 	addr    string       // the spec without its options: pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT
 	dialect shim.Dialect // its own ,dialect=NAME, else --dialect
+	// ports are the AT ports of one module when addr names several,
+	// comma-separated (pty:/tmp/mdm,pty:/tmp/mdm2); nil for one.
+	ports []string
+}
+
+// splitShimPorts splits an address into the ports of one module: at each
+// comma followed by a port kind (pty, serial:, tcp://), so that a comma
+// inside a pty link's path stays in it.
+func splitShimPorts(addr string) []string {
+	var ports []string
+	for _, part := range strings.Split(addr, ",") {
+		kind, _, _ := strings.Cut(part, ":")
+		if len(ports) == 0 || kind == "pty" || kind == "serial" || strings.HasPrefix(part, "tcp://") {
+			ports = append(ports, part)
+			continue
+		}
+		ports[len(ports)-1] += "," + part
+	}
+	return ports
 }
 
 // parseShimListen splits the options off a --listen spec: trailing
@@ -172,6 +191,17 @@ func parseShimListen(spec string, def shim.Dialect) (shimListen, error) {
 			return shimListen{}, err
 		}
 		l.addr, l.dialect, seen = l.addr[:i], d, true
+	}
+	if ports := splitShimPorts(l.addr); len(ports) > 1 {
+		for _, p := range ports {
+			if strings.HasPrefix(p, "tcp://") {
+				return shimListen{}, errors.New("a module of several ports takes pty and serial ports, not tcp://")
+			}
+		}
+		if l.dialect != shim.DialectTelit {
+			return shimListen{}, fmt.Errorf("dialect %s has one AT port; several ports are for telit", l.dialect)
+		}
+		l.ports = ports
 	}
 	return l, nil
 }
@@ -335,6 +365,9 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 // "listening:" line: its kind, where it is, and in parentheses its pty's
 // link, if any, and its dialect ("pty /dev/pts/5 (/tmp/ttyM95, m95)").
 func openShimListener(ctx context.Context, l shimListen, h *shimHosts, log *slog.Logger) (io.Closer, string, error) {
+	if l.ports != nil {
+		return openShimModule(ctx, l, h, log)
+	}
 	spec := l.spec
 	kind, arg, _ := strings.Cut(l.addr, ":")
 	switch {
@@ -386,4 +419,93 @@ func openShimListener(ctx context.Context, l shimListen, h *shimHosts, log *slog
 		return ln, "tcp " + ln.Addr().String() + " (" + l.dialect.String() + ")", nil
 	}
 	return nil, "", fmt.Errorf("want pty[:LINK], serial:DEV[@BAUD] or tcp://ADDR:PORT")
+}
+
+// openShimModule opens the ports of a module of several AT ports (a
+// --listen spec naming them comma-separated) and serves them as one
+// module sharing its sockets.
+func openShimModule(ctx context.Context, l shimListen, h *shimHosts, log *slog.Logger) (io.Closer, string, error) {
+	var rws []io.ReadWriteCloser
+	var descs []string
+	for _, addr := range l.ports {
+		one := shimListen{spec: l.spec, addr: addr, dialect: l.dialect}
+		rw, desc, err := openShimLine(ctx, one, log)
+		if err != nil {
+			for _, c := range rws {
+				c.Close()
+			}
+			return nil, "", fmt.Errorf("%s: %w", addr, err)
+		}
+		rws, descs = append(rws, rw), append(descs, desc)
+	}
+	h.serveModule(ctx, l, rws)
+	return shimClosers(rws), "module of " + strings.Join(descs, " and ") + " (" + l.dialect.String() + ")", nil
+}
+
+// openShimLine opens one pty or serial port of a module.
+func openShimLine(ctx context.Context, l shimListen, log *slog.Logger) (io.ReadWriteCloser, string, error) {
+	kind, arg, _ := strings.Cut(l.addr, ":")
+	switch kind {
+	case "pty":
+		p, err := sim.ListenPty(arg)
+		if err != nil {
+			return nil, "", err
+		}
+		if p.Link() != "" {
+			return p, "pty " + p.Path() + " (" + p.Link() + ")", nil
+		}
+		return p, "pty " + p.Path(), nil
+	case "serial":
+		dev, baud, hasBaud := strings.Cut(arg, "@")
+		opt := device.Options{Logger: log.With(catKey, catDevice)}
+		if hasBaud {
+			b, err := strconv.Atoi(baud)
+			if err != nil {
+				return nil, "", fmt.Errorf("bad baud rate %q", baud)
+			}
+			opt.Baud = b
+		}
+		port, err := device.Open(ctx, dev, opt)
+		if err != nil {
+			return nil, "", err
+		}
+		return port, "serial " + dev, nil
+	}
+	return nil, "", fmt.Errorf("want pty[:LINK] or serial:DEV[@BAUD]")
+}
+
+// shimClosers closes several ports.
+type shimClosers []io.ReadWriteCloser
+
+func (cs shimClosers) Close() error {
+	var errs []error
+	for _, c := range cs {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// serveModule serves the ports of one module; like a line, when its
+// session ends, unless ctx ended it, the listener is dead.
+func (h *shimHosts) serveModule(ctx context.Context, l shimListen, rws []io.ReadWriteCloser) {
+	cfg := h.shim
+	cfg.Dialect = l.dialect
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer shimClosers(rws).Close()
+		stop := context.AfterFunc(ctx, func() { shimClosers(rws).Close() })
+		defer stop()
+		var names []string
+		ports := make([]io.ReadWriter, len(rws))
+		for i, rw := range rws {
+			names = append(names, shimHostName(l.ports[i], rw))
+			ports[i] = h.traced(rw, names[i])
+		}
+		cfg.Logger = h.log.With("host", strings.Join(names, ","))
+		err := shim.New(cfg).ServePorts(ctx, ports...)
+		if ctx.Err() == nil {
+			h.stopped(l.spec, fmt.Errorf("the module's session ended: %w", cmp.Or(err, io.EOF)))
+		}
+	}()
 }

@@ -117,6 +117,7 @@ func TestShimDialectConfigCheck(t *testing.T) {
 		{name: "ok", text: "sim = true\ndialect = \"bg96\"\nlisten = [\"pty:/tmp/ttyQ\", \"tcp://127.0.0.1:5000,dialect=m95\"]\n"},
 		{name: "bad key", text: "sim = true\nlisten = [\"pty\"]\ndialect = \"bg77\"\n", want: ":3: invalid argument \"bg77\" for \"--dialect\" flag: unknown dialect \"bg77\": want one of " + allDialects},
 		{name: "bad suffix", text: "sim = true\nlisten = [\"pty\", \"tcp://127.0.0.1:5000,dialect=bg77\"]\n", want: `--listen tcp://127.0.0.1:5000,dialect=bg77: unknown dialect "bg77"`},
+		{name: "module of two ptys", text: "sim = true\nlisten = [\"pty:/tmp/mdm,pty:/tmp/mdm2,dialect=telit\"]\n"},
 		{name: "bad address under the suffix", text: "sim = true\nlisten = [\"tcp://127.0.0.1,dialect=bg96\"]\n", want: "--listen tcp://127.0.0.1,dialect=bg96: address 127.0.0.1: missing port"},
 	}
 	for _, tt := range tests {

@@ -62,6 +62,14 @@ func (h *shimHosts) serveHost(ctx context.Context, cfg shim.Config, host string,
 	return shim.New(cfg).Serve(ctx, rw)
 }
 
+// traced is rw with --trace's logging, if on, naming host.
+func (h *shimHosts) traced(rw io.ReadWriteCloser, host string) io.ReadWriter {
+	if !h.trace.on() {
+		return rw
+	}
+	return newShimTrace(rw, h.log.With("host", host, catKey, catShimTrace), h.trace.hex).withDTR()
+}
+
 // startCapture opens --pcap, if set, and has cfg's link write to it. The
 // closer closes the file once the link is gone.
 func startCapture(cfg *gprsppp.Config, path string, log *slog.Logger) (io.Closer, error) {

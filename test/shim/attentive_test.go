@@ -18,8 +18,8 @@ import (
 )
 
 // TestAttentiveSIM800 compiles attentive's SIM800 driver (the real C
-// client, copied unchanged into attentive/ with its licence) with a small
-// main (attentive/sim800_echo.c) and runs it against the shim in the
+// client, copied unchanged into testdata/attentive/ with its licence) with a small
+// main (testdata/attentive/sim800_echo.c) and runs it against the shim in the
 // SIM800 dialect over a pseudo-terminal, as on a serial port: attach
 // (autobauding AT, ATE0, the init strings, the CIPMUX/CIPRXGET/CIPQSEND
 // set-and-read-back dance), pdp_open (SAPBR, AT+CIPSTATUS read to its
@@ -40,7 +40,7 @@ func TestAttentiveSIM800(t *testing.T) {
 		t.Skip("gcc not found: attentive's C client cannot be built")
 	}
 	bin := filepath.Join(t.TempDir(), "sim800-echo")
-	src := "attentive"
+	src := filepath.Join("testdata", "attentive")
 	build := exec.Command(gcc, "-std=gnu99", "-O1", "-I"+filepath.Join(src, "include"), "-o", bin,
 		filepath.Join(src, "sim800_echo.c"), filepath.Join(src, "src", "parser.c"),
 		filepath.Join(src, "src", "at-unix.c"), filepath.Join(src, "src", "cellular.c"),

@@ -50,10 +50,12 @@ type stack struct {
 }
 
 // newStack brings up the simulator and a PPP link to it; t.Cleanup takes
-// it down.
-func newStack(t *testing.T) *stack {
+// it down. The network side also owns extra, addresses it can dial the
+// client from (Link.DialTCPFrom), as other hosts of the operator's
+// network.
+func newStack(t *testing.T, extra ...netip.Addr) *stack {
 	t.Helper()
-	return newStackWith(t, 0)
+	return newStackWith(t, 0, extra...)
 }
 
 // newPacedStack is newStack with latency added each way on the line
@@ -63,14 +65,6 @@ func newStack(t *testing.T) *stack {
 func newPacedStack(t *testing.T, latency time.Duration) *stack {
 	t.Helper()
 	return newStackWith(t, latency)
-}
-
-// newStackFrom is newStack with a network side that owns the extra
-// addresses too, for connections toward the client from other sources
-// (network.DialTCPFrom).
-func newStackFrom(t *testing.T, extra ...netip.Addr) *stack {
-	t.Helper()
-	return newStackWith(t, 0, extra...)
 }
 
 // newStackWith is newStack with latency each way on the line and extra
@@ -126,6 +120,30 @@ func newStackWith(t *testing.T, latency time.Duration, extra ...netip.Addr) *sta
 		t.Fatal("the network side of the link never came up")
 	}
 	return s
+}
+
+// tryDialFrom connects from src on the network side to the client's
+// port, as a remote client of a listening socket; a refusal is its error.
+func (s *stack) tryDialFrom(t *testing.T, src netip.Addr, port int) (net.Conn, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := s.network.DialTCPFrom(ctx, src, netip.AddrPortFrom(s.clientAddr(), uint16(port)))
+	if err == nil {
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+	}
+	return c, err
+}
+
+// dialFrom is tryDialFrom for a connection that must be made.
+func (s *stack) dialFrom(t *testing.T, src netip.Addr, port int) net.Conn {
+	t.Helper()
+	c, err := s.tryDialFrom(t, src, port)
+	if err != nil {
+		t.Fatalf("dial port %d from %v: %v", port, src, err)
+	}
+	return c
 }
 
 // clientAddr is the address the network gave the client (AT+QILOCIP).

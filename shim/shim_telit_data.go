@@ -1,0 +1,184 @@
+package shim
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	"github.com/gprsppp/gprsppp/at"
+	"github.com/gprsppp/gprsppp/modemsock"
+)
+
+// AT#SI[=<connId>]: "#SI: <connId>,<sent>,<received>,<buff_in>,
+// <ack_waiting>": octets the host sent, octets received (read and
+// buffered), octets buffered, and octets sent that the peer has not
+// acknowledged (from the stack; attentive polls it to 0).
+func (s *shimSession) cmdTelitSI(c *shimCmd) error {
+	lo, hi := 1, telitSockets
+	switch c.Op {
+	case at.Test:
+		s.line("#SI: (1-6)")
+		return nil
+	case at.Set:
+		id, _, ok := s.telitSocketArg(c, 0)
+		if !ok || len(c.args) != 1 {
+			return at.Error
+		}
+		lo, hi = id, id
+	case at.Action:
+	default:
+		return at.Error
+	}
+	for id := lo; id <= hi; id++ {
+		var sent, recv, buf, unacked int
+		if k := s.tl().socks.Get(id); k != nil && k.sock != nil {
+			var acked int
+			sent, acked = k.sock.Counters()
+			buf = k.sock.Buffered()
+			recv = k.received + buf
+			if !k.udp {
+				unacked = sent - acked
+			}
+		}
+		s.line(fmt.Sprintf("#SI: %d,%d,%d,%d,%d", id, sent, recv, buf, unacked))
+	}
+	return nil
+}
+
+// AT#SRECV=<connId>,<maxByte>[,<UDPInfo>]: "#SRECV: <connId>,<n>", the
+// data (hex with recvDataMode 1), OK. With nothing to read it is "+CME
+// ERROR: activation failed", as on the module ("message is misleading",
+// says attentive, which stops reading on it).
+func (s *shimSession) cmdTelitSRECV(c *shimCmd) error {
+	if c.Op == at.Test {
+		s.line(fmt.Sprintf("#SRECV: (1-6),(1-%d),(0-1)", telitMaxRecv))
+		return nil
+	}
+	id, k, ok0 := s.telitSocketArg(c, 0)
+	n, ok1 := c.intArg(1, 1, telitMaxRecv)
+	info, ok2 := 0, true
+	if len(c.args) == 3 {
+		info, ok2 = c.intArg(2, 0, 1)
+	}
+	if c.Op != at.Set || !c.argc(2, 3) || !ok0 || !ok1 || !ok2 {
+		return at.Error
+	}
+	if k == nil || k.sock == nil || k.sock.Buffered() == 0 {
+		return telitErr(telitErrActivation)
+	}
+	if d := k.port.data; d != nil && d.tl == k && d.active {
+		return telitErr(telitErrMode)
+	}
+	if k.udp {
+		n = min(n, len(k.sock.Packets()[0]))
+	}
+	data := k.sock.Read(n)
+	k.received += len(data)
+	left := k.sock.Buffered()
+	if info == 1 {
+		r := k.sock.Remote()
+		s.line(fmt.Sprintf("#SRECV: %s,%d,%d,%d,%d", telitAddr(r), r.Port(), id, len(data), left))
+	} else {
+		s.line(fmt.Sprintf("#SRECV: %d,%d", id, len(data)))
+	}
+	if s.tl().cfg[id].recvMode == 1 {
+		s.raw([]byte(fmt.Sprintf("%X", data)))
+	} else {
+		s.raw(data)
+	}
+	s.raw([]byte("\r\n"))
+	// The next SRING is for data that arrives once the buffer is empty,
+	// not for what this read left: attentive's telit2 reads 128 octets
+	// at a time and its reader thread reuses the response buffer for a
+	// URC that follows the OK at once, so a module that rang here would
+	// break it on every long read.
+	k.rung = left > 0
+	return nil
+}
+
+// AT#SSEND=<connId>: "> ", the data up to Ctrl-Z (ESC cancels), OK.
+func (s *shimSession) cmdTelitSSEND(c *shimCmd) error {
+	if c.Op == at.Test {
+		s.line("#SSEND: (1-6)")
+		return nil
+	}
+	id, k, ok := s.telitSocketArg(c, 0)
+	if c.Op != at.Set || !ok || !c.argc(1, 2) {
+		return at.Error
+	}
+	return s.telitStartSend(k, 0, s.tl().cfg[id].sendMode == 1)
+}
+
+// AT#SSENDEXT=<connId>,<bytestosend>: "> ", exactly that many octets of
+// any value, OK.
+func (s *shimSession) cmdTelitSSENDEXT(c *shimCmd) error {
+	if c.Op == at.Test {
+		s.line(fmt.Sprintf("#SSENDEXT: (1-6),(1-%d)", s.cfg.Profile.MaxSend))
+		return nil
+	}
+	_, k, ok := s.telitSocketArg(c, 0)
+	n, okN := c.intArg(1, 1, s.cfg.Profile.MaxSend)
+	if c.Op != at.Set || !ok || !okN || len(c.args) != 2 {
+		return at.Error
+	}
+	return s.telitStartSend(k, n, false)
+}
+
+// telitStartSend prompts for a payload for k (fixed octets, or up to
+// Ctrl-Z when 0), typed in hex if hexData (AT#SCFGEXT's sendDataMode 1,
+// which the shim applies to AT#SSEND only).
+func (s *shimSession) telitStartSend(k *telitSocket, fixed int, hexData bool) error {
+	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
+		return telitErr(telitErrState)
+	}
+	if d := k.port.data; d != nil && d.tl == k && d.active {
+		return telitErr(telitErrMode)
+	}
+	sock := k.sock
+	s.startPayload(&shimSendInput{fixed: fixed, done: func(data []byte) {
+		if hexData {
+			var err error
+			if data, err = hex.DecodeString(string(data)); err != nil {
+				s.errorResult(at.Error)
+				return
+			}
+		}
+		switch {
+		case len(data) == 0:
+			s.result("OK")
+		case sock.Write(data, nil):
+			s.result("OK")
+		default:
+			s.errorResult(telitErr(telitErrTx))
+		}
+	}})
+	return errShimFinal
+}
+
+// AT#SLASTCLOSURE[=<connId>]: "#SLASTCLOSURE: <connId>,<cause>", why
+// the socket's last connection ended: 0 not by the peer (or not yet), 1
+// the peer's FIN, 2 a reset or error.
+func (s *shimSession) cmdTelitSLASTCLOSURE(c *shimCmd) error {
+	lo, hi := 1, telitSockets
+	switch c.Op {
+	case at.Test:
+		s.line("#SLASTCLOSURE: (1-6)")
+		return nil
+	case at.Set:
+		id, _, ok := s.telitSocketArg(c, 0)
+		if !ok || len(c.args) != 1 {
+			return at.Error
+		}
+		lo, hi = id, id
+	case at.Action:
+	default:
+		return at.Error
+	}
+	for id := lo; id <= hi; id++ {
+		cause := 0
+		if k := s.tl().socks.Get(id); k != nil {
+			cause = k.closure
+		}
+		s.line(fmt.Sprintf("#SLASTCLOSURE: %d,%d", id, cause))
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+package shim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/gprsppp/gprsppp/modemsock"
+)
+
+// telitEvent renders what the socket core reports in the Telit's words,
+// on the port of the socket concerned: AT#SD's CONNECT, OK or error,
+// SRING for an incoming connection or data, NO CARRIER when an online
+// socket closes.
+func (s *shimSession) telitEvent(ev modemsock.Event) {
+	m := s.tl()
+	if ev.Kind == modemsock.EventContextLost {
+		s.telitContextLost(ev.Context.Data.(*telitContext))
+		return
+	}
+	var k *telitSocket
+	if ev.Kind == modemsock.EventAccepted {
+		k, _ = ev.Listener.Data.(*telitSocket)
+	} else {
+		k, _ = ev.Socket.Data.(*telitSocket)
+	}
+	if k == nil || !m.socks.Holds(k.id, k) {
+		if ev.Kind == modemsock.EventAccepted {
+			ev.Socket.Close() // a listener closed meanwhile
+		}
+		return
+	}
+	p := k.port
+	switch ev.Kind {
+	case modemsock.EventConnected:
+		if k.online {
+			p.telitOnline(k)
+		} else {
+			p.result("OK")
+		}
+		p.resume()
+	case modemsock.EventConnectFailed:
+		p.log.Debug("shim: connect failed", "id", k.id, "err", ev.Err)
+		code := telitErrConnect
+		var dnsErr *net.DNSError
+		switch {
+		case errors.As(ev.Err, &dnsErr):
+			code = telitErrDNS
+		case errors.Is(ev.Err, context.DeadlineExceeded):
+			code = telitErrTimeout
+		}
+		p.errorResult(telitErr(code))
+		p.resume()
+	case modemsock.EventAccepted:
+		p.telitIncoming(k, ev.Socket)
+	case modemsock.EventReadable:
+		if k.sock == ev.Socket {
+			p.telitDeliver(k)
+		}
+	case modemsock.EventPeerClosed:
+		if k.sock != ev.Socket {
+			if k.in == ev.Socket {
+				k.in = nil // gone before AT#SA: listening again
+			}
+			return
+		}
+		k.closure = 2
+		if errors.Is(ev.Err, io.EOF) {
+			k.closure = 1
+		}
+		p.telitPeerClosed(k)
+	}
+}
+
+// telitIncoming takes a connection a listener accepted: SRING, or
+// CONNECT with ListenAutoRsp; refused while another waits or the socket
+// is connected.
+func (s *shimSession) telitIncoming(k *telitSocket, c *modemsock.Socket) {
+	if k.in != nil || k.sock != nil && k.sock.State() == modemsock.Connected {
+		c.Close()
+		return
+	}
+	k.in = c
+	c.Data = k
+	if s.tl().cfg[k.id].autoRsp == 1 && s.data == nil && !s.busy() && !s.e.InPayload() {
+		s.telitAccept(k, 0)
+		return
+	}
+	s.line(fmt.Sprintf("SRING: %d", k.id))
+}
+
+// telitPeerClosed handles the peer's close: an online socket's last data
+// and NO CARRIER; a command-mode socket stays readable until drained,
+// with "NO CARRIER: <connId>,<cause>" under AT#SCFGEXT2's noCarrierMode.
+func (s *shimSession) telitPeerClosed(k *telitSocket) {
+	if d := s.data; d != nil && d.tl == k {
+		if d.active {
+			n := k.sock.Buffered()
+			s.dataDeliver()
+			k.received += n - k.sock.Buffered()
+		}
+		s.leaveData()
+		s.data = nil
+		k.sock.Read(k.sock.Buffered())
+		s.result("NO CARRIER")
+		return
+	}
+	if s.tl().cfg[k.id].noCarrier != 0 {
+		s.line(fmt.Sprintf("NO CARRIER: %d,1", k.id)) // 1: the remote closed
+	}
+	s.telitDeliver(k)
+}
+
+// telitDeliver gives k's data to the host: raw in online mode, else
+// announced by SRING in the AT#SCFGEXT srMode, once until AT#SRECV
+// drains the buffer (or leaves data, telitFlush); while a command runs
+// it waits.
+func (s *shimSession) telitDeliver(k *telitSocket) {
+	if d := s.data; d != nil && d.tl == k {
+		n := k.sock.Buffered()
+		s.dataDeliver() // raw in data mode; held after +++ until AT#SO
+		k.received += n - k.sock.Buffered()
+		if !d.active {
+			s.telitRing(k) // told while escaped
+		}
+		return
+	}
+	s.telitRing(k)
+}
+
+// telitRing announces k's buffered data by SRING in the AT#SCFGEXT
+// srMode, unless it did already or the port cannot take it now.
+func (s *shimSession) telitRing(k *telitSocket) {
+	if s.busy() || s.e.InPayload() || s.data != nil && s.data.active || k.sock.Buffered() == 0 || k.rung {
+		return
+	}
+	if s.telitRingLater(k) {
+		return
+	}
+	g := s.tl().cfg[k.id]
+	n := k.sock.Buffered()
+	switch g.srMode {
+	case 0:
+		k.rung = true
+		s.line(fmt.Sprintf("SRING: %d", k.id))
+	case 1:
+		k.rung = true
+		s.line(fmt.Sprintf("SRING: %d,%d", k.id, n))
+	default: // 2 data view, 3 with the peer: the data leaves the buffer
+		for k.sock.Buffered() > 0 {
+			data := k.sock.Read(telitMaxRecv)
+			k.received += len(data)
+			text := string(data)
+			if g.recvMode == 1 {
+				text = fmt.Sprintf("%X", data)
+			}
+			if g.srMode == 2 {
+				s.line(fmt.Sprintf("SRING: %d,%d,%s", k.id, len(data), text))
+			} else {
+				r := k.sock.Remote()
+				s.line(fmt.Sprintf("SRING: %s,%d,%d,%d,%d,%s", telitAddr(r), r.Port(), k.id, len(data), k.sock.Buffered(), text))
+			}
+		}
+	}
+}
+
+// telitRingDelay is how long an SRING waits after the port's last
+// command input or answer, so that it does not follow a final result at
+// once: attentive's reader thread reuses the buffer holding a response
+// for the next line before its caller has parsed it, so an SRING right
+// behind an OK turns the response into "SRING: 1". On a module the
+// radio's latency keeps them apart.
+const telitRingDelay = 50 * time.Millisecond
+
+// telitFlush delivers what waited for this port's command line: online
+// data at once, an SRING telitRingDelay later.
+func (s *shimSession) telitFlush() {
+	s.pers.(*telitPort).quiet = s.cfg.Clock.Now()
+	for _, k := range s.tl().socks.All() {
+		if k.port == s && k.sock != nil && k.sock.Buffered() > 0 {
+			s.telitDeliver(k)
+		}
+	}
+}
+
+// telitRingLater calls telitDeliver for k once the port has been quiet
+// for telitRingDelay; it reports false if it is quiet already.
+func (s *shimSession) telitRingLater(k *telitSocket) bool {
+	wait := telitRingDelay - s.cfg.Clock.Now().Sub(s.pers.(*telitPort).quiet)
+	if wait <= 0 {
+		return false
+	}
+	if !k.ringDue {
+		k.ringDue = true
+		s.afterFunc(wait, func() {
+			k.ringDue = false
+			if s.tl().socks.Holds(k.id, k) && k.port == s && k.sock != nil {
+				s.telitDeliver(k)
+			}
+		})
+	}
+	return true
+}
+
+// telitContextLost closes the sockets of a context whose network went
+// away.
+func (s *shimSession) telitContextLost(x *telitContext) {
+	m := s.tl()
+	for id, k := range m.socks.All() {
+		if m.cfg[id].cid == x.id {
+			s.telitRelease(k, true)
+		}
+	}
+	x.px.Deactivate(errShimState)
+}
