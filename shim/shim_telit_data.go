@@ -13,20 +13,9 @@ import (
 // buffered), octets buffered, and octets sent that the peer has not
 // acknowledged (from the stack; attentive polls it to 0).
 func (s *shimSession) cmdTelitSI(c *shimCmd) error {
-	lo, hi := 1, telitSockets
-	switch c.Op {
-	case at.Test:
-		s.line("#SI: (1-6)")
-		return nil
-	case at.Set:
-		id, _, ok := s.telitSocketArg(c, 0)
-		if !ok || len(c.args) != 1 {
-			return at.Error
-		}
-		lo, hi = id, id
-	case at.Action:
-	default:
-		return at.Error
+	lo, hi, err := s.telitIDs(c, "#SI")
+	if err != nil || lo > hi {
+		return err
 	}
 	for id := lo; id <= hi; id++ {
 		var sent, recv, buf, unacked int
@@ -158,20 +147,9 @@ func (s *shimSession) telitStartSend(k *telitSocket, fixed int, hexData bool) er
 // the socket's last connection ended: 0 not by the peer (or not yet), 1
 // the peer's FIN, 2 a reset or error.
 func (s *shimSession) cmdTelitSLASTCLOSURE(c *shimCmd) error {
-	lo, hi := 1, telitSockets
-	switch c.Op {
-	case at.Test:
-		s.line("#SLASTCLOSURE: (1-6)")
-		return nil
-	case at.Set:
-		id, _, ok := s.telitSocketArg(c, 0)
-		if !ok || len(c.args) != 1 {
-			return at.Error
-		}
-		lo, hi = id, id
-	case at.Action:
-	default:
-		return at.Error
+	lo, hi, err := s.telitIDs(c, "#SLASTCLOSURE")
+	if err != nil || lo > hi {
+		return err
 	}
 	for id := lo; id <= hi; id++ {
 		cause := 0

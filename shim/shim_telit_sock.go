@@ -212,24 +212,33 @@ func (s *shimSession) telitOnline(k *telitSocket) {
 	s.goOnline(&shimData{s: s, sock: k.sock, tl: k})
 }
 
+// telitIDs reads the optional connId of a status command (#SS, #SI,
+// #SLASTCLOSURE): all IDs without one, the one given, or, for the test
+// form, none (lo > hi) once it has answered the range.
+func (s *shimSession) telitIDs(c *shimCmd, name string) (lo, hi int, err error) {
+	switch c.Op {
+	case at.Test:
+		s.line(name + ": (1-6)")
+		return 1, 0, nil
+	case at.Set:
+		id, _, ok := s.telitSocketArg(c, 0)
+		if !ok || len(c.args) != 1 {
+			return 0, 0, at.Error
+		}
+		return id, id, nil
+	case at.Action:
+		return 1, telitSockets, nil
+	}
+	return 0, 0, at.Error
+}
+
 // AT#SS[=<connId>]: "#SS: <connId>,<state>,<locIP>,<locPort>,<remIP>,
 // <remPort>" per socket, and the short "#SS: <connId>,0" for a closed
 // one (telit-modem's pattern needs it; seed 004 looks for "#SS: 1,0").
 func (s *shimSession) cmdTelitSS(c *shimCmd) error {
-	lo, hi := 1, telitSockets
-	switch c.Op {
-	case at.Test:
-		s.line("#SS: (1-6)")
-		return nil
-	case at.Set:
-		id, _, ok := s.telitSocketArg(c, 0)
-		if !ok || len(c.args) != 1 {
-			return at.Error
-		}
-		lo, hi = id, id
-	case at.Action:
-	default:
-		return at.Error
+	lo, hi, err := s.telitIDs(c, "#SS")
+	if err != nil || lo > hi {
+		return err
 	}
 	for id := lo; id <= hi; id++ {
 		s.line(s.telitStatus(id))
