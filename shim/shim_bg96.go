@@ -487,7 +487,7 @@ func (s *shimSession) bg96Release(k *bg96Socket) {
 		k.lis.Close()
 	}
 	s.bg().socks.Free(k.id, k)
-	if s.data != nil && s.data.bg == k {
+	if s.data != nil && s.data.owner == k {
 		s.leaveData()
 		s.data = nil
 	}
@@ -714,14 +714,14 @@ func (s *shimSession) cmdBG96QISWTMD(c *shimCmd) error {
 	case k == nil || k.sock == nil || (k.typ != bg96TCP && k.typ != bg96UDP && k.typ != bg96TCPIncoming):
 		return s.bg96Fail(bg96ErrNotAllowed)
 	case mode != bg96Transparent:
-		if s.data != nil && s.data.bg == k {
+		if s.data != nil && s.data.owner == k {
 			s.leaveData()
 			s.data = nil
 		}
 		k.mode = mode
 		s.bg96Deliver(k)
 		return nil
-	case k.sock.State() != modemsock.Connected || s.data != nil && s.data.bg != k:
+	case k.sock.State() != modemsock.Connected || s.data != nil && s.data.owner != k:
 		return s.bg96Fail(bg96ErrNotAllowed)
 	}
 	k.mode = bg96Transparent
@@ -736,7 +736,10 @@ func (s *shimSession) cmdBG96QISWTMD(c *shimCmd) error {
 
 // enterDataBG96 starts data mode on k (access mode 2).
 func (s *shimSession) enterDataBG96(k *bg96Socket) {
-	s.goOnline(&shimData{s: s, sock: k.sock, bg: k})
+	s.goOnline(&shimData{s: s, sock: k.sock, owner: k, hangUp: func() error {
+		s.bg96Release(k) // leaves data mode
+		return at.NoCarrier
+	}})
 }
 
 // AT+QIDNSGIP=<ctx>,"<host>": OK, then +QIURC: "dnsgip",<err>,<count>,

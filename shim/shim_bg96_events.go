@@ -64,7 +64,7 @@ func (s *shimSession) bg96Event(ev modemsock.Event) {
 			return // a peer of the service; the service stays
 		}
 		k.closed, k.state = true, bg96Closing
-		if d := s.data; d != nil && d.bg == k {
+		if d := s.data; d != nil && d.owner == k {
 			// Transparent: the last data, then NO CARRIER in command
 			// mode.
 			s.dataDeliver()
@@ -117,7 +117,7 @@ func (s *shimSession) bg96Datagrams(k *bg96Socket, peer *modemsock.Socket) {
 // bg96Deliver tells the host of k's data, or pushes it, and then of its
 // close; while a command runs it waits (bg96Flush).
 func (s *shimSession) bg96Deliver(k *bg96Socket) {
-	if d := s.data; d != nil && d.bg == k {
+	if d := s.data; d != nil && d.owner == k {
 		s.dataDeliver() // raw in data mode; held after +++ until ATO
 		return
 	}
@@ -183,7 +183,7 @@ func (s *shimSession) bg96ContextLost(x *bg96Context) {
 			k.lis.Close()
 		}
 		k.state, k.told = bg96Closing, true // "pdpdeact" says it for all
-		if d := s.data; d != nil && d.bg == k {
+		if d := s.data; d != nil && d.owner == k {
 			s.leaveData()
 			s.data = nil
 			s.result("NO CARRIER")

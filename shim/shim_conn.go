@@ -159,7 +159,7 @@ func (s *shimSession) closeConn(c *shimConn, urc bool) {
 		s.line("SEND FAIL")
 		s.resume()
 	}
-	if s.data != nil && s.data.conn == c {
+	if s.data != nil && s.data.owner == c {
 		s.leaveData()
 		s.data = nil
 	}

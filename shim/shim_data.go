@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"time"
 
-	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/internal/clock"
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -23,13 +22,15 @@ const (
 // dce.DataMode: the engine watches for the "+++" escape and DTR, and
 // hands the rest of the host's bytes to Data.
 type shimData struct {
-	s        *shimSession
-	sock     *modemsock.Socket
-	conn     *shimConn    // the M95's connection; nil for the BG96
-	bg       *bg96Socket  // the BG96's; nil for the M95
-	sim      *sim800Conn  // the SIM800's (AT+CIPMODE=1)
-	tl       *telitSocket // the Telit's
-	active   bool         // data mode; false after +++ until ATO
+	s    *shimSession
+	sock *modemsock.Socket
+	// owner is the dialect's connection in data mode (*shimConn,
+	// *bg96Socket, ...), for the dialect to know its own.
+	owner any
+	// hangUp closes owner on an AT&D2 DTR drop, returning the final
+	// result the module gives for it.
+	hangUp   func() error
+	active   bool // data mode; false after +++ until ATO
 	tbuf     []byte
 	pack     clock.Timer
 	inflight int  // writes queued on the connection
@@ -46,7 +47,16 @@ type shimDTR interface {
 }
 
 func (s *shimSession) enterData(c *shimConn) {
-	s.goOnline(&shimData{s: s, sock: c.sock, conn: c})
+	s.goOnline(&shimData{s: s, sock: c.sock, owner: c, hangUp: func() error {
+		// The manuals give no text for it; the shim says CLOSED, as
+		// when a transparent connection ends (seed §4), then OK, as
+		// when AT&D1 returns to command mode.
+		s.closeConn(c, false)
+		c.pdp.conns[c.idx] = nil
+		c.pdp.ipClose = c.pdp.mux == 0
+		s.line("CLOSED")
+		return nil
+	}})
 }
 
 // goOnline hands the host's line to d in data mode: at once, or after
@@ -63,8 +73,8 @@ func (s *shimSession) goOnline(d *shimData) {
 // raw, while in data mode.
 func (s *shimSession) dataDeliver() {
 	d := s.data
-	if d.conn != nil {
-		s.deliver(d.conn)
+	if c, ok := d.owner.(*shimConn); ok {
+		s.deliver(c) // the M95's, with its own bookkeeping
 		return
 	}
 	if d.active && d.sock.Buffered() > 0 {
@@ -113,33 +123,11 @@ func (d *shimData) Escaped() {
 }
 
 // HangUp implements dce.DataMode: a DTR drop under AT&D2. The
-// transparent connection closes as with AT+QICLOSE (IP CLOSE), dropping
-// what the host typed that is not yet written, and the host is back in
-// command mode. The M95's manuals give no text for it; the shim says
-// CLOSED, as when a transparent connection ends (seed §4), then OK, as
-// when AT&D1 returns to command mode. The BG96 says NO CARRIER.
-func (d *shimData) HangUp() error {
-	s := d.s
-	if k := d.bg; k != nil {
-		s.bg96Release(k) // leaves data mode
-		return at.NoCarrier
-	}
-	if k := d.sim; k != nil {
-		s.sim800Release(k) // leaves data mode
-		s.line("CLOSED")
-		return nil
-	}
-	if k := d.tl; k != nil {
-		s.telitRelease(k, false) // leaves data mode
-		return at.NoCarrier
-	}
-	c := d.conn
-	s.closeConn(c, false)
-	c.pdp.conns[c.idx] = nil
-	c.pdp.ipClose = c.pdp.mux == 0
-	s.line("CLOSED")
-	return nil
-}
+// transparent connection closes as the dialect's close command would,
+// dropping what the host typed that is not yet written, and the host is
+// back in command mode with the dialect's words for it (the M95's
+// CLOSED and OK, the BG96's and Telit's NO CARRIER).
+func (d *shimData) HangUp() error { return d.hangUp() }
 
 // Data implements dce.DataMode: the host's bytes in data mode, packed as
 // AT+QITCFG says.

@@ -9,7 +9,7 @@ import (
 // mode. Data the host cannot take now stays buffered; the buffer's bound
 // then stops the connection's reader.
 func (s *shimSession) deliver(c *shimConn) {
-	if d := s.data; d != nil && d.conn == c {
+	if d := s.data; d != nil && d.owner == c {
 		if d.active && c.buffered() > 0 {
 			s.raw(s.take(c, c.buffered()))
 		}

@@ -29,7 +29,11 @@ func (s *shimSession) sim800Event(ev modemsock.Event) {
 		k.state = simConnected
 		if st.mode == 1 {
 			s.result("CONNECT")
-			s.goOnline(&shimData{s: s, sock: k.sock, sim: k})
+			s.goOnline(&shimData{s: s, sock: k.sock, owner: k, hangUp: func() error {
+				s.sim800Release(k) // leaves data mode
+				s.line("CLOSED")
+				return nil
+			}})
 			s.resume()
 			return
 		}
@@ -42,7 +46,7 @@ func (s *shimSession) sim800Event(ev modemsock.Event) {
 	case modemsock.EventPeerClosed:
 		k.state = simClosed
 		s.sim800Retry(k)
-		if d := s.data; d != nil && d.sim == k {
+		if d := s.data; d != nil && d.owner == k {
 			// Transparent: the last data, then CLOSED in command mode.
 			s.dataDeliver()
 			s.leaveData()
@@ -93,7 +97,7 @@ func (s *shimSession) sim800Accepted(lis *modemsock.Listener, sock *modemsock.So
 // its close; while a command runs it waits (sim800Flush).
 func (s *shimSession) sim800Deliver(k *sim800Conn) {
 	st := s.sim()
-	if d := s.data; d != nil && d.sim == k {
+	if d := s.data; d != nil && d.owner == k {
 		s.dataDeliver() // raw in data mode; held after +++ until ATO
 		return
 	}
@@ -167,7 +171,7 @@ func (s *shimSession) sim800ContextLost(x *modemsock.Context) {
 			k.sock.Close()
 		}
 		k.state, k.told = simClosed, true // +PDP: DEACT says it for all
-		if d := s.data; d != nil && d.sim == k {
+		if d := s.data; d != nil && d.owner == k {
 			s.leaveData()
 			s.data = nil
 			s.line("CLOSED")

@@ -342,7 +342,7 @@ func (s *shimSession) sim800Release(k *sim800Conn) {
 	if st.mux == 0 {
 		st.lastProto = k.proto()
 	}
-	if d := s.data; d != nil && d.sim == k {
+	if d := s.data; d != nil && d.owner == k {
 		s.leaveData()
 		s.data = nil
 	}

@@ -54,7 +54,7 @@ func (s *shimSession) cmdTelitSRECV(c *shimCmd) error {
 	if k == nil || k.sock == nil || k.sock.Buffered() == 0 {
 		return telitErr(telitErrActivation)
 	}
-	if d := k.port.data; d != nil && d.tl == k && d.active {
+	if d := k.port.data; d != nil && d.owner == k && d.active {
 		return telitErr(telitErrMode)
 	}
 	if k.udp {
@@ -119,7 +119,7 @@ func (s *shimSession) telitStartSend(k *telitSocket, fixed int, hexData bool) er
 	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
 		return telitErr(telitErrState)
 	}
-	if d := k.port.data; d != nil && d.tl == k && d.active {
+	if d := k.port.data; d != nil && d.owner == k && d.active {
 		return telitErr(telitErrMode)
 	}
 	sock := k.sock

@@ -96,7 +96,7 @@ func (s *shimSession) telitIncoming(k *telitSocket, c *modemsock.Socket) {
 // and NO CARRIER; a command-mode socket stays readable until drained,
 // with "NO CARRIER: <connId>,<cause>" under AT#SCFGEXT2's noCarrierMode.
 func (s *shimSession) telitPeerClosed(k *telitSocket) {
-	if d := s.data; d != nil && d.tl == k {
+	if d := s.data; d != nil && d.owner == k {
 		if d.active {
 			n := k.sock.Buffered()
 			s.dataDeliver()
@@ -119,7 +119,7 @@ func (s *shimSession) telitPeerClosed(k *telitSocket) {
 // drains the buffer (or leaves data, telitFlush); while a command runs
 // it waits.
 func (s *shimSession) telitDeliver(k *telitSocket) {
-	if d := s.data; d != nil && d.tl == k {
+	if d := s.data; d != nil && d.owner == k {
 		n := k.sock.Buffered()
 		s.dataDeliver() // raw in data mode; held after +++ until AT#SO
 		k.received += n - k.sock.Buffered()

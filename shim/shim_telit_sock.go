@@ -49,7 +49,7 @@ func (k *telitSocket) state() int {
 	case k.sock != nil && k.sock.State() == modemsock.Connecting:
 		return telitConnecting
 	case k.sock != nil && k.sock.State() == modemsock.Connected:
-		if d := k.port.data; d != nil && d.tl == k && d.active {
+		if d := k.port.data; d != nil && d.owner == k && d.active {
 			return telitActive
 		}
 		if k.sock.Buffered() > 0 {
@@ -142,7 +142,7 @@ func (s *shimSession) telitRelease(k *telitSocket, hangUp bool) {
 		k.sock.Read(k.sock.Buffered()) // a closed socket has nothing to read
 	}
 	p := k.port
-	if d := p.data; d != nil && d.tl == k {
+	if d := p.data; d != nil && d.owner == k {
 		p.leaveData()
 		p.data = nil
 		if hangUp {
@@ -192,13 +192,13 @@ func (s *shimSession) cmdTelitSO(c *shimCmd) error {
 
 // telitOnline answers CONNECT and makes k's port (s) its data line.
 func (s *shimSession) telitOnline(k *telitSocket) {
-	if d := k.port.data; d != nil && d.tl == k && k.port != s {
+	if d := k.port.data; d != nil && d.owner == k && k.port != s {
 		k.port.leaveData() // resumed on another port
 		k.port.data = nil
 	}
 	k.port, k.online = s, true
 	s.result("CONNECT")
-	if s.data != nil && s.data.tl == k {
+	if s.data != nil && s.data.owner == k {
 		s.goOnline(s.data)
 		return
 	}
@@ -209,7 +209,10 @@ func (s *shimSession) telitOnline(k *telitSocket) {
 		s.data = nil
 	}
 	s.ip.tcfg.wait = 0 // what the host types goes out at once
-	s.goOnline(&shimData{s: s, sock: k.sock, tl: k})
+	s.goOnline(&shimData{s: s, sock: k.sock, owner: k, hangUp: func() error {
+		s.telitRelease(k, false) // leaves data mode
+		return at.NoCarrier
+	}})
 }
 
 // telitIDs reads the optional connId of a status command (#SS, #SI,
