@@ -555,45 +555,14 @@ func (c *tinyBG96) connected(mux int) bool {
 	return c.sock[mux].connected
 }
 
-// readFull reads n octets the way a sketch calling client.read(buf, n)
-// in a loop does.
-func (c *tinyBG96) readFull(mux, n int, timeout time.Duration) []byte {
-	c.t.Helper()
-	var out []byte
-	deadline := time.Now().Add(timeout)
-	for len(out) < n {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("read %d of %d octets in %v (%v): %s", len(out), n, timeout, c.seen, c.h.tail())
-		}
-		b := c.read(mux, n-len(out))
-		if len(b) == 0 {
-			c.h.idle(10 * time.Millisecond)
-		}
-		out = append(out, b...)
-	}
-	return out
+// download is tinyDownload.
+func (c *tinyBG96) download(mux, bufSize int, patience time.Duration) ([]byte, bool) {
+	return tinyDownload(c, mux, bufSize, patience)
 }
 
-// download is a sketch's loop: client.read(buf, bufSize) while
-// client.connected(). It reports a stall when nothing came for patience
-// while connected() said the connection was still up.
-func (c *tinyBG96) download(mux, bufSize int, patience time.Duration) (data []byte, stalled bool) {
-	last := time.Now()
-	for {
-		if b := c.read(mux, bufSize); len(b) > 0 {
-			data = append(data, b...)
-			last = time.Now()
-			continue
-		}
-		if !c.connected(mux) {
-			return data, false
-		}
-		if time.Since(last) > patience {
-			return data, true
-		}
-		c.h.idle(10 * time.Millisecond)
-	}
-}
+func (c *tinyBG96) host() *host { return c.h }
+
+func (c *tinyBG96) counts() string { return fmt.Sprint(c.seen) }
 
 // idle lets up to d pass unless received bytes are waiting: the time a
 // sketch's loop spends between calls, without spinning the test's CPU.

@@ -3,7 +3,6 @@ package shim_test
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,107 +24,7 @@ func TestTinyGSMBG96(t *testing.T) {
 		defer c.use(t)()
 		c.checkGprs(st)
 	})
-	t.Run("echo", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.connect(0, gwAddr.String(), 7) {
-			t.Fatal("connect to the echo service failed")
-		}
-		for _, size := range []int{1, 23, 64, 65, 1000, 1460} {
-			msg := sim.Pattern(size)
-			if n := c.write(0, msg); n != size {
-				t.Fatalf("write %d octets = %d: %s", size, n, c.h.tail())
-			}
-			if got := c.readFull(0, size, 20*time.Second); !bytes.Equal(got, msg) {
-				t.Fatalf("echo of %d octets differs", size)
-			}
-		}
-		if !c.connected(0) {
-			t.Error("connected() = false on the open echo connection")
-		}
-		c.stop(0)
-	})
-	// Every octet value, 0x00 and 0x80-0xff included, which TinyGSM's
-	// waitResponse would skip but its FIFO takes as they come.
-	t.Run("binary echo", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.connect(3, hostName, 7) {
-			t.Fatal("connect to the echo service by name failed")
-		}
-		msg := make([]byte, 1460)
-		for i := range msg {
-			msg[i] = byte(255 - i%256)
-		}
-		copy(msg, "\r\nOK\r\n\r\n+QIURC: \"closed\",3\r\nERROR\r\n")
-		for range 3 {
-			if n := c.write(3, msg); n != len(msg) {
-				t.Fatalf("write = %d: %s", n, c.h.tail())
-			}
-			if got := c.readFull(3, len(msg), 20*time.Second); !bytes.Equal(got, msg) {
-				t.Fatalf("binary echo differs")
-			}
-		}
-		c.stop(3)
-	})
-	t.Run("http", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.connect(1, gwAddr.String(), 80) {
-			t.Fatal("connect to the web server failed")
-		}
-		req := "GET / HTTP/1.0\r\nHost: " + hostName + "\r\nConnection: close\r\n\r\n"
-		if n := c.write(1, []byte(req)); n != len(req) {
-			t.Fatalf("write = %d", n)
-		}
-		data, stalled := c.download(1, 512, 20*time.Second)
-		resp := string(data)
-		if stalled || !strings.HasPrefix(resp, "HTTP/1.0 200 OK\r\n") || !strings.Contains(resp, "hello from the gprsppp simulated network") {
-			t.Fatalf("response %q (stalled %v)", resp, stalled)
-		}
-		c.stop(1)
-	})
-	// The server closes after its echo: connected() stays true while
-	// data is buffered, then turns false by "closed" or AT+QISTATE.
-	t.Run("remote close", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.connect(2, gwAddr.String(), oncePort) {
-			t.Fatal("connect failed")
-		}
-		msg := []byte("once\n")
-		c.write(2, msg)
-		if got := c.readFull(2, len(msg), 20*time.Second); !bytes.Equal(got, msg) {
-			t.Fatalf("got %q", got)
-		}
-		deadline := time.Now().Add(20 * time.Second)
-		for c.connected(2) {
-			if time.Now().After(deadline) {
-				t.Fatalf("connected() still true 20 s after the server closed: %s", c.h.tail())
-			}
-			c.h.idle(10 * time.Millisecond)
-		}
-		c.stop(2)
-	})
-	t.Run("two sockets", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.connect(4, gwAddr.String(), 7) || !c.connect(5, gwAddr.String(), 7) {
-			t.Fatal("connect failed")
-		}
-		a, b := []byte("to socket four"), []byte("and to socket five")
-		c.write(4, a)
-		c.write(5, b)
-		if got := c.readFull(5, len(b), 20*time.Second); !bytes.Equal(got, b) {
-			t.Fatalf("socket 5 got %q", got)
-		}
-		if got := c.readFull(4, len(a), 20*time.Second); !bytes.Equal(got, a) {
-			t.Fatalf("socket 4 got %q", got)
-		}
-		c.stop(4)
-		c.stop(5)
-	})
-	t.Run("disconnect", func(t *testing.T) {
-		defer c.use(t)()
-		if !c.gprsDisconnect() {
-			t.Fatalf("AT+QIDEACT=1: not OK: %s", c.h.tail())
-		}
-	})
+	runTinySketch(t, c, tinySketch{moduleText: "\r\nOK\r\n\r\n+QIURC: \"closed\",3\r\nERROR\r\n", otherMux: 5, disconnect: "AT+QIDEACT=1"})
 	t.Logf("%v", c.seen)
 }
 

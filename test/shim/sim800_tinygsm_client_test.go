@@ -534,45 +534,14 @@ func (c *tinySIM800) connected(mux int) bool {
 	return c.sock[mux].connected
 }
 
-// readFull reads n octets the way a sketch calling client.read(buf, n)
-// in a loop does.
-func (c *tinySIM800) readFull(mux, n int, timeout time.Duration) []byte {
-	c.t.Helper()
-	var out []byte
-	deadline := time.Now().Add(timeout)
-	for len(out) < n {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("read %d of %d octets in %v (%v): %s", len(out), n, timeout, c.seen, c.h.tail())
-		}
-		b := c.read(mux, n-len(out))
-		if len(b) == 0 {
-			c.h.idle(10 * time.Millisecond)
-		}
-		out = append(out, b...)
-	}
-	return out
+// download is tinyDownload.
+func (c *tinySIM800) download(mux, bufSize int, patience time.Duration) ([]byte, bool) {
+	return tinyDownload(c, mux, bufSize, patience)
 }
 
-// download is a sketch's loop: client.read(buf, bufSize) while
-// client.connected(). It reports a stall when nothing came for patience
-// while connected() said the connection was still up.
-func (c *tinySIM800) download(mux, bufSize int, patience time.Duration) (data []byte, stalled bool) {
-	last := time.Now()
-	for {
-		if b := c.read(mux, bufSize); len(b) > 0 {
-			data = append(data, b...)
-			last = time.Now()
-			continue
-		}
-		if !c.connected(mux) {
-			return data, false
-		}
-		if time.Since(last) > patience {
-			return data, true
-		}
-		c.h.idle(10 * time.Millisecond)
-	}
-}
+func (c *tinySIM800) host() *host { return c.h }
+
+func (c *tinySIM800) counts() string { return fmt.Sprint(c.seen) }
 
 // use makes the client report to t until the returned function restores
 // the previous test.
