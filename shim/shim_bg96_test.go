@@ -2,7 +2,6 @@ package shim
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -244,14 +243,7 @@ func TestBG96Transparent(t *testing.T) {
 		r.cmd(`AT+QIOPEN=1,4,"TCP","10.0.0.1",7007,0,2`, "\r\nCONNECT\r\n")
 		far := <-pn.far
 		defer far.Close()
-		buf := make([]byte, 64)
-		farRead := func(want string) {
-			t.Helper()
-			n, err := io.ReadFull(far, buf[:len(want)])
-			if err != nil || string(buf[:n]) != want {
-				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
-			}
-		}
+		farRead := func(want string) { t.Helper(); expectFar(t, far, want) }
 		r.send("to server")
 		farRead("to server")
 		far.Write([]byte("from server"))

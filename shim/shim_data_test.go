@@ -53,6 +53,17 @@ func (n *shimPipeNet) LocalAddr() netip.Addr    { return shimNearIP }
 func (n *shimPipeNet) DNSServers() []netip.Addr { return nil }
 func (n *shimPipeNet) Done() <-chan struct{}    { return n.done }
 
+// expectFar reads exactly want from the far end of a dialled
+// connection.
+func expectFar(t *testing.T, far net.Conn, want string) {
+	t.Helper()
+	buf := make([]byte, len(want))
+	n, err := io.ReadFull(far, buf)
+	if err != nil || string(buf[:n]) != want {
+		t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
+	}
+}
+
 // TestShimTransparent runs the transparent mode of seed §4.1 with fake
 // time: data both ways, "+++" with guard times, ATO, remote close.
 func TestShimTransparent(t *testing.T) {
@@ -69,14 +80,7 @@ func TestShimTransparent(t *testing.T) {
 		})
 		far := <-pn.far
 		defer far.Close()
-		buf := make([]byte, 64)
-		farRead := func(want string) {
-			t.Helper()
-			n, err := io.ReadFull(far, buf[:len(want)])
-			if err != nil || string(buf[:n]) != want {
-				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
-			}
-		}
+		farRead := func(want string) { t.Helper(); expectFar(t, far, want) }
 
 		// Packing: sent after the 200 ms wait.
 		start := time.Now()

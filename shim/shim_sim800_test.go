@@ -2,7 +2,6 @@ package shim
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -252,14 +251,7 @@ func TestSIM800Transparent(t *testing.T) {
 		r.cmd(`AT+CIPSTART="TCP","10.0.0.1",7007`, "\r\nOK\r\n\r\nCONNECT\r\n")
 		far := <-pn.far
 		defer far.Close()
-		buf := make([]byte, 64)
-		farRead := func(want string) {
-			t.Helper()
-			n, err := io.ReadFull(far, buf[:len(want)])
-			if err != nil || string(buf[:n]) != want {
-				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
-			}
-		}
+		farRead := func(want string) { t.Helper(); expectFar(t, far, want) }
 		r.send("to\x00server")
 		farRead("to\x00server")
 		far.Write([]byte("from server"))

@@ -199,14 +199,7 @@ func TestTelitOnline(t *testing.T) {
 		r.cmd(`AT#SD=2,0,7007,"10.0.0.1"`, "\r\nCONNECT\r\n")
 		far := <-pn.far
 		defer far.Close()
-		buf := make([]byte, 64)
-		farRead := func(want string) {
-			t.Helper()
-			n, err := io.ReadFull(far, buf[:len(want)])
-			if err != nil || string(buf[:n]) != want {
-				t.Fatalf("far read %q, %v; want %q", buf[:n], err, want)
-			}
-		}
+		farRead := func(want string) { t.Helper(); expectFar(t, far, want) }
 		r.send("to server")
 		farRead("to server")
 		far.Write([]byte("from server"))
