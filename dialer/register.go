@@ -7,19 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// Registration status <stat> of +CREG, +CGREG and +CEREG (3GPP TS 27.007
-// §7.2, §10.1.20, §10.1.22).
-// The others are 0 (not searching), 2 (searching), 4 (unknown), 6 and 7
-// (registered for SMS only) and 8 (emergency bearer services only): none
-// of those carries data.
-const (
-	regHome        = 1
-	regDenied      = 3
-	regRoaming     = 5
-	regCSFBHome    = 9  // +CEREG: registered, "CSFB not preferred"
-	regCSFBRoaming = 10 // the same, roaming
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // regQueries are the registration queries, circuit switched, GPRS and EPS.
@@ -82,9 +71,9 @@ func regStat(params string) (int, bool) {
 func (r *registration) verdict() (registered, denied string) {
 	for _, q := range regQueries {
 		switch r.stats[q.prefix] {
-		case regHome, regRoaming, regCSFBHome, regCSFBRoaming:
+		case at.RegHome, at.RegRoaming, at.RegCSFBHome, at.RegCSFBRoaming:
 			return r.lines[q.prefix], ""
-		case regDenied:
+		case at.RegDenied:
 			denied = cmp.Or(denied, r.lines[q.prefix])
 		}
 	}

@@ -83,15 +83,6 @@ func m95BasicCommands() map[string]shimHandler {
 	}
 }
 
-// Registration <stat>s of 3GPP TS 27.007 §7.2 and §10.1.22.
-const (
-	regHome        = 1
-	regDenied      = 3
-	regRoaming     = 5
-	regCSFBHome    = 9  // +CEREG: registered, "CSFB not preferred"
-	regCSFBRoaming = 10 // the same, roaming
-)
-
 // The Backend reports no SIM identities; the shim answers with the test
 // network's (MCC 001, MNC 01) so that hosts that log them carry on.
 const (
@@ -317,7 +308,7 @@ func (s *shimSession) cmdCGATT(c *shimCmd) error {
 	switch c.Op {
 	case at.Read:
 		r := s.registration()
-		s.line("+CGATT: " + strconv.Itoa(shimBool(r == regHome || r == regRoaming)))
+		s.line("+CGATT: " + strconv.Itoa(shimBool(r == at.RegHome || r == at.RegRoaming)))
 	case at.Test:
 		s.line("+CGATT: (0,1)")
 	case at.Set:
@@ -408,10 +399,10 @@ func (s *shimSession) cmdCFUN(c *shimCmd) error {
 // M95 see home or roaming where the modem is registered for data.
 func (s *shimSession) registration() int {
 	switch r := s.info().Registration; r {
-	case 6, regCSFBHome: // SMS only, or CSFB not preferred; home
-		return regHome
-	case 7, regCSFBRoaming: // the same, roaming
-		return regRoaming
+	case 6, at.RegCSFBHome: // SMS only, or CSFB not preferred; home
+		return at.RegHome
+	case 7, at.RegCSFBRoaming: // the same, roaming
+		return at.RegRoaming
 	case 8: // emergency bearer services only
 		return 0
 	default:

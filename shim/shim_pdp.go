@@ -237,7 +237,7 @@ func (s *shimSession) cmdQIREGAPP(c *shimCmd) error {
 	if p.state != pdpInitial {
 		return errShimState
 	}
-	if r := s.registration(); r == 0 || r == regDenied {
+	if r := s.registration(); r == 0 || r == at.RegDenied {
 		return errShimState // no network to attach to, nor any sought
 	}
 	if c.Op == at.Set {
