@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -290,6 +291,18 @@ func (s *shimSession) goAsync(work func(ctx context.Context) func()) {
 			s.post(done)
 		}
 	}()
+}
+
+// lookup resolves host on n in a goroutine of the session, bounded by
+// shimLookupTimeout, and runs then with the answer on the loop: the DNS
+// query of every dialect's resolve command.
+func (s *shimSession) lookup(n Network, host string, then func([]netip.Addr, error)) {
+	s.goAsync(func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, shimLookupTimeout)
+		defer cancel()
+		ips, err := n.LookupNetIP(ctx, host)
+		return func() { then(ips, err) }
+	})
 }
 
 // afterFunc runs f on the loop after d of the configured clock.

@@ -13,7 +13,6 @@
 package shim
 
 import (
-	"context"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -759,20 +758,15 @@ func (s *shimSession) cmdBG96QIDNSGIP(c *shimCmd) error {
 		return s.bg96Fail(bg96ErrPDPOpen)
 	}
 	s.result("OK")
-	s.goAsync(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, shimLookupTimeout)
-		defer cancel()
-		ips, err := n.LookupNetIP(ctx, host)
-		return func() {
-			if err != nil || len(ips) == 0 {
-				s.bg().lastErr = bg96ErrDNSParse
-				s.line(fmt.Sprintf(`+QIURC: "dnsgip",%d,0,0`, bg96ErrDNSParse))
-				return
-			}
-			s.line(fmt.Sprintf(`+QIURC: "dnsgip",0,%d,600`, len(ips)))
-			for _, ip := range ips {
-				s.line(fmt.Sprintf(`+QIURC: "dnsgip",%q`, ip))
-			}
+	s.lookup(n, host, func(ips []netip.Addr, err error) {
+		if err != nil || len(ips) == 0 {
+			s.bg().lastErr = bg96ErrDNSParse
+			s.line(fmt.Sprintf(`+QIURC: "dnsgip",%d,0,0`, bg96ErrDNSParse))
+			return
+		}
+		s.line(fmt.Sprintf(`+QIURC: "dnsgip",0,%d,600`, len(ips)))
+		for _, ip := range ips {
+			s.line(fmt.Sprintf(`+QIURC: "dnsgip",%q`, ip))
 		}
 	})
 	return errShimFinal

@@ -1,7 +1,6 @@
 package shim
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 
@@ -121,20 +120,14 @@ func (s *shimSession) cmdQIDNSGIP(c *shimCmd) error {
 			s.resume()
 			return
 		}
-		n := p.network()
-		s.goAsync(func(ctx context.Context) func() {
-			ctx, cancel := context.WithTimeout(ctx, shimLookupTimeout)
-			defer cancel()
-			ips, err := n.LookupNetIP(ctx, host)
-			return func() {
-				if err != nil || len(ips) == 0 {
-					s.line("ERROR")
-				}
-				for _, ip := range ips {
-					s.line(ip.String())
-				}
-				s.resume()
+		s.lookup(p.network(), host, func(ips []netip.Addr, err error) {
+			if err != nil || len(ips) == 0 {
+				s.line("ERROR")
 			}
+			for _, ip := range ips {
+				s.line(ip.String())
+			}
+			s.resume()
 		})
 	})
 	return errShimFinal

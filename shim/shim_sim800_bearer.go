@@ -2,8 +2,8 @@ package shim
 
 import (
 	"cmp"
-	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/gprsppp/gprsppp/at"
@@ -185,21 +185,16 @@ func (s *shimSession) cmdSIM800CDNSGIP(c *shimCmd) error {
 	}
 	host := c.args[0].val
 	s.result("OK")
-	s.goAsync(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, shimLookupTimeout)
-		defer cancel()
-		ips, err := n.LookupNetIP(ctx, host)
-		return func() {
-			if err != nil || len(ips) == 0 {
-				s.line("+CDNSGIP: 0,8")
-				return
-			}
-			line := fmt.Sprintf("+CDNSGIP: 1,%q", host)
-			for _, ip := range ips[:min(len(ips), 2)] {
-				line += fmt.Sprintf(",%q", ip)
-			}
-			s.line(line)
+	s.lookup(n, host, func(ips []netip.Addr, err error) {
+		if err != nil || len(ips) == 0 {
+			s.line("+CDNSGIP: 0,8")
+			return
 		}
+		line := fmt.Sprintf("+CDNSGIP: 1,%q", host)
+		for _, ip := range ips[:min(len(ips), 2)] {
+			line += fmt.Sprintf(",%q", ip)
+		}
+		s.line(line)
 	})
 	return errShimFinal
 }
