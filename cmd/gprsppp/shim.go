@@ -383,16 +383,8 @@ func openShimListener(ctx context.Context, l shimListen, h *shimHosts, log *slog
 		h.serve(ctx, l, p, true)
 		return p, desc, nil
 	case kind == "serial":
-		dev, baud, hasBaud := strings.Cut(arg, "@")
-		opt := device.Options{Logger: log.With(catKey, catDevice)}
-		if hasBaud {
-			b, err := strconv.Atoi(baud)
-			if err != nil {
-				return nil, "", fmt.Errorf("bad baud rate %q", baud)
-			}
-			opt.Baud = b
-		}
-		port, err := device.Open(ctx, dev, opt)
+		dev, _, _ := strings.Cut(arg, "@")
+		port, err := openShimSerial(ctx, arg, log)
 		if err != nil {
 			return nil, "", err
 		}
@@ -456,16 +448,8 @@ func openShimLine(ctx context.Context, l shimListen, log *slog.Logger) (io.ReadW
 		}
 		return p, "pty " + p.Path(), nil
 	case "serial":
-		dev, baud, hasBaud := strings.Cut(arg, "@")
-		opt := device.Options{Logger: log.With(catKey, catDevice)}
-		if hasBaud {
-			b, err := strconv.Atoi(baud)
-			if err != nil {
-				return nil, "", fmt.Errorf("bad baud rate %q", baud)
-			}
-			opt.Baud = b
-		}
-		port, err := device.Open(ctx, dev, opt)
+		dev, _, _ := strings.Cut(arg, "@")
+		port, err := openShimSerial(ctx, arg, log)
 		if err != nil {
 			return nil, "", err
 		}
@@ -508,4 +492,18 @@ func (h *shimHosts) serveModule(ctx context.Context, l shimListen, rws []io.Read
 			h.stopped(l.spec, fmt.Errorf("the module's session ended: %w", cmp.Or(err, io.EOF)))
 		}
 	}()
+}
+
+// openShimSerial opens a serial: listener's DEV[@BAUD].
+func openShimSerial(ctx context.Context, arg string, log *slog.Logger) (device.Port, error) {
+	dev, baud, hasBaud := strings.Cut(arg, "@")
+	opt := device.Options{Logger: log.With(catKey, catDevice)}
+	if hasBaud {
+		b, err := strconv.Atoi(baud)
+		if err != nil {
+			return nil, fmt.Errorf("bad baud rate %q", baud)
+		}
+		opt.Baud = b
+	}
+	return device.Open(ctx, dev, opt)
 }
