@@ -18,6 +18,8 @@
 // After CONNECT a handler hands the line over with GoOnline: the bytes
 // go to its DataMode until the "+++" escape with guard times (S12) or a
 // DTR drop (AT&D), and Capture collects a payload after a "> " prompt.
+// Control characters typed in command state that V.250 leaves out of the
+// line reach Config.Control, for a modem that acts on one.
 //
 // An Engine belongs to one goroutine, the embedder's read loop: it is
 // not safe for concurrent use and starts no goroutines. Its one timer,

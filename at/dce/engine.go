@@ -44,6 +44,13 @@ type Config struct {
 	BeforeLine func(e *Engine, line string) bool
 	// Syntax is how command lines are parsed; the zero value is V.250's.
 	Syntax at.Syntax
+	// Control, if set, sees each control character the DTE types in
+	// command state that the engine does not use itself (anything below
+	// 0x20 but S3, LF and S5), which V.250 §5.2.2 has it leave out of the
+	// command line. A modem that acts on one does it here: Multi-Tech's
+	// IP stack aborts a listening #LTCPSTART at an ETX. The character
+	// stays out of the line being typed either way.
+	Control func(e *Engine, c byte)
 	// NoiseError answers ERROR to a line that does not begin with "AT"
 	// (as Quectel's GSM modules do); false ignores it, as noise on the
 	// line is on most modems.

@@ -31,6 +31,33 @@ func TestSuspend(t *testing.T) {
 	}
 }
 
+// Control sees the control characters the engine leaves out of the
+// line, not S3, LF or S5; what it does (here: a result code and a
+// suspend) takes effect at once, and the line being typed goes on.
+func TestControl(t *testing.T) {
+	var seen []byte
+	r := newRig(t, Config{Control: func(e *Engine, c byte) {
+		seen = append(seen, c)
+		if c == 0x03 {
+			e.Result(nil)
+			e.Suspend()
+		}
+	}})
+	in := []byte("A\x01TT\x08\r\n\x03AT\r")
+	n := r.e.Input(in)
+	if string(seen) != "\x01\x03" || n != len(in)-3 {
+		t.Fatalf("Control saw %q and Input took %d of %d; want \\x01 and \\x03, stopping after the suspend", seen, n, len(in))
+	}
+	if got := r.out.String(); got != "\r\nOK\r\n\r\nOK\r\n" {
+		t.Errorf("wrote %q; want the line's OK (the \\x01 left out of it) and Control's", got)
+	}
+	r.out.Reset()
+	r.e.Resume()
+	if got := r.send(string(in[n:])); got != "\r\nOK\r\n" {
+		t.Errorf("after Resume: %q", got)
+	}
+}
+
 // NoiseError answers a line without "AT" as Quectel's GSM modules do.
 func TestNoiseError(t *testing.T) {
 	r := newRig(t, Config{NoiseError: true})

@@ -45,7 +45,14 @@ func (e *Engine) commandInput(b []byte) int {
 				return i + 1
 			}
 		case c < 0x20:
-			// Other control characters are ignored (V.250 §5.2.2).
+			// Other control characters are left out of the line
+			// (V.250 §5.2.2); the embedder may act on them.
+			if e.cfg.Control != nil {
+				e.cfg.Control(e, c)
+				if e.state != commandState || e.suspended {
+					return i + 1
+				}
+			}
 		default:
 			e.addChar(c)
 		}
