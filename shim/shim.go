@@ -238,8 +238,8 @@ func newShimSession(ctx context.Context, sh *Shim, rw io.ReadWriter, mod *shimMo
 	s.e = dce.New(dce.Config{
 		Commands: s.engineCommands(), Bare: true,
 		Syntax: shimSyntax, NoiseError: true, MaxLine: shimMaxLine,
-		BeforeLine: s.beforeLine,
-		GuardTime:  shimEscGuard, EscapeGap: shimEscGap,
+		BeforeLine: s.beforeLine, Control: s.control,
+		GuardTime: shimEscGuard, EscapeGap: shimEscGap,
 		Out: &s.out, Clock: sh.cfg.Clock, Post: func(f func()) { s.post(f) },
 		Logger: sh.cfg.Logger,
 	})

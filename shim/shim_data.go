@@ -35,7 +35,6 @@ type shimData struct {
 	pack     clock.Timer
 	inflight int  // writes queued on the connection
 	stalled  bool // host input paused until writes drain
-	dtrUp    bool // DTR at the last poll
 }
 
 // shimDTRPoll is how often DTR is read in data mode.
@@ -65,7 +64,7 @@ func (s *shimSession) goOnline(d *shimData) {
 	s.data, d.active = d, true
 	s.e.SetEscape(s.ip.tcfg.esc == 1)
 	s.e.GoOnline(d)
-	s.pollDTR(d)
+	s.pollDTR(func() bool { return s.data == d && d.active })
 	s.dataDeliver()
 }
 
@@ -82,32 +81,33 @@ func (s *shimSession) dataDeliver() {
 	}
 }
 
-// pollDTR watches for a DTR drop while d is in data mode (AT&D1, AT&D2).
-func (s *shimSession) pollDTR(d *shimData) {
+// pollDTR watches for a DTR drop while online reports that the data
+// mode it was started for goes on (AT&D1, AT&D2): the engine acts on it
+// as AT&D says, through the data mode's Escaped or HangUp.
+func (s *shimSession) pollDTR(online func() bool) {
 	dtr, ok := s.rw.(shimDTR)
 	if !ok || s.set.dtr == 0 {
 		return
 	}
-	up, err := dtr.DTR()
+	wasUp, err := dtr.DTR()
 	if err != nil {
 		return
 	}
-	d.dtrUp = up
 	var check func()
 	check = func() {
-		if s.data != d || !d.active {
+		if !online() {
 			return
 		}
 		up, err := dtr.DTR()
 		if err != nil {
 			return
 		}
-		if d.dtrUp && !up {
+		if wasUp && !up {
 			s.e.DTR(false) // as AT&D says
 			s.afterInput()
 			return
 		}
-		d.dtrUp = up
+		wasUp = up
 		s.afterFunc(shimDTRPoll, check)
 	}
 	s.afterFunc(shimDTRPoll, check)

@@ -81,6 +81,14 @@ func (s *shimSession) beforeLine(e *dce.Engine, line string) bool {
 	return true
 }
 
+// control passes a control character typed in command state to a
+// personality that acts on one (controller).
+func (s *shimSession) control(_ *dce.Engine, c byte) {
+	if p, ok := s.pers.(controller); ok {
+		p.control(c)
+	}
+}
+
 // engineCommands is the session's command table as the engine runs it.
 func (s *shimSession) engineCommands() map[string]dce.Handler {
 	t := make(map[string]dce.Handler, len(s.cmds)+1)

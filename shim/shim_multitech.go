@@ -9,12 +9,12 @@
 // under AT+CMEE=1 or 2.
 //
 // This file holds the dialect's state and its parameter commands;
+// shim_multitech_view.go the view commands (#VTCP, #VALL, #VSTATE...);
 // shim_multitech_session.go opens and ends sessions.
 
 package shim
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -89,9 +89,10 @@ type mtState struct {
 	udpPort         int
 	udpTxDelay      int
 
-	px  *modemsock.Context  // #CONNECTIONSTART's GPRS session
-	lis *modemsock.Listener // #LTCPSTART, until a client comes
-	lid int                 // the listening profile
+	px   *modemsock.Context  // #CONNECTIONSTART's GPRS session
+	lis  *modemsock.Listener // #LTCPSTART or #LUDPSTART, until a client comes
+	lid  int                 // the listening profile (TCP)
+	ludp bool                // lis is #LUDPSTART's
 	// sess is the one TCP or UDP session: opening (#OTCP, #OUDP wait
 	// for it) or in data mode.
 	sess *mtData
@@ -125,6 +126,19 @@ func (t *mtState) flushRecv() {}
 
 func (t *mtState) shutdown() { t.s.mtStopAll() }
 
+// control aborts a waiting #LTCPSTART at an ETX from the host, under
+// DLEMODE=1, before any client came (S000333D p.31); the listener
+// closes as with #LTCPSTOP, and OK says so, as it does for #LTCPSTOP.
+// Other control characters are ignored, and so is an ETX otherwise
+// (OpenDMTP's second and third ETX after a session).
+func (t *mtState) control(c byte) {
+	if c != etx || t.lis == nil || t.tcp[t.lid].dle != 1 {
+		return
+	}
+	t.s.mtLTCPStop()
+	t.s.result("OK")
+}
+
 // commands returns a new command table of the Multi-Tech personality:
 // the V.250 and 27.007 basics and the #-commands of the IP stack.
 func (*mtState) commands() map[string]shimHandler {
@@ -148,6 +162,10 @@ func (*mtState) commands() map[string]shimHandler {
 		"#DLEMODE":         mtTCPParam("#DLEMODE", mtSetDLE),
 		"#TCPTXDELAY":      mtTCPParam("#TCPTXDELAY", mtSetTxDelay),
 		"#VTCP":            (*shimSession).cmdMTVTCP,
+		"#VUDP":            (*shimSession).cmdMTVUDP,
+		"#VGPRS":           (*shimSession).cmdMTVGPRS,
+		"#VALL":            (*shimSession).cmdMTVALL,
+		"#VSTATE":          (*shimSession).cmdMTVSTATE,
 		"#UDPSERV":         mtStrParam(func(t *mtState) *string { return &t.udpServ }),
 		"#UDPPORT":         mtIntParam(0, 65535, func(t *mtState) *int { return &t.udpPort }),
 		"#UDPTXDELAY":      mtIntParam(0, 32760, func(t *mtState) *int { return &t.udpTxDelay }),
@@ -156,6 +174,8 @@ func (*mtState) commands() map[string]shimHandler {
 		"#DISPLAYIP":       (*shimSession).cmdMTDisplayIP,
 		"#LTCPSTART":       (*shimSession).cmdMTLTCPStart,
 		"#LTCPSTOP":        (*shimSession).cmdMTLTCPStop,
+		"#LUDPSTART":       (*shimSession).cmdMTLUDPStart,
+		"#LUDPSTOP":        (*shimSession).cmdMTLTCPStop,
 		"#OTCP":            (*shimSession).cmdMTOTCP,
 		"#OUDP":            (*shimSession).cmdMTOUDP,
 	} {
@@ -229,22 +249,6 @@ func mtDNSParam(k int) shimHandler {
 		s.mt().dns[k] = a.String()
 		return nil
 	}
-}
-
-// AT#VDNS: the DNS servers, "0.0.0.0" ones as the network gave them.
-func (s *shimSession) cmdMTVDNS(c *shimCmd) error {
-	t := s.mt()
-	var given []netip.Addr
-	if n := t.px.Network(); n != nil {
-		given = n.DNSServers()
-	}
-	for k, d := range t.dns {
-		if d == "0.0.0.0" && k < len(given) {
-			d = given[k].String()
-		}
-		s.line(fmt.Sprintf("#DNSSERV%d: %q", k+1, d))
-	}
-	return nil
 }
 
 // mtTCPParam is a TCP parameter of a profile: =[id,]<value> sets it (no
@@ -322,40 +326,6 @@ func mtNumber(a shimArg, lo, hi int) (int, bool) {
 	}
 	n, err := strconv.Atoi(a.val)
 	return n, err == nil && n >= lo && n <= hi
-}
-
-// AT#VTCP[=id]: a profile's TCP parameters (profile 1 without id).
-func (s *shimSession) cmdMTVTCP(c *shimCmd) error {
-	id := 1
-	if c.Op == at.Set {
-		var ok bool
-		if id, ok = c.intArg(0, 1, mtProfiles); !ok || len(c.args) != 1 {
-			return s.mtFail(mtErrBadValue)
-		}
-	}
-	for _, name := range []string{"#DLEMODE", "#TCPPORT", "#TCPSERV", "#TCPTXDELAY"} {
-		s.mtTCPLine(name, id)
-	}
-	return nil
-}
-
-// mtTCPLine shows one TCP parameter of profile id. The text of the
-// view commands is not in the sources; the shim writes "<name>: <value>"
-// as #VDNS does.
-func (s *shimSession) mtTCPLine(name string, id int) {
-	p := s.mt().tcp[id]
-	v := ""
-	switch name {
-	case "#DLEMODE":
-		v = strconv.Itoa(p.dle)
-	case "#TCPPORT":
-		v = strconv.Itoa(p.port)
-	case "#TCPSERV":
-		v = strconv.Quote(p.serv)
-	case "#TCPTXDELAY":
-		v = strconv.Itoa(p.txDelay)
-	}
-	s.line(name + ": " + v)
 }
 
 // mtProfileArg returns the profile of =id, or 1 for the bare command.

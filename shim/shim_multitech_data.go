@@ -31,7 +31,10 @@ type mtData struct {
 	dle     bool
 	txDelay int  // ms: UDP packs what the host sends for this long
 	opening bool // #OTCP or #OUDP waits for the connection
-	ended   bool
+	// keep is #LUDPSTART's listener, which reads the session's
+	// datagrams: it closes with the session.
+	keep  *modemsock.Listener
+	ended bool
 
 	esc      bool   // the host's last byte was a DLE
 	tbuf     []byte // host data not yet written
@@ -71,20 +74,27 @@ func (d *mtData) Data(b []byte) {
 	d.add(out)
 }
 
-// Escaped implements dce.DataMode. The escape is off and DTR is not
-// watched in this dialect, so the engine never calls it; should it,
-// the session stays and the host is in command mode.
-func (d *mtData) Escaped() { d.flushTx() }
+// Escaped implements dce.DataMode: a DTR drop under AT&D1 (the "+++"
+// escape is off). The module has no command to go back to the session,
+// so the shim ends it as at a DTR drop under AT&D2: what the host sent
+// goes out, the socket closes, Ok_Info_SocketClosed, and the engine's
+// OK.
+func (d *mtData) Escaped() { d.hangUp() }
 
-// HangUp implements dce.DataMode (a DTR drop under AT&D2, which this
-// dialect does not watch): the session closes as with ETX.
+// HangUp implements dce.DataMode: a DTR drop under AT&D2 ends the
+// session as the host's ETX does, Ok_Info_SocketClosed then OK (nil),
+// whatever DLEMODE is: the host hung up the line.
 func (d *mtData) HangUp() error {
+	d.hangUp()
+	return nil
+}
+
+func (d *mtData) hangUp() {
 	s := d.s
 	d.flushTx()
 	s.mt().sess = nil
 	d.stop()
 	s.mtInfo(mtSocketClosed)
-	return nil
 }
 
 // mtHostClose ends the session at the host's ETX: what it sent before
@@ -213,6 +223,10 @@ func (d *mtData) stop() {
 		d.pack = nil
 	}
 	d.sock.Close()
+	if d.keep != nil {
+		d.keep.Close()
+		d.keep = nil
+	}
 	if d.stalled {
 		d.stalled = false
 		d.s.resume()

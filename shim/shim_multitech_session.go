@@ -107,17 +107,8 @@ func (s *shimSession) cmdMTLTCPStart(c *shimCmd) error {
 		return s.mtFail(mtErrSyntax)
 	}
 	p := s.mt().tcp[id]
-	var allow func(netip.Addr) bool
-	if p.serv != mtAnyone {
-		// The allowed client is "a 32-bit number in dotted-decimal
-		// notation - not a symbolic name" (seed 003).
-		want, err := netip.ParseAddr(p.serv)
-		if err != nil || !want.Is4() || p.port == 0 {
-			return s.mtFail(mtErrBadValue)
-		}
-		allow = func(a netip.Addr) bool { return a == want }
-	}
-	if p.port == 0 {
+	allow, ok := mtAllow(p.serv)
+	if !ok || p.port == 0 {
 		return s.mtFail(mtErrBadValue)
 	}
 	n, err := s.mtReady()
@@ -131,11 +122,54 @@ func (s *shimSession) cmdMTLTCPStart(c *shimCmd) error {
 	}
 	lis.SetAllow(allow)
 	t := s.mt()
-	t.lis, t.lid = lis, id
+	t.lis, t.lid, t.ludp = lis, id, false
 	return nil
 }
 
-// AT#LTCPSTOP[=id]: the port listens no more; OK.
+// AT#LUDPSTART[=id]: OK, then #UDPPORT takes datagrams from the peer
+// #UDPSERV allows (255.255.255.255: anyone). The first datagram gives
+// Ok_Info_WaitingForData and a bridge, DLE framed as UDP always is, to
+// that peer alone; the port takes no other peer, and closes with the
+// session. The manual lists the command without its dialogue; the shim
+// gives it #LTCPSTART's.
+func (s *shimSession) cmdMTLUDPStart(c *shimCmd) error {
+	if _, ok := s.mtProfileArg(c); !ok {
+		return s.mtFail(mtErrSyntax)
+	}
+	t := s.mt()
+	allow, ok := mtAllow(t.udpServ)
+	if !ok || t.udpPort == 0 {
+		return s.mtFail(mtErrBadValue)
+	}
+	n, err := s.mtReady()
+	if err != nil {
+		return err
+	}
+	lis, err := s.socks.ListenPacket(n, ":"+strconv.Itoa(t.udpPort))
+	if err != nil {
+		s.log.Debug("shim: listen failed", "err", err)
+		return s.mtFail(mtErrTCPOpen)
+	}
+	lis.SetAllow(allow)
+	t.lis, t.ludp = lis, true
+	return nil
+}
+
+// mtAllow is the filter of a listening #TCPSERV or #UDPSERV: anyone for
+// 255.255.255.255, else the one dotted address ("not a symbolic name",
+// seed 003); false if serv is neither.
+func mtAllow(serv string) (func(netip.Addr) bool, bool) {
+	if serv == mtAnyone {
+		return nil, true
+	}
+	want, err := netip.ParseAddr(serv)
+	if err != nil || !want.Is4() {
+		return nil, false
+	}
+	return func(a netip.Addr) bool { return a == want }, true
+}
+
+// AT#LTCPSTOP[=id], AT#LUDPSTOP[=id]: the port listens no more; OK.
 func (s *shimSession) cmdMTLTCPStop(c *shimCmd) error {
 	if _, ok := s.mtProfileArg(c); !ok {
 		return s.mtFail(mtErrSyntax)
@@ -205,9 +239,17 @@ func (s *shimSession) mtEvent(ev modemsock.Event) {
 			ev.Socket.Close() // stopped meanwhile
 			return
 		}
-		s.mtLTCPStop() // one-shot
-		p := t.tcp[t.lid]
-		d := &mtData{s: s, sock: ev.Socket, dle: p.dle == 1, txDelay: p.txDelay}
+		var d *mtData
+		if t.ludp {
+			// The session's datagrams come through the listener, which
+			// stays until the session ends, taking no other peer.
+			d = &mtData{s: s, sock: ev.Socket, udp: true, dle: true, txDelay: t.udpTxDelay, keep: t.lis}
+			t.lis = nil
+		} else {
+			s.mtLTCPStop() // one-shot
+			p := t.tcp[t.lid]
+			d = &mtData{s: s, sock: ev.Socket, dle: p.dle == 1, txDelay: p.txDelay}
+		}
 		ev.Socket.Data = d
 		t.sess = d
 		s.mtOnline(d)
@@ -244,6 +286,7 @@ func (s *shimSession) mtOnline(d *mtData) {
 	s.mtInfo(mtWaitingForData)
 	s.e.SetEscape(false) // only ETX ends the session (DLEMODE=1)
 	s.e.GoOnline(d)
+	s.pollDTR(func() bool { return s.mt().sess == d && !d.ended })
 	d.deliver()
 }
 

@@ -23,6 +23,12 @@ type personality interface {
 	shutdown()
 }
 
+// controller is a personality whose module acts on a control character
+// typed in command state (Multi-Tech's ETX aborting #LTCPSTART).
+type controller interface {
+	control(c byte)
+}
+
 // newPersonality returns the session's personality for d.
 func newPersonality(s *shimSession, d Dialect) personality {
 	switch d {
