@@ -92,6 +92,7 @@ type telitModule struct {
 	cfg        [telitSockets + 1]telitSockCfg // by connId
 	user, pass string                         // AT#USERID, AT#PASSW
 	frwl       []netip.Prefix                 // AT#FRWL's ACCEPT chains
+	easy       telitEasy                      // the IP Easy socket's parameters
 }
 
 // telitContext is one cid's AT+CGDCONT and its network.
@@ -189,11 +190,16 @@ func (*telitPort) commands() map[string]shimHandler {
 		"#SRECV":        (*shimSession).cmdTelitSRECV,
 		"#SSEND":        (*shimSession).cmdTelitSSEND,
 		"#SSENDEXT":     (*shimSession).cmdTelitSSENDEXT,
+		"#SSENDUDP":     (*shimSession).cmdTelitSSENDUDP,
+		"#SSENDUDPEXT":  (*shimSession).cmdTelitSSENDUDPEXT,
 		"#SL":           (*shimSession).cmdTelitSL,
 		"#SLUDP":        (*shimSession).cmdTelitSLUDP,
 		"#SA":           (*shimSession).cmdTelitSA,
 		"#SLASTCLOSURE": (*shimSession).cmdTelitSLASTCLOSURE,
 	} {
+		t[name] = h
+	}
+	for name, h := range telitEasyCommands() {
 		t[name] = h
 	}
 	return t
@@ -338,12 +344,21 @@ func (s *shimSession) telitActivate(x *telitContext, user, pass, prefix string) 
 // telitDeactivate closes x's sockets and takes it down.
 func (s *shimSession) telitDeactivate(x *telitContext) {
 	m := s.tl()
-	for id, k := range m.socks.All() {
-		if m.cfg[id].cid == x.id {
+	for _, k := range m.socks.All() {
+		if m.cid(k) == x.id {
 			s.telitRelease(k, true)
 		}
 	}
 	x.px.Deactivate(errShimState)
+}
+
+// cid is the context k runs on: AT#SCFG's, context 1 for the IP Easy
+// socket.
+func (m *telitModule) cid(k *telitSocket) int {
+	if k.easy {
+		return 1
+	}
+	return m.cfg[k.id].cid
 }
 
 // AT#SCFG=<connId>,<cid>,<pktSz>,<maxTo>,<connTo>,<txTo>. The shim sends

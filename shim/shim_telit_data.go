@@ -3,6 +3,7 @@ package shim
 import (
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 
 	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/modemsock"
@@ -94,7 +95,10 @@ func (s *shimSession) cmdTelitSSEND(c *shimCmd) error {
 	if c.Op != at.Set || !ok || !c.argc(1, 2) {
 		return at.Error
 	}
-	return s.telitStartSend(k, 0, s.tl().cfg[id].sendMode == 1)
+	if k == nil {
+		return telitErr(telitErrState)
+	}
+	return s.telitStartSend(k, k.sock, 0, s.tl().cfg[id].sendMode == 1)
 }
 
 // AT#SSENDEXT=<connId>,<bytestosend>: "> ", exactly that many octets of
@@ -109,20 +113,77 @@ func (s *shimSession) cmdTelitSSENDEXT(c *shimCmd) error {
 	if c.Op != at.Set || !ok || !okN || len(c.args) != 2 {
 		return at.Error
 	}
-	return s.telitStartSend(k, n, false)
+	if k == nil {
+		return telitErr(telitErrState)
+	}
+	return s.telitStartSend(k, k.sock, n, false)
 }
 
-// telitStartSend prompts for a payload for k (fixed octets, or up to
-// Ctrl-Z when 0), typed in hex if hexData (AT#SCFGEXT's sendDataMode 1,
-// which the shim applies to AT#SSEND only).
-func (s *shimSession) telitStartSend(k *telitSocket, fixed int, hexData bool) error {
-	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
+// AT#SSENDUDP=<connId>,<remIP>,<remPort>: as AT#SSEND, a datagram to
+// that peer from a UDP listening socket (AT#SLUDP) once AT#SA accepted
+// its first peer; the socket stays bound to its port.
+func (s *shimSession) cmdTelitSSENDUDP(c *shimCmd) error {
+	if c.Op == at.Test {
+		s.line(`#SSENDUDP: (1-6),"IP",(1-65535)`)
+		return nil
+	}
+	if c.Op != at.Set || len(c.args) != 3 {
+		return at.Error
+	}
+	id, k, sock, err := s.telitUDPPeer(c, 1)
+	if err != nil {
+		return err
+	}
+	return s.telitStartSend(k, sock, 0, s.tl().cfg[id].sendMode == 1)
+}
+
+// AT#SSENDUDPEXT=<connId>,<bytestosend>,<remIP>,<remPort>: the same
+// with a fixed length of 1 to 1500 octets of any value.
+func (s *shimSession) cmdTelitSSENDUDPEXT(c *shimCmd) error {
+	if c.Op == at.Test {
+		s.line(`#SSENDUDPEXT: (1-6),(1-1500),"IP",(1-65535)`)
+		return nil
+	}
+	n, ok := c.intArg(1, 1, telitMaxSend)
+	if c.Op != at.Set || len(c.args) != 4 || !ok {
+		return at.Error
+	}
+	_, k, sock, err := s.telitUDPPeer(c, 2)
+	if err != nil {
+		return err
+	}
+	return s.telitStartSend(k, sock, n, false)
+}
+
+// telitUDPPeer returns the connection ID of parameter 0, its socket, and
+// the socket of the peer in parameters i and i+1 of its UDP listener.
+func (s *shimSession) telitUDPPeer(c *shimCmd, i int) (int, *telitSocket, *modemsock.Socket, error) {
+	id, k, ok := s.telitSocketArg(c, 0)
+	port, okP := c.intArg(i+1, 1, 65535)
+	ip, err := netip.ParseAddr(c.args[i].val)
+	if !ok || !okP || err != nil || !ip.Is4() {
+		return 0, nil, nil, at.Error
+	}
+	if k == nil || !k.udp || k.lis == nil || k.sock == nil {
+		return 0, nil, nil, telitErr(telitErrState)
+	}
+	sock := k.lis.Peer(netip.AddrPortFrom(ip, uint16(port)))
+	if sock == nil {
+		return 0, nil, nil, telitErr(telitErrState)
+	}
+	return id, k, sock, nil
+}
+
+// telitStartSend prompts for a payload for k's connection sock (fixed
+// octets, or up to Ctrl-Z when 0), typed in hex if hexData (AT#SCFGEXT's
+// sendDataMode 1, which the shim applies to AT#SSEND and AT#SSENDUDP).
+func (s *shimSession) telitStartSend(k *telitSocket, sock *modemsock.Socket, fixed int, hexData bool) error {
+	if sock == nil || sock.State() != modemsock.Connected {
 		return telitErr(telitErrState)
 	}
 	if d := k.port.data; d != nil && d.owner == k && d.active {
 		return telitErr(telitErrMode)
 	}
-	sock := k.sock
 	s.startPayload(&shimSendInput{fixed: fixed, done: func(data []byte) {
 		if hexData {
 			var err error

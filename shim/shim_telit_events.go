@@ -36,6 +36,7 @@ func (s *shimSession) telitEvent(ev modemsock.Event) {
 	p := k.port
 	switch ev.Kind {
 	case modemsock.EventConnected:
+		p.telitWatchIdle(k)
 		if k.online {
 			p.telitOnline(k)
 		} else {
@@ -81,6 +82,10 @@ func (s *shimSession) telitEvent(ev modemsock.Event) {
 func (s *shimSession) telitIncoming(k *telitSocket, c *modemsock.Socket) {
 	if k.in != nil || k.sock != nil && k.sock.State() == modemsock.Connected {
 		c.Close()
+		return
+	}
+	if k.easy {
+		s.telitEasyIncoming(k, c)
 		return
 	}
 	k.in = c
@@ -206,13 +211,23 @@ func (s *shimSession) telitRingLater(k *telitSocket) bool {
 }
 
 // telitContextLost closes the sockets of a context whose network went
-// away.
+// away; a listener's port hears "#SL: ABORTED" ("if the socket is closed
+// by the network", GM862 manual; "#SKTL: ABORTED" for AT#SKTL's, as the
+// ME910C1 and ME310 manuals spell it).
 func (s *shimSession) telitContextLost(x *telitContext) {
 	m := s.tl()
-	for id, k := range m.socks.All() {
-		if m.cfg[id].cid == x.id {
-			s.telitRelease(k, true)
+	for _, k := range m.socks.All() {
+		if m.cid(k) != x.id {
+			continue
 		}
+		if k.lis != nil && k.sock == nil && k.in == nil {
+			if k.easy {
+				k.port.line("#SKTL: ABORTED")
+			} else {
+				k.port.line("#SL: ABORTED")
+			}
+		}
+		s.telitRelease(k, true)
 	}
 	x.px.Deactivate(errShimState)
 }

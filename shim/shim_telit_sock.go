@@ -30,6 +30,12 @@ type telitSocket struct {
 	dialed bool // opened by AT#SD: its peer passes the firewall
 	online bool // opened or accepted in online mode (connMode 0)
 	lport  int
+	// The timing the socket was opened with (AT#SCFG, or the IP Easy
+	// AT#PKTSZ, AT#DSTO and AT#SKTTO): online data go out in packets of
+	// pktSz octets, or after txTo tenths of a second; maxTo seconds
+	// without data close the connection (0: never).
+	pktSz, txTo, maxTo int
+	easy               bool // AT#SKTD, AT#SKTL or AT#SKTOP's socket
 
 	sock *modemsock.Socket   // the connection
 	lis  *modemsock.Listener // AT#SL, AT#SLUDP
@@ -117,13 +123,21 @@ func (s *shimSession) cmdTelitSD(c *shimCmd) error {
 	if n == nil {
 		return telitErr(telitErrNoContext)
 	}
-	k := &telitSocket{id: id, port: s, udp: prot == 1, dialed: true, online: mode == 0, lport: lport}
-	s.tl().socks.Set(id, k)
-	timeout := time.Duration(s.tl().cfg[id].connTo) * 100 * time.Millisecond
-	k.sock = s.socks.Dial(n, k.udp, net.JoinHostPort(c.args[3].val, strconv.Itoa(rport)), timeout)
-	k.sock.Data = k
-	s.hold() // until CONNECT, OK or the error (telitEvent)
+	g := s.tl().cfg[id]
+	k := &telitSocket{id: id, port: s, udp: prot == 1, dialed: true, online: mode == 0, lport: lport,
+		pktSz: g.pktSz, txTo: g.txTo, maxTo: g.maxTo}
+	s.telitDial(k, n, c.args[3].val, rport, g.connTo)
 	return errShimFinal
+}
+
+// telitDial opens k to host:port within connTo tenths of a second; the
+// host waits for CONNECT, OK or the error (telitEvent).
+func (s *shimSession) telitDial(k *telitSocket, n modemsock.Network, host string, port, connTo int) {
+	s.tl().socks.Set(k.id, k)
+	timeout := time.Duration(connTo) * 100 * time.Millisecond
+	k.sock = s.socks.Dial(n, k.udp, net.JoinHostPort(host, strconv.Itoa(port)), timeout)
+	k.sock.Data = k
+	s.hold()
 }
 
 // telitRelease closes k; its owner port leaves data mode on it with NO
@@ -208,7 +222,10 @@ func (s *shimSession) telitOnline(k *telitSocket) {
 		s.leaveData()
 		s.data = nil
 	}
-	s.ip.tcfg.wait = 0 // what the host types goes out at once
+	// What the host types goes out in packets of pktSz, or after txTo;
+	// a txTo of 0 ("no timeout" on the module, which then waits for a
+	// full packet) sends at once in the shim.
+	s.ip.tcfg.wait, s.ip.tcfg.size = k.txTo, k.pktSz
 	s.goOnline(&shimData{s: s, sock: k.sock, owner: k, hangUp: func() error {
 		s.telitRelease(k, false) // leaves data mode
 		return at.NoCarrier
@@ -338,19 +355,25 @@ func (s *shimSession) telitListen(c *shimCmd, udp bool) error {
 		return telitErr(telitErrNoContext)
 	}
 	k = &telitSocket{id: id, port: s, udp: udp, lport: lport}
+	return s.telitListenOn(k, n)
+}
+
+// telitListenOn opens k's listener (TCP or UDP, on k.lport) over n,
+// behind the firewall.
+func (s *shimSession) telitListenOn(k *telitSocket, n modemsock.Network) error {
 	var err error
-	if udp {
-		k.lis, err = s.socks.ListenPacket(n, ":"+strconv.Itoa(lport))
+	if k.udp {
+		k.lis, err = s.socks.ListenPacket(n, ":"+strconv.Itoa(k.lport))
 	} else {
-		k.lis, err = s.socks.Listen(n, ":"+strconv.Itoa(lport))
+		k.lis, err = s.socks.Listen(n, ":"+strconv.Itoa(k.lport))
 	}
 	if err != nil {
-		s.log.Debug("shim: listen failed", "id", id, "err", err)
+		s.log.Debug("shim: listen failed", "id", k.id, "err", err)
 		return telitErr(telitErrSetup)
 	}
 	k.lis.Data = k
 	k.lis.SetAllow(s.tl().allowed)
-	s.tl().socks.Set(id, k)
+	s.tl().socks.Set(k.id, k)
 	return nil
 }
 
@@ -381,10 +404,15 @@ func (s *shimSession) cmdTelitSA(c *shimCmd) error {
 func (s *shimSession) telitAccept(k *telitSocket, mode int) {
 	k.sock, k.in, k.port, k.rung = k.in, nil, s, false
 	k.sock.Data = k
+	if !k.easy { // AT#SCFG as it is when the connection comes
+		g := s.tl().cfg[k.id]
+		k.pktSz, k.txTo, k.maxTo = g.pktSz, g.txTo, g.maxTo
+	}
 	if !k.udp {
 		k.lis.Close()
 		k.lis = nil
 	}
+	s.telitWatchIdle(k)
 	if mode == 1 {
 		s.result("OK")
 		s.telitDeliver(k)

@@ -258,6 +258,9 @@ func TestTelitListenPorts(t *testing.T) {
 	mdm.cmd("AT", "\r\nOK\r\n") // and no SRING before it
 
 	mdm.cmd(`AT#FRWL=1,"10.0.0.7","255.255.255.0"`, "\r\nOK\r\n")
+	// What the host types leaves in packets of 300 octets or after txTo
+	// (5 s by default): 0.1 s here, for a short test.
+	mdm.cmd("AT#SCFG=1,1,300,90,600,1", "\r\nOK\r\n")
 	remote := dial()
 	mdm.expect("\r\nSRING: 1\r\n")
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,5,10.0.0.2,23,10.0.0.1,"+remotePort(remote)+"\r\n\r\nOK\r\n")

@@ -1,0 +1,75 @@
+package shim
+
+import (
+	"io"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// AT#SCFG's pktSz and txTo pack what the host types in online mode: full
+// packets at once, the rest after txTo; maxTo closes an idle connection
+// with NO CARRIER and AT#SLASTCLOSURE's cause 3, and traffic either way
+// puts it off.
+func TestTelitSCFGTiming(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pn := newShimPipeNet()
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *Config) { c.Dialect = DialectTelit })
+		r.init()
+		r.cmd("AT#SGACT=1,1", "\r\n#SGACT: 10.0.0.2\r\n\r\nOK\r\n")
+		r.cmd("AT#SCFG=2,1,10,3,600,20", "\r\nOK\r\n")
+		r.cmd(`AT#SD=2,0,7007,"10.0.0.1"`, "\r\nCONNECT\r\n")
+		far := <-pn.far
+		defer far.Close()
+		start := time.Now()
+		r.send("0123456789abcdefghijKLMNO")
+		buf := make([]byte, 25)
+		if _, err := io.ReadFull(far, buf[:20]); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("two full packets after %v, want at once", d)
+		}
+		if _, err := io.ReadFull(far, buf[20:]); err != nil || string(buf) != "0123456789abcdefghijKLMNO" {
+			t.Fatalf("far read %q, %v", buf, err)
+		}
+		if d := time.Since(start); d != 2*time.Second {
+			t.Errorf("the partial packet after %v, want txTo, 2 s", d)
+		}
+		time.Sleep(2 * time.Second) // idle, then traffic puts the timeout off
+		far.Write([]byte("in"))
+		r.expect("in")
+		start = time.Now()
+		r.expect("\r\nNO CARRIER\r\n")
+		if d := time.Since(start); d < 3*time.Second || d > 4*time.Second {
+			t.Errorf("closed %v after the last traffic, want maxTo, 3 s (to a second)", d)
+		}
+		if n, err := far.Read(buf); err == nil {
+			t.Errorf("far read %q after the inactivity timeout", buf[:n])
+		}
+		r.cmd("AT#SLASTCLOSURE=2", "\r\n#SLASTCLOSURE: 2,3\r\n\r\nOK\r\n")
+		r.cmd("AT#SS=2", "\r\n#SS: 2,0\r\n\r\nOK\r\n")
+	})
+}
+
+// A command-mode socket closed for inactivity says so under
+// AT#SCFGEXT2's noCarrierMode; maxTo 0 never closes.
+func TestTelitSCFGIdleCommandMode(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pn := newShimPipeNet()
+		r := newShimRigBackend(t, &shimFakeBackend{nw: pn, info: shimTestInfo}, func(c *Config) { c.Dialect = DialectTelit })
+		r.init()
+		r.cmd("AT#SGACT=1,1", "\r\n#SGACT: 10.0.0.2\r\n\r\nOK\r\n")
+		r.cmd("AT#SCFG=1,1,300,5,600,50;#SCFGEXT2=1,0,0,0,0,1", "\r\nOK\r\n")
+		r.cmd("AT#SCFG=3,1,300,0,600,50", "\r\nOK\r\n")
+		r.cmd(`AT#SD=1,0,7007,"10.0.0.1",0,0,1`, "\r\nOK\r\n")
+		far1 := <-pn.far
+		defer far1.Close()
+		r.cmd(`AT#SD=3,0,7008,"10.0.0.1",0,0,1`, "\r\nOK\r\n")
+		far3 := <-pn.far
+		defer far3.Close()
+		r.expect("\r\nNO CARRIER: 1,3\r\n")
+		time.Sleep(time.Hour)
+		r.cmd("AT#SS", "\r\n#SS: 1,0\r\n\r\n#SS: 2,0\r\n\r\n#SS: 3,2,10.0.0.2,0,0.0.0.0,0\r\n\r\n#SS: 4,0\r\n\r\n#SS: 5,0\r\n\r\n#SS: 6,0\r\n\r\nOK\r\n")
+	})
+}
