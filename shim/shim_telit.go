@@ -39,8 +39,20 @@ const (
 	telitMaxRecv = 1500
 )
 
-// Telit's IP stack errors (dialects.md §1.6; the numbers are recalled,
-// the texts are those clients match under AT+CMEE=2).
+// Telit's IP stack errors, +CME ERROR 550 to 564 of the multisocket
+// firmware (dialects.md §1.6). The numbers and names are those of the
+// error table of Telit's AT reference as two independent clients
+// transcribe it (a C# modem library's full +CME table, with the older
+// IP Easy range 400 to 414 beside it; an embedded driver that maps "CME
+// ERROR: 553" to "context already activated"); the manual's own page
+// could not be read here. The verbose texts are those clients match
+// under AT+CMEE=2 (attentive: "context already activated", "activation
+// failed"; the UE866 fork: "can not resolve DN", "timeout in opening
+// socket"), where the transcribed table spells the last two "cannot
+// resolve DN" and "time-out in opening socket": the shim keeps the
+// clients' spelling. AT#SO on a socket it cannot resume answers 551,
+// wrong state: the 566 "cannot resume socket" that dialects.md recalls is in no
+// source found.
 const (
 	telitErrGeneric     = 550
 	telitErrState       = 551
@@ -55,7 +67,6 @@ const (
 	telitErrConnect     = 562
 	telitErrTx          = 563
 	telitErrListening   = 564
-	telitErrResume      = 566
 	telitErrUnsupported = 4 // 27.007 "operation not supported"
 )
 
@@ -73,7 +84,6 @@ var telitErrText = map[int]string{
 	telitErrConnect:    "connection failed",
 	telitErrTx:         "tx error",
 	telitErrListening:  "already listening",
-	telitErrResume:     "cannot resume socket",
 }
 
 // telitErr is the +CME ERROR of code, with Telit's text.
@@ -123,7 +133,7 @@ type telitPort struct {
 func newTelitPort(s *shimSession) *telitPort {
 	m, _ := s.mod.shared.(*telitModule)
 	if m == nil {
-		m = &telitModule{socks: modemsock.NewTable[telitSocket](1, telitSockets)}
+		m = &telitModule{socks: modemsock.NewTable[telitSocket](1, telitSockets), easy: telitEasyDefault}
 		for id := 1; id <= telitContexts; id++ {
 			x := &telitContext{id: id, px: s.socks.NewContext()}
 			x.px.Data = x

@@ -198,7 +198,7 @@ func (s *shimSession) cmdTelitSO(c *shimCmd) error {
 		return at.Error
 	}
 	if k == nil || k.sock == nil || k.sock.State() != modemsock.Connected {
-		return telitErr(telitErrResume)
+		return telitErr(telitErrState)
 	}
 	s.telitOnline(k)
 	return errShimFinal
