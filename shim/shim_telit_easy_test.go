@@ -65,7 +65,7 @@ func TestTelitIPEasy(t *testing.T) {
 	}
 	c.Close()
 	r.expect("\r\nNO CARRIER\r\n")
-	r.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n") // one-shot
+	r.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")  // one-shot
 	r.cmd("AT#GPRS?", "\r\n#GPRS: 1\r\n\r\nOK\r\n") // the context stays
 	r.cmd("AT#SKTL=1,0,2052", "\r\nOK\r\n")
 	r.cmd("AT#SKTL=0,0,2052,255", "\r\nOK\r\n")
