@@ -37,10 +37,15 @@ const (
 	// firewall, on connection IDs 1 to 6; one module may have several AT
 	// ports (Shim.ServePorts).
 	DialectTelit
+	// DialectSIM900 is DialectSIM800 as the SIM900 has it: eight
+	// connections (0 to 7) under AT+CIPMUX=1, eight C: lines in
+	// AT+CIPSTATUS, and the SIM900's identity (TinyGSM's
+	// TINY_GSM_MODEM_SIM900 drives both with one driver).
+	DialectSIM900
 )
 
 // dialectNames are the names ParseDialect takes, in Dialect order.
-var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800", DialectMultiTech: "multitech", DialectTelit: "telit"}
+var dialectNames = [...]string{DialectM95: "m95", DialectBG96: "bg96", DialectSIM800: "sim800", DialectMultiTech: "multitech", DialectTelit: "telit", DialectSIM900: "sim900"}
 
 // String returns the dialect's name as ParseDialect takes it.
 func (d Dialect) String() string {

@@ -35,7 +35,9 @@ func newPersonality(s *shimSession, d Dialect) personality {
 	case DialectBG96:
 		return newBG96State(s)
 	case DialectSIM800:
-		return newSIM800State(s)
+		return newSIM800State(s, sim800Model)
+	case DialectSIM900:
+		return newSIM800State(s, sim900Model)
 	case DialectMultiTech:
 		return newMTState(s)
 	case DialectTelit:

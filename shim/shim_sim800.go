@@ -4,9 +4,9 @@
 // (AT+CSTT: IP START, AT+CIICR: IP GPRSACT, AT+CIFSR: IP STATUS), and
 // the state gates the commands: AT+CIPMUX and AT+CIPMODE only in IP
 // INITIAL, AT+CIPSTART only in IP STATUS (or IP INITIAL with one
-// connection). Connections are numbered 0 to 5 under AT+CIPMUX=1, and
-// their results spelled "<n>, CONNECT OK" with a comma and a space, as
-// the modules and their clients have it. Received data is pushed
+// connection). Connections are numbered 0 to 5 (SIM900: 0 to 7) under
+// AT+CIPMUX=1, and their results spelled "<n>, CONNECT OK" with a comma
+// and a space, as the modules and their clients have it. Received data is pushed
 // (+RECEIVE,<n>,<len>:, or +IPD with AT+CIPHEAD=1) or, after
 // AT+CIPRXGET=1, announced once with +CIPRXGET: 1,<n> and read with
 // AT+CIPRXGET=2/3.
@@ -25,9 +25,26 @@ import (
 	"github.com/gprsppp/gprsppp/modemsock"
 )
 
+// sim800Module is what differs between the SIM800 and the SIM900: the
+// number of connections under AT+CIPMUX=1 (0 to 5 on the SIM800, 0 to 7
+// on the SIM900: the manuals' AT+CIPSTART and AT+CIPSTATUS) and the
+// identity.
+type sim800Module struct {
+	conns                         int
+	manufacturer, model, firmware string
+	revision                      string // what ATI says (FONA requires "SIM800" in it)
+}
+
+var (
+	sim800Model = sim800Module{conns: 6, manufacturer: "SIMCOM_Ltd", model: "SIMCOM_SIM800L",
+		firmware: "1418B04SIM800L24", revision: "SIM800 R14.18"}
+	// The SIM900's identity strings are the shim's choice, in the form
+	// of the SIM800's.
+	sim900Model = sim800Module{conns: 8, manufacturer: "SIMCOM_Ltd", model: "SIMCOM_SIM900",
+		firmware: "1137B10SIM900M64_ST", revision: "SIM900 R11.0"}
+)
+
 const (
-	// sim800Conns is the number of connections under AT+CIPMUX=1 (0 to 5).
-	sim800Conns = 6
 	// sim800MaxRead is the most one AT+CIPRXGET=2 returns (TinyGSM's
 	// comment: 1 to 1460).
 	sim800MaxRead = 1460
@@ -38,8 +55,6 @@ const (
 	// as still on its way. The module's own buffer size is not
 	// documented; this is the shim's choice.
 	sim800ModuleBuffer = 25 << 10
-	// sim800Revision is what ATI says (FONA requires "SIM800" in it).
-	sim800Revision = "SIM800 R14.18"
 )
 
 // sim800Stage is the bearer's part of the AT+CIPSTATUS state machine:
@@ -71,6 +86,7 @@ const (
 // SIM800 personality.
 type sim800State struct {
 	s     *shimSession
+	mod   sim800Module
 	stage sim800Stage
 	px    *modemsock.Context // the CIP* context: CSTT, CIICR, CIPSHUT
 	conns *modemsock.Table[sim800Conn]
@@ -108,9 +124,9 @@ type sim800Conn struct {
 	wait     func() // answers the payload once it is queued
 }
 
-func newSIM800State(s *shimSession) *sim800State {
-	st := &sim800State{s: s, px: s.socks.NewContext(), bearer: s.socks.NewContext(),
-		conns: modemsock.NewTable[sim800Conn](0, sim800Conns), bearerSet: map[string]string{},
+func newSIM800State(s *shimSession, mod sim800Module) *sim800State {
+	st := &sim800State{s: s, mod: mod, px: s.socks.NewContext(), bearer: s.socks.NewContext(),
+		conns: modemsock.NewTable[sim800Conn](0, mod.conns), bearerSet: map[string]string{},
 		sprt: 1}
 	st.px.Data, st.bearer.Data = st, st
 	return st
@@ -119,8 +135,8 @@ func newSIM800State(s *shimSession) *sim800State {
 // sim returns the session's SIM800 state.
 func (s *shimSession) sim() *sim800State { return s.pers.(*sim800State) }
 
-func (*sim800State) identity() (string, string, string) {
-	return "SIMCOM_Ltd", "SIMCOM_SIM800L", "1418B04SIM800L24"
+func (st *sim800State) identity() (string, string, string) {
+	return st.mod.manufacturer, st.mod.model, st.mod.firmware
 }
 
 // start is the SIM800's boot banner at a fixed baud rate (attentive
@@ -147,7 +163,7 @@ func (*sim800State) commands() map[string]shimHandler {
 		return shimIntSetting(name, 0, hi, func(s *shimSession) *int { return f(s.sim()) })
 	}
 	for name, h := range map[string]shimHandler{
-		"I":          func(s *shimSession, c *shimCmd) error { s.line(sim800Revision); return nil },
+		"I":          func(s *shimSession, c *shimCmd) error { s.line(s.sim().mod.revision); return nil },
 		"+CGMI":      sim800Identity(func(m, _, _ string) string { return m }),
 		"+GMI":       sim800Identity(func(m, _, _ string) string { return m }),
 		"+CGMM":      sim800Identity(func(_, m, _ string) string { return m }),
@@ -272,7 +288,7 @@ func (s *shimSession) cmdSIM800CIPSTATUS(c *shimCmd) error {
 	case at.Test:
 		return nil
 	case at.Set:
-		id, ok := c.intArg(0, 0, sim800Conns-1)
+		id, ok := c.intArg(0, 0, st.mod.conns-1)
 		if !ok || len(c.args) != 1 || st.mux != 1 {
 			return errShimParam
 		}
@@ -288,7 +304,7 @@ func (s *shimSession) cmdSIM800CIPSTATUS(c *shimCmd) error {
 		if st.server != nil {
 			s.line(fmt.Sprintf(`S: 0,0,"%d","LISTENING"`, st.serverPort))
 		}
-		for id := range sim800Conns {
+		for id := range st.mod.conns {
 			s.line("C: " + st.connStatus(id))
 		}
 	}

@@ -18,7 +18,7 @@ func (st *sim800State) connArg(c *shimCmd) (id, next int, ok bool) {
 	if st.mux == 0 {
 		return 0, 0, true
 	}
-	id, ok = c.intArg(0, 0, sim800Conns-1)
+	id, ok = c.intArg(0, 0, st.mod.conns-1)
 	return id, 1, ok
 }
 
@@ -38,7 +38,7 @@ func (s *shimSession) cmdSIM800CIPSTART(c *shimCmd) error {
 	st := s.sim()
 	if c.Op == at.Test {
 		if st.mux == 1 {
-			s.line(`+CIPSTART: (0-5),("TCP","UDP"),("(0-255).(0-255).(0-255).(0-255)"),(1-65535)`)
+			s.line(fmt.Sprintf(`+CIPSTART: (0-%d),("TCP","UDP"),("(0-255).(0-255).(0-255).(0-255)"),(1-65535)`, st.mod.conns-1))
 		} else {
 			s.line(`+CIPSTART: ("TCP","UDP"),("(0-255).(0-255).(0-255).(0-255)"),(1-65535)`)
 		}
@@ -114,7 +114,7 @@ func (s *shimSession) cmdSIM800CIPSEND(c *shimCmd) error {
 	switch c.Op {
 	case at.Test:
 		if st.mux == 1 {
-			s.line(fmt.Sprintf("+CIPSEND: (0-5),(1-%d)", max))
+			s.line(fmt.Sprintf("+CIPSEND: (0-%d),(1-%d)", st.mod.conns-1, max))
 		} else {
 			s.line(fmt.Sprintf("+CIPSEND: (1-%d)", max))
 		}
@@ -124,7 +124,7 @@ func (s *shimSession) cmdSIM800CIPSEND(c *shimCmd) error {
 			s.line(fmt.Sprintf("+CIPSEND: %d", max))
 			return nil
 		}
-		for id := range sim800Conns {
+		for id := range st.mod.conns {
 			s.line(fmt.Sprintf("+CIPSEND: %d,%d", id, max))
 		}
 		return nil
@@ -245,7 +245,7 @@ func (s *shimSession) cmdSIM800CIPRXGET(c *shimCmd) error {
 		s.line(fmt.Sprintf("+CIPRXGET: %d", st.rxget))
 		return nil
 	case at.Test:
-		s.line(fmt.Sprintf("+CIPRXGET: (0-4),(0-5),(1-%d)", sim800MaxRead))
+		s.line(fmt.Sprintf("+CIPRXGET: (0-4),(0-%d),(1-%d)", s.sim().mod.conns-1, sim800MaxRead))
 		return nil
 	case at.Set:
 	default:
