@@ -55,9 +55,10 @@ toward the link's address, from a port on this host, so that a host's
 server (AT+QISERVER) can be tried without a network.
 
 --dialect names the module the hosts see: m95 (the GSM modules' QI* set,
-the default) or bg96 (the QI* set of the BG96, BG95 and EC2x). A listener
+the default), bg96 (the QI* set of the BG96, BG95 and EC2x), sim800 or
+sim900 (SIMCom's CIP* set), telit (#S*) or multitech (#-commands). A listener
 may speak another with a suffix on its spec, ",dialect=NAME", so that one
-shim serves hosts of both kinds at once; each "listening:" line names its
+shim serves hosts of several kinds at once; each "listening:" line names its
 listener's dialect.
 
 A tcp:// listener asks for no password: any host that reaches its port
