@@ -155,6 +155,19 @@ func FuzzShimServeSIM800(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectSIM800, data) })
 }
 
+// FuzzShimServeSIM900 is FuzzShimServe for the SIM900 personality, the
+// SIM800's with eight connections.
+func FuzzShimServeSIM900(f *testing.F) {
+	for _, s := range []string{
+		"AT\r",
+		"AT+CIPMUX=1\rAT+CSTT;+CIICR;+CIFSR\rAT+CIPSTART=7,\"TCP\",\"1.2.3.4\",7\rAT+CIPSEND=7,2\rhiAT+CIPSTATUS\rAT+CIPSTART=8,\"TCP\",\"1.2.3.4\",7\r",
+		"ATV0\rAT+CIPSTATUS\rAT+CIPRXGET=4,7\rATV1\r",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzShimSession(t, DialectSIM900, data) })
+}
+
 // FuzzShimServeMultiTech is FuzzShimServe for the Multi-Tech
 // personality: parameters, GPRS, the bridge with its DLE/ETX framing
 // and the listener.
@@ -167,6 +180,9 @@ func FuzzShimServeMultiTech(f *testing.F) {
 		"AT#CONNECTIONSTART\rAT#UDPSERV=\"1.2.3.4\"\rAT#UDPPORT=7\rAT#OUDP\rhi\x03\x03\x03AT\r",
 		"AT#CONNECTIONSTART\rAT#TCPSERV=2,\"255.255.255.255\"\rAT#TCPPORT=2,\"2020\"\rAT#LTCPSTART=2\rAT#LTCPSTOP=2\r",
 		"AT#VTCP=1;#DLEMODE?;#TCPTXDELAY=1,40\rAT#CONNECTIONSTOP\r",
+		"AT#CONNECTIONSTART\rAT#TCPSERV=\"255.255.255.255\"\rAT#TCPPORT=2020\rAT#LTCPSTART\r\x03\x03AT#LTCPSTART\rA\x03T\r",
+		"AT#CONNECTIONSTART\rAT#UDPSERV=\"255.255.255.255\"\rAT#UDPPORT=5050\rAT#LUDPSTART\rAT#LUDPSTOP=1\rAT#VALL;#VSTATE;#VUDP;#VGPRS\r",
+		"AT&D2\rAT#CONNECTIONSTART\rAT#TCPSERV=\"1.2.3.4\"\rAT#TCPPORT=7\rAT#OTCP\rdata\x10",
 	} {
 		f.Add([]byte(s))
 	}
@@ -218,6 +234,10 @@ func FuzzShimServeTelit(f *testing.F) {
 		"AT#FRWL=1,\"10.0.0.0\",\"255.0.0.0\"\rAT#SGACT=1,1\rAT#SL=1,1,23\rAT#SA=1,1\rAT#SH=1\r",
 		"AT#SCFGEXT=1,2,1,0,1,0\rAT#SCFG=1,1,300,90,600,50\rAT#SLUDP=2,1,3030\rAT#SO=1\r",
 		"AT#FRWL=2,\"1.2.3.4\",\"225.255.255.0\"\rAT#SS=9\rAT#SRECV=0,0\r",
+		"AT#GPRS=1\rAT#DSTO=1;#PKTSZ=0;#SKTTO=1\rAT#SKTD=0,7,\"1.2.3.4\",0,0\rdata",
+		"AT#SKTSET=1,7,host;#SKTSAV\rAT#SKTOP\rAT#SKTL=1,0,2050,255\rAT#SKTL=0,0,2050\rAT#SKTD\rAT#SKTD=0\r",
+		"AT#SGACT=1,1\rAT#SLUDP=1,1,3100\rAT#SSENDUDP=1,\"1.2.3.4\",7\rhi\x1aAT#SSENDUDPEXT=1,2,\"1.2.3.4\",7\rab",
+		"AT#SCFG=1,1,10,1,600,1\rAT#SGACT=1,1\rAT#SD=1,0,7,1.2.3.4\r0123456789abc",
 	} {
 		f.Add([]byte(s))
 	}
