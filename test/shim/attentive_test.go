@@ -14,6 +14,7 @@ import (
 
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/rawtty"
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/shim"
 )
 
@@ -35,10 +36,7 @@ import (
 // over loopback right after AT+CIPSTART's OK) turns that result into
 // garbage. On a real network the round trip keeps them apart.
 func TestAttentiveSIM800(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("gcc not found: attentive's C client cannot be built")
-	}
+	gcc := testenv.NeedTool(t, "gcc", "apt-get install gcc")
 	bin := filepath.Join(t.TempDir(), "sim800-echo")
 	src := filepath.Join("testdata", "attentive")
 	build := exec.Command(gcc, "-std=gnu99", "-O1", "-I"+filepath.Join(src, "include"), "-o", bin,

@@ -14,6 +14,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/rawtty"
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/shim"
 )
 
@@ -27,10 +28,7 @@ import (
 // ETX, a simplex session's datagram (#UDPSERV, #UDPPORT, #OUDP) that a
 // UDP service on the network receives, and #CONNECTIONSTOP.
 func TestMultiTechOpenDMTPC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no gcc")
-	}
+	gcc := testenv.NeedTool(t, "gcc", "apt-get install gcc")
 	src, err := filepath.Abs("testdata/opendmtp")
 	if err != nil {
 		t.Fatal(err)

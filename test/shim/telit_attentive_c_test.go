@@ -12,6 +12,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/internal/rawtty"
+	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/shim"
 	"github.com/gprsppp/gprsppp/sim"
 )
@@ -23,10 +24,7 @@ import (
 // waitack on AT#SI/AT#SS, AT#SRECV until the data is back, AT#SH and
 // AT#SGACT=1,0. The data holds all 256 octet values.
 func TestTelitAttentiveC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no gcc")
-	}
+	gcc := testenv.NeedTool(t, "gcc", "apt-get install gcc")
 	src, err := filepath.Abs("testdata/attentive")
 	if err != nil {
 		t.Fatal(err)
