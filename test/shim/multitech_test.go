@@ -62,7 +62,8 @@ func mtStart(t *testing.T, st *stack) *host {
 // carries all 256 byte values both ways (stuffed with DLE under
 // DLEMODE=1); the remote close gives ETX (DLEMODE=1) then
 // Ok_Info_SocketClosed, and the port listens no more; the host's ETX
-// closes under DLEMODE=1 and is data under DLEMODE=0; #LTCPSTOP stops a
+// closes under DLEMODE=1 and is data under DLEMODE=0; before a client
+// comes it aborts the listener under DLEMODE=1; #LTCPSTOP stops a
 // listener nobody reached.
 func TestMultiTechListener(t *testing.T) {
 	for _, mode := range []int{0, 1} {
@@ -126,8 +127,19 @@ func TestMultiTechListener(t *testing.T) {
 				h.expect(10*time.Second, "Ok_Info_SocketClosed")
 			}
 
-			// #LTCPSTOP.
+			// The host's ETX before a client came aborts the listener
+			// (DLEMODE=1); under DLEMODE=0 it is not a command.
 			h.at("AT#LTCPSTART=1", "OK")
+			h.write([]byte{etx})
+			if mode == 1 {
+				h.expect(10*time.Second, "OK")
+				if _, err := st.tryDialFrom(t, otherAddr, 2020); err == nil {
+					t.Fatal("the port still listens after the host's ETX")
+				}
+				h.at("AT#LTCPSTART=1", "OK")
+			}
+
+			// #LTCPSTOP.
 			h.at("AT#LTCPSTOP=1", "OK")
 			if _, err := st.tryDialFrom(t, otherAddr, 2020); err == nil {
 				t.Fatal("the port still listens after #LTCPSTOP")
