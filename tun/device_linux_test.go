@@ -139,7 +139,9 @@ func TestUpDown(t *testing.T) {
 	if _, err := d.Write(echoRequest(peer, local)); err != nil {
 		t.Fatal(err)
 	}
-	readUntil(t, d, func(p []byte) bool { return len(p) >= 28 && p[9] == 1 && p[20] == 0 && netip.AddrFrom4([4]byte(p[16:20])) == peer })
+	readUntil(t, d, func(p []byte) bool {
+		return len(p) >= 28 && p[9] == 1 && p[20] == 0 && netip.AddrFrom4([4]byte(p[16:20])) == peer
+	})
 
 	if err := d.Down(); err != nil {
 		t.Fatal(err)
