@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -226,12 +227,14 @@ func (t *TUN) Close() error {
 	return err
 }
 
-// writeResolvConf rewrites path in place with the DNS servers.
+// writeResolvConf rewrites path in place with the DNS servers, each once.
 func writeResolvConf(path, iface string, dns []netip.Addr) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by gprsppp for %s\n", iface)
-	for _, a := range dns {
-		fmt.Fprintf(&b, "nameserver %v\n", a)
+	for i, a := range dns {
+		if !slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
+			fmt.Fprintf(&b, "nameserver %v\n", a)
+		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
