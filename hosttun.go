@@ -116,15 +116,16 @@ func (t *TUN) Attach(l *Link) error {
 // configureLocked gives the interface l's address, peer and MTU, sets
 // it up, and adds what TUNConfig asks for.
 func (t *TUN) configureLocked(l *Link) error {
-	local, peer, dns, mtu := l.LocalAddr(), l.PeerAddr(), l.DNSServers(), l.MTU()
-	s := tun.Settings{Addrs: []tun.Address{{Local: netip.PrefixFrom(local, local.BitLen()), Peer: peer}}, MTU: mtu}
-	if err := t.dev.Up(s); err != nil {
+	addrs, dns, mtu := tunAddrs(l), l.DNSServers(), l.MTU()
+	if err := t.dev.Up(tun.Settings{Addrs: addrs, MTU: mtu}); err != nil {
 		return fmt.Errorf("gprsppp: %w", err)
 	}
-	t.log.Info("tun: up", "address", local, "peer", peer, "mtu", mtu, "dns", dns)
+	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "mtu", mtu, "dns", dns)
 	if t.cfg.DefaultRoute {
-		if err := t.dev.AddDefaultRoute(4); err != nil {
-			t.log.Warn("tun: no default route through the interface", "err", err)
+		for _, family := range families(addrs) {
+			if err := t.dev.AddDefaultRoute(family); err != nil {
+				t.log.Warn("tun: no default route through the interface", "err", err)
+			}
 		}
 	}
 	if t.cfg.ResolvConf != "" {
@@ -133,6 +134,33 @@ func (t *TUN) configureLocked(l *Link) error {
 		}
 	}
 	return nil
+}
+
+// tunAddrs are the interface's addresses on l: its IPv4 address, point
+// to point with the peer's. The link's IPv6 addresses, once it has
+// them, belong here too (tun.Address holds either family).
+func tunAddrs(l *Link) []tun.Address {
+	local := l.LocalAddr()
+	return []tun.Address{{Local: netip.PrefixFrom(local, local.BitLen()), Peer: l.PeerAddr()}}
+}
+
+// families lists the IP versions (4, 6) among addrs, for default routes;
+// an IPv6 link-local address alone routes nothing beyond the link.
+func families(addrs []tun.Address) []int {
+	var v []int
+	for _, a := range addrs {
+		f := 4
+		if a.Local.Addr().Is6() {
+			if a.Local.Addr().IsLinkLocalUnicast() {
+				continue
+			}
+			f = 6
+		}
+		if !slices.Contains(v, f) {
+			v = append(v, f)
+		}
+	}
+	return v
 }
 
 // routineWatch follows l: a renegotiation reconfigures the interface,

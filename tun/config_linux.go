@@ -103,8 +103,21 @@ func (d *Device) flushLocked(keep []Address) error {
 // wanted tells whether the interface's address m is one of keep, which
 // Up then need not add again.
 func wanted(m rtnetlink.AddressMessage, keep []Address) bool {
+	if m.Attributes == nil {
+		return false
+	}
+	// IPv6 addresses without a peer come with IFA_ADDRESS alone.
+	local := m.Attributes.Local
+	if local == nil {
+		local = m.Attributes.Address
+	}
 	for _, a := range keep {
-		if addressMessage(0, a).PrefixLength == m.PrefixLength && sameIP(m.Attributes.Local, a.Local.Addr()) && (!a.Peer.IsValid() || sameIP(m.Attributes.Address, a.Peer)) {
+		// Without a peer, IFA_ADDRESS is the address itself.
+		peer := a.Peer
+		if !peer.IsValid() {
+			peer = a.Local.Addr()
+		}
+		if a.Local.Bits() == int(m.PrefixLength) && sameIP(local, a.Local.Addr()) && sameIP(m.Attributes.Address, peer) {
 			return true
 		}
 	}

@@ -29,7 +29,8 @@ type Device struct {
 
 // Create makes a TUN interface named name (at most 15 bytes; a name with
 // %d, as "gprs%d", lets the kernel number it) and returns it down and
-// without addresses. An interface of that name made persistent by
+// without addresses, the kernel's IPv6 link-local among them (see
+// noKernelLinkLocal). An interface of that name made persistent by
 // "ip tuntap add" is taken over, and left in place by Close.
 func Create(name string) (*Device, error) {
 	return create(cloneDevice, name)
@@ -61,6 +62,10 @@ func create(path, name string) (*Device, error) {
 		return nil, fmt.Errorf("tun: %s: %w", d.name, err)
 	}
 	d.index = uint32(iface.Index)
+	if err := noKernelLinkLocal(d.index); err != nil {
+		d.file.Close()
+		return nil, fmt.Errorf("tun: %s: %w", d.name, err)
+	}
 	if d.nl, err = rtnetlink.Dial(nil); err != nil {
 		d.file.Close()
 		return nil, fmt.Errorf("tun: rtnetlink: %w", err)

@@ -121,6 +121,9 @@ func TestUpDown(t *testing.T) {
 	if route := show("-4", "route", "show", "default"); !strings.Contains(route, "default dev "+d.Name()) {
 		t.Errorf("ip route: %q lacks the default route", route)
 	}
+	if addr := show("-o", "-6", "addr", "show", "dev", d.Name()); addr != "" {
+		t.Errorf("ip -6 addr: %q, want none: the kernel makes no link-local of its own", addr)
+	}
 
 	// The host's datagram to the peer comes out of Read...
 	conn, err := net.Dial("udp4", "10.64.64.1:9")
@@ -142,6 +145,36 @@ func TestUpDown(t *testing.T) {
 	readUntil(t, d, func(p []byte) bool {
 		return len(p) >= 28 && p[9] == 1 && p[20] == 0 && netip.AddrFrom4([4]byte(p[16:20])) == peer
 	})
+
+	// IPv6 beside IPv4: a link-local from an interface identifier and a
+	// global address, both kept by a second Up, and a default route.
+	s6 := s
+	s6.Addrs = append(s6.Addrs,
+		Address{Local: netip.MustParsePrefix("fe80::2/64")},
+		Address{Local: netip.MustParsePrefix("2001:db8::2/128"), Peer: netip.MustParseAddr("2001:db8::1")})
+	for range 2 {
+		if err := d.Up(s6); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.AddDefaultRoute(6); err != nil {
+		t.Fatal(err)
+	}
+	addr6 := show("-o", "-6", "addr", "show", "dev", d.Name())
+	for _, want := range []string{"inet6 fe80::2/64", "inet6 2001:db8::2 peer 2001:db8::1/128"} {
+		if strings.Count(addr6, want) != 1 {
+			t.Errorf("ip -6 addr: %q, want %q once", addr6, want)
+		}
+	}
+	if route := show("-6", "route", "show", "default"); !strings.Contains(route, "default dev "+d.Name()) {
+		t.Errorf("ip -6 route: %q lacks the default route", route)
+	}
+	if err := d.Up(s); err != nil { // IPv6 gone from the link
+		t.Fatal(err)
+	}
+	if addr := show("-o", "-6", "addr", "show", "dev", d.Name()); addr != "" {
+		t.Errorf("after Up without IPv6, ip -6 addr: %q", addr)
+	}
 
 	if err := d.Down(); err != nil {
 		t.Fatal(err)
