@@ -199,7 +199,7 @@ func (t *TUN) detach(l *Link, why string) {
 		t.log.Error("tun: setting the interface down", "err", err)
 		return
 	}
-	t.log.Info("tun: down", "reason", why)
+	t.log.Info("tun: down", "reason", why, "drops", t.drops.Load())
 }
 
 // deliver hands one inbound packet to the host.
