@@ -28,15 +28,23 @@ func (s *Stack) Owns(pkt []byte) bool {
 	}
 	id := stack.TransportEndpointID{
 		LocalPort:     f.local.Port(),
-		LocalAddress:  tcpip.AddrFromSlice(f.local.Addr().AsSlice()),
+		LocalAddress:  tcpipAddr(f.local.Addr()),
 		RemotePort:    f.remote.Port(),
-		RemoteAddress: tcpip.AddrFromSlice(f.remote.Addr().AsSlice()),
+		RemoteAddress: tcpipAddr(f.remote.Addr()),
 	}
 	netProto := header.IPv4ProtocolNumber
 	if f.local.Addr().Is6() {
 		netProto = header.IPv6ProtocolNumber
 	}
 	return s.ipstack.FindTransportEndpoint(netProto, tcpip.TransportProtocolNumber(f.proto), id, nicID) != nil
+}
+
+// tcpipAddr converts a without allocating, as AsSlice would.
+func tcpipAddr(a netip.Addr) tcpip.Address {
+	if a.Is4() {
+		return tcpip.AddrFrom4(a.As4())
+	}
+	return tcpip.AddrFrom16(a.As16())
 }
 
 // SetPortRange sets the range of local ports the stack picks from for

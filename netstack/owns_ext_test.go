@@ -1,9 +1,12 @@
 package netstack_test
 
 import (
+	"context"
 	"encoding/binary"
 	"net/netip"
 	"testing"
+
+	"github.com/gprsppp/gprsppp/netstack/netstacktest"
 )
 
 // tcpTo is a TCP segment's IPv4 and port headers from src to dst.
@@ -35,5 +38,35 @@ func TestOwns(t *testing.T) {
 		if got := tc.on.Owns(tc.pkt); got != tc.want {
 			t.Errorf("%s: Owns = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// BenchmarkOwns is the cost a TUN adds to each inbound packet: one TCP
+// segment of the stack's own connection, and one of the host's.
+func BenchmarkOwns(b *testing.B) {
+	a, peer := netstacktest.Pair(b, addrA, addrB)
+	l, err := peer.Listen("tcp", ":7")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	c, err := a.DialContext(context.Background(), "tcp", "192.0.2.2:7")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	local := netip.MustParseAddrPort(c.LocalAddr().String())
+	for _, bc := range []struct {
+		name string
+		pkt  []byte
+	}{
+		{"stack's", tcpTo(netip.AddrPortFrom(addrB, 7), local)},
+		{"host's", tcpTo(netip.AddrPortFrom(addrB, 80), netip.AddrPortFrom(addrA, 40000))},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				a.Owns(bc.pkt)
+			}
+		})
 	}
 }
