@@ -9,30 +9,34 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/internal/clock"
 	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
 	"github.com/gprsppp/gprsppp/ppptest"
+	"github.com/gprsppp/gprsppp/sim"
 )
 
-// recordHandler passes the records whose message is msg to ch, besides
-// logging them as its inner handler does (if any).
+// recordHandler passes the records whose message is msg (or one of
+// also) to ch, besides logging them as its inner handler does (if any).
 type recordHandler struct {
 	inner slog.Handler
 	msg   string
+	also  []string
 	ch    chan slog.Record
 }
 
 func (h recordHandler) Enabled(context.Context, slog.Level) bool { return true }
 
 func (h recordHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == h.msg {
+	if r.Message == h.msg || slices.Contains(h.also, r.Message) {
 		h.ch <- r.Clone()
 	}
 	if h.inner != nil && h.inner.Enabled(ctx, r.Level) {
@@ -203,4 +207,102 @@ func inetChecksum(b []byte) uint16 {
 		sum = sum>>16 + sum&0xffff
 	}
 	return ^uint16(sum)
+}
+
+// A supervised link that loses its carrier and comes back with another
+// address: the interface goes down without its address, and up again
+// with the new one, and the host reaches the simulator's echo services
+// through it before and after (TCP and UDP, the host's own sockets).
+func TestTUNAcrossRedials(t *testing.T) {
+	if !testenv.InNetns(t) {
+		return
+	}
+	ip := testenv.NeedTool(t, "ip", "apt-get install iproute2")
+	const dropAfter = time.Minute
+	drop := clock.NewManual(time.Now())
+	modems := newSimModems(t, func(n int) sim.ModemConfig {
+		cfg := sim.ModemConfig{Network: gprsppp.NetworkConfig{
+			LocalAddr: networkAddr, PeerAddr: netip.AddrFrom4([4]byte{10, 64, 64, byte(2 + n)}), DNS: []netip.Addr{dnsAddr},
+		}}
+		if n == 0 {
+			cfg.DropAfter, cfg.Clock = dropAfter, drop
+		}
+		return cfg
+	}, gprsppp.Config{Logger: testLogger(t)})
+
+	var inner slog.Handler
+	if l := testLogger(t); l != nil {
+		inner = l.Handler()
+	}
+	changes := make(chan slog.Record, 8)
+	tn, err := gprsppp.OpenTUN(gprsppp.TUNConfig{Name: "gprs0",
+		Logger: slog.New(recordHandler{inner: inner, msg: "tun: up", also: []string{"tun: down"}, ch: changes})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	sup := gprsppp.NewSupervisor(gprsppp.SupervisorConfig{
+		Dial: modems.dial, Persist: true, Holdoff: 50 * time.Millisecond, Logger: testLogger(t),
+		OnUp: func(l *gprsppp.Link) {
+			if err := tn.Attach(l); err != nil {
+				t.Errorf("Attach: %v", err)
+			}
+		},
+	})
+	runSupervisor(t, sup)
+	next := func(want string) {
+		t.Helper()
+		select {
+		case r := <-changes:
+			if r.Message != want {
+				t.Fatalf("interface: %q, want %q", r.Message, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("interface: no %q within 30 s", want)
+		}
+	}
+	show := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(ip, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ip %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+
+	for i, local := range []string{"10.64.64.2", "10.64.64.3"} {
+		next("tun: up")
+		if addr := show("-o", "-4", "addr", "show", "dev", "gprs0"); !strings.Contains(addr, "inet "+local+" peer 10.64.64.1/32") {
+			t.Fatalf("link %d: ip addr: %q, want %s peer 10.64.64.1/32", i, addr, local)
+		}
+		hostEcho(t, "tcp4", local)
+		hostEcho(t, "udp4", local)
+		if i == 1 {
+			break
+		}
+		drop.Advance(dropAfter)
+		next("tun: down")
+		if link := show("-o", "link", "show", "dev", "gprs0"); strings.Contains(link, ",UP") {
+			t.Errorf("after the carrier loss, ip link: %q", link)
+		}
+		if addr := show("-o", "addr", "show", "dev", "gprs0"); strings.Contains(addr, "inet") {
+			t.Errorf("after the carrier loss, ip addr: %q", addr)
+		}
+	}
+}
+
+// hostEcho sends a message from the host's own socket to the
+// simulator's echo service (port 7) and reads it back, checking that the
+// connection left from local.
+func hostEcho(t *testing.T, network, local string) {
+	t.Helper()
+	c, err := net.DialTimeout(network, netip.AddrPortFrom(networkAddr, 7).String(), 10*time.Second)
+	if err != nil {
+		t.Fatalf("%s echo: %v", network, err)
+	}
+	defer c.Close()
+	if got := netip.MustParseAddrPort(c.LocalAddr().String()).Addr().String(); got != local {
+		t.Errorf("%s echo from %s, want %s", network, got, local)
+	}
+	pingPong(t, c, "through the interface, "+network)
 }
