@@ -50,7 +50,7 @@ type TUN struct {
 	dev *tun.Device
 	log *slog.Logger
 
-	mu        sync.Mutex           // serialises configuring dev; guards nothing else
+	mu        sync.Mutex           // serialises configuring dev with changes of cur
 	cur       atomic.Pointer[Link] // the link packets go to; nil while none is up
 	wg        sync.WaitGroup       // routineRead and each link's routineWatch
 	ctx       context.Context      // cancelled by Close
@@ -121,6 +121,9 @@ func (t *TUN) configureLocked(l *Link) error {
 		return fmt.Errorf("gprsppp: %w", err)
 	}
 	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "mtu", mtu, "dns", dns)
+	if !l.PeerAddr().IsValid() && !t.cfg.DefaultRoute {
+		t.log.Warn("tun: the peer announced no address, so nothing is routed through the interface; a default route (DefaultRoute, --tun-default-route) would be")
+	}
 	if t.cfg.DefaultRoute {
 		for _, family := range families(addrs) {
 			if err := t.dev.AddDefaultRoute(family); err != nil {
