@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/netstack"
@@ -38,6 +39,8 @@ type Link struct {
 
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering
+
+	host atomic.Pointer[func(pkt []byte)] // takes the packets the stack does not own; see hostpath.go
 }
 
 // Open brings PPP up in the client role on rw, a byte stream already in
@@ -112,7 +115,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 			return nil, fmt.Errorf("gprsppp: %w", err)
 		}
 	}
-	s.SetIPHandler(st.DeliverInbound)
+	s.SetIPHandler(l.deliverInbound)
 	l.wg.Add(1)
 	go l.routineWatch()
 	return l, nil

@@ -27,7 +27,14 @@ type child struct {
 // process still running is killed.
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0], args...), out: newLines(), log: newLines(), done: make(chan struct{})}
+	return startCommand(t, exec.Command(os.Args[0], args...))
+}
+
+// startCommand starts cmd, which runs this binary as gprsppp (directly,
+// or through a wrapper such as ip netns exec), as startChild does.
+func startCommand(t *testing.T, cmd *exec.Cmd) *child {
+	t.Helper()
+	c := &child{cmd: cmd, out: newLines(), log: newLines(), done: make(chan struct{})}
 	// Without atexit_sleep_ms=0 a race-enabled binary lingers a second on exit.
 	c.cmd.Env = append(os.Environ(), "GPRSPPP_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0")
 	stdout, err := c.cmd.StdoutPipe()

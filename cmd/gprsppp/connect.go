@@ -36,6 +36,7 @@ type connectFlags struct {
 	echoInterval                                             time.Duration
 	echoFailures                                             int
 	ops                                                      opsFlags
+	tun                                                      tunFlags
 }
 
 func newConnect(g *globals) *cobra.Command {
@@ -46,7 +47,13 @@ func newConnect(g *globals) *cobra.Command {
 		Long: `connect opens the modem, runs the AT dial script, brings PPP up and
 serves the link's own TCP/IP stack to this host: a SOCKS5 proxy, an HTTP
 proxy, local port forwards (-L) and inbound forwards from the link (-R).
-No kernel PPP and no root are needed. With --sim, --sim-inbound has the
+No kernel PPP and no root are needed. With --tun NAME (Linux, with
+CAP_NET_ADMIN) the link also reaches this host's own programs, unmodified,
+through a TUN interface: it gets the link's address, point to point with
+the network's, and the negotiated MTU; it is set down (its addresses
+removed) while the link is away, up again with the next link's address,
+and removed at exit. The proxies and forwards keep working beside it.
+With --sim, --sim-inbound has the
 simulated network open connections toward the link's address, from a
 port on this host, so that -R can be tried without a network.
 
@@ -75,7 +82,8 @@ doubt).` + namedHelp,
 		Example: `  gprsppp connect --sim --socks5
   gprsppp connect --device /dev/ttyUSB2 --apn internet --socks5 --http-proxy 127.0.0.1:8080
   gprsppp connect --device /dev/ttyUSB2 --apn iot -L 8022:10.0.0.5:22 -R 2222:127.0.0.1:22 --allow 10.0.0.0/8 --persist
-  gprsppp connect office --persist=false`,
+  gprsppp connect office --persist=false
+  gprsppp connect --device /dev/ttyUSB2 --apn internet --tun gprs0 --tun-default-route --persist`,
 		Args: cobra.MaximumNArgs(2), // [ADDR of a bare --socks5] [NAME]
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := connectArgs(cmd, args); err != nil {
@@ -118,6 +126,7 @@ doubt).` + namedHelp,
 	fl.IntVar(&f.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	addOpsFlags(fl, &f.ops)
+	addTUNFlags(fl, &f.tun)
 	return cmd
 }
 
@@ -162,14 +171,22 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	if err != nil {
 		return exit(exitUsage, err)
 	}
-	if f.socks5 == "" && f.httpProxy == "" && len(f.locals) == 0 && len(f.remotes) == 0 {
-		log.Warn("no front end: the link comes up, but nothing on this host can use it; add --socks5, --http-proxy, -L or -R")
+	if f.socks5 == "" && f.httpProxy == "" && len(f.locals) == 0 && len(f.remotes) == 0 && f.tun.name == "" {
+		log.Warn("no front end: the link comes up, but nothing on this host can use it; add --socks5, --http-proxy, -L, -R or --tun")
 	}
 	fe, err := openFrontEnds(f, log, f.proxyUser != "")
 	if err != nil {
 		return err
 	}
 	defer fe.close()
+	host, err := openTUN(f.tun, log)
+	if err != nil {
+		return err
+	}
+	if host != nil {
+		defer host.Close()
+		fe.ready = append(fe.ready, "tun "+host.Name())
+	}
 	inbound, err := openInbound("--sim-inbound", f.simInbound, simClientAddr, log)
 	if err != nil {
 		return err
@@ -202,6 +219,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		Dial:    dialFunc(out, f.simulate, cfg, inbound, log),
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
+			attachTUN(host, l, log)
 			group.serveRemotes(l, fe)
 			printReady(out, l, fe)
 		},
@@ -246,6 +264,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		return gprsppp.Config{}, errors.New("name the modem with --device, or use --sim")
 	}
 	if err := checkSimInbound(f); err != nil {
+		return gprsppp.Config{}, err
+	}
+	if err := f.tun.check(); err != nil {
 		return gprsppp.Config{}, err
 	}
 	password, err := secret(f.passwordFile, "GPRSPPP_PASSWORD")

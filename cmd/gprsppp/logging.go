@@ -29,10 +29,11 @@ const (
 	catShimTrace = "shim-trace" // shim --trace: every line to and from its hosts
 	catSim       = "sim"        // the built-in simulator
 	catConnect   = "connect"    // connect's own notes
+	catTUN       = "tun"        // connect --tun: the interface's changes and drops
 )
 
 // categories lists the categories --debug accepts.
-var categories = []string{catPPP, catAT, catDevice, catLink, catProxy, catForward, catShim, catShimTrace, catSim, catConnect}
+var categories = []string{catPPP, catAT, catDevice, catLink, catProxy, catForward, catShim, catShimTrace, catSim, catConnect, catTUN}
 
 // logFlags are the global logging flags. The zero value logs text at
 // info level, as the flags' defaults do.
