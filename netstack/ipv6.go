@@ -158,6 +158,14 @@ func (s *Stack) IPv6Addrs() []netip.Addr {
 	return append([]netip.Addr{s.v6.linkLocal}, s.v6.global...)
 }
 
+// IPv6DNSServers returns the DNS servers the last router advertisement
+// gave (RFC 8106); DNSServers includes them.
+func (s *Stack) IPv6DNSServers() []netip.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.v6.dns)
+}
+
 // hasGlobal6 reports whether the stack has a global IPv6 address, to
 // reach destinations beyond the link with.
 func (s *Stack) hasGlobal6() bool {
