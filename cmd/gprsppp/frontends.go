@@ -310,6 +310,9 @@ func (g *frontEndGroup) stop(fe *frontEnds) error {
 // and the front ends.
 func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) {
 	fmt.Fprintf(out, "ready: address %v, DNS %v", l.LocalAddr(), l.DNSServers())
+	if v6 := l.IPv6Addrs(); len(v6) > 0 {
+		fmt.Fprintf(out, ", IPv6 %v, IPv6 DNS %v", v6, l.IPv6DNSServers())
+	}
 	if len(fe.ready) > 0 {
 		fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
 	}
