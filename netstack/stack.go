@@ -33,7 +33,7 @@ type Stack struct {
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
 	v6         ipv6State
-	changed    chan struct{} // closed and replaced at each change (Changed)
+	changed    chan struct{}  // closed and replaced at each change (Changed)
 	wg         sync.WaitGroup // router discovery goroutines
 
 	// ctx is cancelled when Close starts; blocking calls watch it.
