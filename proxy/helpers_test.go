@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -61,7 +60,7 @@ func newLink(t *testing.T) *netstack.Stack {
 			f()
 		}()
 	}
-	enableIPv6(t, client, network)
+	netstacktest.EnableIPv6(t, client, network)
 	run(func() { serveEcho(echo) })
 	run(func() { hs.Serve(web) })
 	run(func() { names.Serve(dns) })
@@ -231,27 +230,4 @@ func echoed(t *testing.T, c net.Conn, msg []byte) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// enableIPv6 gives the link IPv6: the far end advertises
-// 2001:db8:64::/64 and owns networkAddr6, our end forms 2001:db8:64::2.
-func enableIPv6(t *testing.T, client, network *netstack.Stack) {
-	t.Helper()
-	changed := client.Changed()
-	router := &netstack.Router{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Addrs: []netip.Addr{networkAddr6}, Interval: time.Hour}
-	if err := network.ConfigureIPv6(netstack.IPv6Config{InterfaceID: 1, Router: router}); err != nil {
-		t.Fatal(err)
-	}
-	if err := client.ConfigureIPv6(netstack.IPv6Config{InterfaceID: 2}); err != nil {
-		t.Fatal(err)
-	}
-	want := netip.MustParseAddr("2001:db8:64::2")
-	for deadline := time.After(waitTime); !slices.Contains(client.IPv6Addrs(), want); {
-		select {
-		case <-changed:
-			changed = client.Changed()
-		case <-deadline:
-			t.Fatalf("no IPv6 address: %v", client.IPv6Addrs())
-		}
-	}
 }
