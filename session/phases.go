@@ -98,7 +98,9 @@ func (s *Session) registerNCP(proto ppp.Protocol, receive func([]byte)) {
 
 // receive handles one control packet on the loop.
 func (s *Session) receive(f frame) {
-	s.logPacket("rcvd", f.proto, f.info)
+	if f.proto != ppp.ProtocolIPv4 && f.proto != ppp.ProtocolIPv6 {
+		s.logPacket("rcvd", f.proto, f.info)
+	}
 	s.demux.Input(f.proto, f.info)
 }
 

@@ -205,8 +205,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
 			group.serveRemotes(l, fe)
-			printReady(out, l, fe)
-			go printIPv6(out, l)
+			go printIPv6(out, l, printReady(out, l, fe))
 		},
 	}))
 	group.serveHost(fe, loopGuard{sup: sup, remotes: fe.remotes}, f.proxyUser, proxyPassword)

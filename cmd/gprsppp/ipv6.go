@@ -23,18 +23,27 @@ func simIPv6() *gprsppp.NetworkIPv6 {
 	}
 }
 
+// ipv6State is what a link has of IPv6, as printed.
+type ipv6State struct{ addrs, dns []netip.Addr }
+
+func currentIPv6(l *gprsppp.Link) ipv6State {
+	return ipv6State{l.IPv6Addrs(), l.IPv6DNSServers()}
+}
+
+func (a ipv6State) equal(b ipv6State) bool {
+	return slices.Equal(a.addrs, b.addrs) && slices.Equal(a.dns, b.dns)
+}
+
 // printIPv6 prints an "ipv6:" line each time the link's IPv6 addresses
-// or DNS servers change (a router advertisement after the ready line),
-// until the link ends.
-func printIPv6(out io.Writer, l *gprsppp.Link) {
-	var addrs, dns []netip.Addr
-	for first := true; ; first = false {
+// or DNS servers change from printed (a router advertisement after the
+// ready line), until the link ends.
+func printIPv6(out io.Writer, l *gprsppp.Link, printed ipv6State) {
+	for {
 		changed := l.Renumbered()
-		a, d := l.IPv6Addrs(), l.IPv6DNSServers()
-		if !first && !(slices.Equal(a, addrs) && slices.Equal(d, dns)) {
-			fmt.Fprintf(out, "ipv6: addresses %v, DNS %v\n", a, d)
+		if now := currentIPv6(l); !now.equal(printed) {
+			fmt.Fprintf(out, "ipv6: addresses %v, DNS %v\n", now.addrs, now.dns)
+			printed = now
 		}
-		addrs, dns = a, d
 		select {
 		case <-changed:
 		case <-l.Done():
