@@ -19,6 +19,8 @@ const (
 	// defaultRAInterval is how often a router stack advertises
 	// unsolicited when Router.Interval is zero.
 	defaultRAInterval = 10 * time.Second
+	// minIPv6MTU is the smallest link MTU IPv6 allows (RFC 8200 §5).
+	minIPv6MTU = 1280
 )
 
 var (
@@ -118,6 +120,11 @@ func (s *Stack) ConfigureIPv6(cfg IPv6Config) error {
 		}
 	}
 	s.log.Info("netstack: IPv6 link-local address", "addr", v6.linkLocal)
+	if mtu := s.MTU(); mtu < minIPv6MTU {
+		// RFC 8200 §5: IPv6 needs links of 1280 octets; gVisor sends
+		// nothing larger than the MTU and fragments nothing below it.
+		s.log.Warn("netstack: the link's MTU is below IPv6's minimum; IPv6 packets over it are dropped", "mtu", mtu, "min", minIPv6MTU)
+	}
 	s.notify()
 	s.wg.Add(1)
 	if cfg.Router != nil {

@@ -293,3 +293,14 @@ func dropRouterAdvertisements(dst io.Writer, src io.Reader) {
 		}
 	}
 }
+
+// An IPv6-only client against an IPv4-only network: the network rejects
+// IPv6CP, nothing is left, and the link fails to come up with
+// ErrNegotiation rather than waiting.
+func TestIPv6OnlyAgainstIPv4Network(t *testing.T) {
+	a, b := ppptest.Pipe()
+	err := openFails(t, a, b, gprsppp.Config{PDPType: gprsppp.PDPTypeIPv6}, gprsppp.NetworkConfig{})
+	if !isErr(err, gprsppp.ErrNegotiation) || !strings.Contains(err.Error(), "IPv6CP") {
+		t.Fatalf("open: %v, want ErrNegotiation naming IPv6CP", err)
+	}
+}
