@@ -121,9 +121,9 @@ func (s *Stack) ConfigureIPv6(cfg IPv6Config) error {
 	}
 	s.log.Info("netstack: IPv6 link-local address", "addr", v6.linkLocal)
 	if mtu := s.MTU(); mtu < minIPv6MTU {
-		// RFC 8200 §5: IPv6 needs links of 1280 octets; gVisor sends
-		// nothing larger than the MTU and fragments nothing below it.
-		s.log.Warn("netstack: the link's MTU is below IPv6's minimum; IPv6 packets over it are dropped", "mtu", mtu, "min", minIPv6MTU)
+		// RFC 8200 §5: IPv6 needs links of 1280 octets; gVisor's IPv6
+		// refuses to send over a smaller MTU (calculateNetworkMTU).
+		s.log.Warn("netstack: the link's MTU is below IPv6's minimum; the stack sends no IPv6 over it", "mtu", mtu, "min", minIPv6MTU)
 	}
 	s.notify()
 	s.wg.Add(1)
