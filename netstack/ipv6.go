@@ -71,6 +71,7 @@ type ipv6State struct {
 	dns       []netip.Addr // from RDNSS
 	router    *Router
 	raSeen    bool
+	timers    lifetimes
 }
 
 // ipv6Protocol is gVisor's IPv6 with what a PPP link needs: no NDP
@@ -99,6 +100,7 @@ func (s *Stack) ConfigureIPv6(cfg IPv6Config) error {
 		s.mu.Unlock()
 		return nil
 	}
+	s.v6.timers.stopAll()
 	s.v6 = ipv6State{iid: cfg.InterfaceID, linkLocal: withIID(netip.MustParseAddr("fe80::"), cfg.InterfaceID), router: cfg.Router}
 	if cfg.Router != nil {
 		s.v6.global = slices.Clone(cfg.Router.Addrs)
@@ -249,10 +251,23 @@ func (s *Stack) applyRA(from netip.Addr, ra RouterAdvertisement) {
 			s.v6.global = slices.DeleteFunc(s.v6.global, func(g netip.Addr) bool { return g == a })
 			remove = append(remove, a)
 		}
+		if p.ValidLifetime > 0 {
+			s.armAddr(a, p.ValidLifetime)
+		} else {
+			s.disarmAddr(a)
+		}
 	}
-	dns := ra.DNS
-	if ra.DNSLifetime == 0 {
+	// An advertisement without RDNSS leaves the servers as they are;
+	// one with lifetime zero withdraws them (RFC 8106 §5.1).
+	dns := s.v6.dns
+	switch {
+	case len(ra.DNS) == 0:
+	case ra.DNSLifetime == 0:
 		dns = nil
+		s.v6.timers.dns.stop()
+	default:
+		dns = ra.DNS
+		s.armDNS(ra.DNSLifetime)
 	}
 	dnsChanged := !slices.Equal(dns, s.v6.dns)
 	s.v6.dns = slices.Clone(dns)

@@ -224,3 +224,44 @@ func FuzzDeliverIPv6(f *testing.F) {
 		s.DeliverInbound(pkt)
 	})
 }
+
+// What an advertisement gives ends with its lifetime unless another
+// advertisement renews it: the address and the DNS servers both go, and
+// Changed tells so.
+func TestRouterAdvertisementLifetimes(t *testing.T) {
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{
+		HopLimit: 64, RouterLifetime: time.Minute,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Second, PreferredLifetime: time.Second}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Second,
+	}
+	changed := s.Changed()
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if got := s.IPv6Addrs(); len(got) != 2 || len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("after the advertisement: %v, DNS %v", got, s.IPv6DNSServers())
+	}
+	// An advertisement without RDNSS keeps the servers.
+	noDNS := ra
+	noDNS.DNS = nil
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, noDNS.Append(nil)))
+	if len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("an advertisement without RDNSS dropped the servers")
+	}
+	deadline := time.After(10 * time.Second)
+	for len(s.IPv6Addrs()) != 1 || len(s.IPv6DNSServers()) != 0 {
+		select {
+		case <-changed:
+			changed = s.Changed()
+		case <-deadline:
+			t.Fatalf("still %v, DNS %v after the lifetimes", s.IPv6Addrs(), s.IPv6DNSServers())
+		}
+	}
+}

@@ -241,6 +241,9 @@ func (s *Stack) CloseWithError(reason error) error {
 	s.closeOnce.Do(func() {
 		s.downReason = reason
 		s.cancel()
+		s.mu.Lock()
+		s.v6.timers.stopAll()
+		s.mu.Unlock()
 		// Stop the link first, so aborting connections below cannot
 		// block on a Writer whose link is already gone.
 		s.ep.Close()
