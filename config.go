@@ -53,6 +53,12 @@ type Config struct {
 	// APN is the access point name set with AT+CGDCONT; empty leaves the
 	// modem's context as it is.
 	APN string
+	// PDPType is the PDP context's type, "IP", "IPV6" or "IPV4V6": it is
+	// written with the APN (AT+CGDCONT=1,"IPV4V6","apn") and chooses the
+	// link's network protocols: IPCP for IP, IPv6CP for IPV6, both for
+	// IPV4V6 (a peer that rejects one leaves the other working). Empty
+	// means "IP", IPv4 alone, the peer's IPv6CP rejected.
+	PDPType string
 	// PIN unlocks the SIM when the modem asks. Never logged. A PIN the
 	// SIM rejected is never sent again in this process, and the last
 	// attempt is left to a person (see dialer.Dial).
@@ -114,7 +120,9 @@ func (c Config) carrierPoll() time.Duration {
 }
 
 func (c Config) session() session.Config {
+	v4, v6 := pdpFamilies(c.PDPType)
 	return session.Config{
+		NoIPv4: !v4, IPv6: v6,
 		Role:     session.RoleClient,
 		Username: c.Username, Password: c.Password,
 		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC, FCS32: c.FCS32,
@@ -152,6 +160,13 @@ type NetworkConfig struct {
 	Restart      time.Duration
 	MaxConfigure int
 	FCS32        bool
+	// IPv6, if set, offers IPv6 too: IPv6CP assigning the client its
+	// interface identifier, and router advertisements. Nil offers IPv4
+	// alone and rejects the client's IPv6CP.
+	IPv6 *NetworkIPv6
+	// NoIPv4 offers no IPv4: the client's IPCP is rejected, as for an
+	// IPV6 PDP context. False (the default) offers it.
+	NoIPv4 bool
 	// Forward, if set, receives the TCP connections the client opens to
 	// addresses and ports where the network side has no listener: it
 	// returns the connection to relay each to, or an error to refuse it
@@ -187,6 +202,8 @@ func (c NetworkConfig) session() session.Config {
 		MRU: c.MRU, EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure, FCS32: c.FCS32,
 		LocalAddr: local, PeerAddr: peer, DNS: c.DNS,
+		NoIPv4: c.NoIPv4, IPv6: c.IPv6 != nil,
+		InterfaceID: c.IPv6.localID(), PeerInterfaceID: c.IPv6.peerID(),
 		Trace: c.Trace, Logger: c.Logger,
 	}
 }

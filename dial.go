@@ -39,7 +39,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		log.Debug("discarding stale input failed", "err", err)
 	}
 	conn, err := dialer.Dial(ctx, port, dialer.DialConfig{
-		APN: cfg.APN, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
+		APN: cfg.APN, PDPType: cfg.PDPType, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
 		RegistrationTimeout: cfg.RegistrationTimeout, GuardTime: cfg.GuardTime, Script: cfg.Script, Logger: log,
 	})
 	if err != nil {

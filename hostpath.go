@@ -12,13 +12,10 @@ import (
 // and ICMP errors about them), and the host gets everything else. Going
 // out, both write to the session, which queues their packets alike.
 
-// errNoIPv6 refuses an IPv6 packet on a link without IPv6.
-var errNoIPv6 = errors.New("gprsppp: no IPv6 on the link")
-
 // deliverInbound is the session's IP handler: one inbound packet, on
 // the line's reading goroutine.
 func (l *Link) deliverInbound(pkt []byte) {
-	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) {
+	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) && !isNDP(pkt) {
 		(*h)(pkt)
 		return
 	}
@@ -37,16 +34,35 @@ func (l *Link) setHost(h func(pkt []byte)) {
 }
 
 // writeIP queues one IP packet from the host for the link, by its
-// version: IPv4 while IPCP is Opened; IPv6 not yet, the link has none.
+// version: IPv4 while IPCP is Opened, IPv6 while IPv6CP is.
 func (l *Link) writeIP(pkt []byte) error {
 	if len(pkt) == 0 {
 		return errors.New("gprsppp: empty packet")
 	}
 	switch pkt[0] >> 4 {
-	case 4:
-		return l.s.WriteIPv4(pkt)
-	case 6:
-		return errNoIPv6
+	case 4, 6:
+		return l.s.WritePacket(pkt)
 	}
 	return fmt.Errorf("gprsppp: IP version %d", pkt[0]>>4)
+}
+
+// isNDP reports whether pkt is an IPv6 Neighbor Discovery message
+// (RFC 4861 §4: router and neighbor solicitations and advertisements,
+// redirects). The link's stack does router discovery for the link, the
+// host's included: the addresses it forms from an advertisement are the
+// ones the TUN interface gets, so these never go to the host. NDP
+// messages carry no extension headers before ICMPv6 in practice; one
+// that does goes to the host like any other packet.
+func isNDP(pkt []byte) bool {
+	const (
+		ipv6HeaderLen  = 40
+		nextHeaderICMP = 58
+		routerSolicit  = 133
+		redirect       = 137
+	)
+	if len(pkt) <= ipv6HeaderLen || pkt[0]>>4 != 6 || pkt[6] != nextHeaderICMP {
+		return false
+	}
+	t := pkt[ipv6HeaderLen]
+	return t >= routerSolicit && t <= redirect
 }

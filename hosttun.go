@@ -103,25 +103,28 @@ func (t *TUN) Attach(l *Link) error {
 	if t.ctx.Err() != nil {
 		return fmt.Errorf("gprsppp: interface %s closed", t.Name())
 	}
+	// Taken before the addresses are read, so that a change between
+	// the two (a router advertisement just after IPv6CP) is not missed.
+	renumbered := l.Renumbered()
 	if err := t.configureLocked(l); err != nil {
 		return err
 	}
 	t.cur.Store(l)
 	l.setHost(t.deliver)
 	t.wg.Add(1)
-	go t.routineWatch(l)
+	go t.routineWatch(l, renumbered)
 	return nil
 }
 
 // configureLocked gives the interface l's address, peer and MTU, sets
 // it up, and adds what TUNConfig asks for.
 func (t *TUN) configureLocked(l *Link) error {
-	addrs, dns, mtu := tunAddrs(l), l.DNSServers(), l.MTU()
+	addrs, dns, mtu := tunAddrs(l), append(l.DNSServers(), l.IPv6DNSServers()...), l.MTU()
 	if err := t.dev.Up(tun.Settings{Addrs: addrs, MTU: mtu}); err != nil {
 		return fmt.Errorf("gprsppp: %w", err)
 	}
-	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "mtu", mtu, "dns", dns)
-	if !l.PeerAddr().IsValid() && !t.cfg.DefaultRoute {
+	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "ipv6", l.IPv6Addrs(), "mtu", mtu, "dns", dns)
+	if !l.PeerAddr().IsValid() && len(families(addrs)) == 0 && !t.cfg.DefaultRoute {
 		t.log.Warn("tun: the peer announced no address, so nothing is routed through the interface; a default route (DefaultRoute, --tun-default-route) would be")
 	}
 	if t.cfg.DefaultRoute {
@@ -140,11 +143,18 @@ func (t *TUN) configureLocked(l *Link) error {
 }
 
 // tunAddrs are the interface's addresses on l: its IPv4 address, point
-// to point with the peer's. The link's IPv6 addresses, once it has
-// them, belong here too (tun.Address holds either family).
+// to point with the peer's, and its IPv6 addresses (the link-local one
+// from the IPv6CP identifier, then those formed from router
+// advertisements), each in its /64 as SLAAC forms them.
 func tunAddrs(l *Link) []tun.Address {
-	local := l.LocalAddr()
-	return []tun.Address{{Local: netip.PrefixFrom(local, local.BitLen()), Peer: l.PeerAddr()}}
+	var addrs []tun.Address
+	if local := l.LocalAddr(); local.IsValid() {
+		addrs = append(addrs, tun.Address{Local: netip.PrefixFrom(local, local.BitLen()), Peer: l.PeerAddr()})
+	}
+	for _, a := range l.IPv6Addrs() {
+		addrs = append(addrs, tun.Address{Local: netip.PrefixFrom(a, 64)})
+	}
+	return addrs
 }
 
 // families lists the IP versions (4, 6) among addrs, for default routes;
@@ -166,13 +176,15 @@ func families(addrs []tun.Address) []int {
 	return v
 }
 
-// routineWatch follows l: a renegotiation reconfigures the interface,
+// routineWatch follows l from the Renumbered channel it was given: a
+// renegotiation or router advertisement reconfigures the interface,
 // the link's end sets it down, unless another link has it by then.
-func (t *TUN) routineWatch(l *Link) {
+func (t *TUN) routineWatch(l *Link, renumbered <-chan struct{}) {
 	defer t.wg.Done()
 	for {
 		select {
-		case <-l.Renumbered():
+		case <-renumbered:
+			renumbered = l.Renumbered()
 			t.mu.Lock()
 			if t.cur.Load() == l {
 				if err := t.configureLocked(l); err != nil {

@@ -36,6 +36,7 @@ type Link struct {
 	wg        sync.WaitGroup
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
 	modem     dialer.Connect     // what the dial script learned; zero for Open
+	router    *netstack.Router   // what the network side advertises; nil for a client
 
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering
@@ -54,7 +55,7 @@ func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error)
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready, extraAddrs: cfg.ExtraAddrs})
+	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready, extraAddrs: cfg.ExtraAddrs, router: cfg.IPv6.router()})
 }
 
 // linkOptions are the parts of a link beyond the session's config.
@@ -70,6 +71,9 @@ type linkOptions struct {
 	extraAddrs []netip.Addr
 	// trackUnacked is Config.TrackUnacked.
 	trackUnacked bool
+	// router is NetworkConfig.IPv6 turned into what the network side's
+	// stack advertises; nil for a client.
+	router *netstack.Router
 }
 
 func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
@@ -82,7 +86,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		s.Close()
 		return nil, fmt.Errorf("gprsppp: link setup: %w", ctx.Err())
 	}
-	ip := s.IPCP()
+	ip := s.IPCP() // the zero value on an IPv6-only link
 	for _, a := range opt.extraAddrs {
 		if a == ip.PeerAddr {
 			s.Close()
@@ -107,7 +111,12 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	if opt.forward != nil {
 		st.ForwardTCP(opt.forward)
 	}
-	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{})}
+	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router}
+	if err := l.configureIPv6(); err != nil {
+		s.Close()
+		st.Close()
+		return nil, fmt.Errorf("gprsppp: %w", err)
+	}
 	if opt.ready != nil {
 		if err := opt.ready(l); err != nil {
 			s.Close()
@@ -130,6 +139,10 @@ func (l *Link) routineWatch() {
 		select {
 		case <-l.s.Reopened():
 			l.renumber()
+		case <-l.st.Changed():
+			// An IPv6 address or DNS server arrived (a router
+			// advertisement): tell Renumbered's waiters.
+			l.announce()
 		case <-l.s.Done():
 			done = true
 		}
@@ -148,15 +161,36 @@ func (l *Link) renumber() {
 		l.s.Terminate(fmt.Errorf("%w: %w", ErrNegotiation, err))
 		return
 	}
+	if err := l.configureIPv6(); err != nil {
+		l.s.Terminate(fmt.Errorf("%w: %w", ErrNegotiation, err))
+		return
+	}
+	l.announce()
+}
+
+// announce closes the Renumbered channel and replaces it.
+func (l *Link) announce() {
 	l.mu.Lock()
 	close(l.renumbered)
 	l.renumbered = make(chan struct{})
 	l.mu.Unlock()
 }
 
+// configureIPv6 gives the stack IPv6 once IPv6CP is Opened, with the
+// interface identifier it agreed on.
+func (l *Link) configureIPv6() error {
+	ng, up := l.s.IPv6CP()
+	if !up {
+		return nil
+	}
+	return l.st.ConfigureIPv6(netstack.IPv6Config{InterfaceID: uint64(ng.LocalID), Router: l.router})
+}
+
 // Renumbered returns a channel closed the next time the peer
-// renegotiates the link (LCP, or IPCP alone) and the link's sockets have
-// moved to the outcome: LocalAddr, DNSServers and MTU tell it. Sockets
+// renegotiates the link (LCP, IPCP or IPv6CP alone) and the link's
+// sockets have moved to the outcome, or an IPv6 address or DNS server
+// arrives in a router advertisement: LocalAddr, DNSServers, IPv6Addrs,
+// IPv6DNSServers and MTU tell it. Sockets
 // bound to an address that went away fail; the others carry on. A
 // program that announces its address somewhere (pppd's ip-up) waits on
 // it in a loop, calling Renumbered again each time.
@@ -168,11 +202,13 @@ func (l *Link) Renumbered() <-chan struct{} {
 
 type writer struct{ s *session.Session }
 
-func (w writer) WritePacket(pkt []byte) error { return w.s.WriteIPv4(pkt) }
+func (w writer) WritePacket(pkt []byte) error { return w.s.WritePacket(pkt) }
 
-// DialContext connects to address over the link ("tcp", "tcp4", "udp",
-// "udp4"). Names are resolved with the DNS servers learned through IPCP,
-// queried through the link.
+// DialContext connects to address over the link ("tcp", "tcp4", "tcp6",
+// "udp", "udp4", "udp6"). Names are resolved with the DNS servers
+// learned through IPCP and router advertisements, queried through the
+// link; with both address families, IPv6 is tried first and IPv4 300 ms
+// later or as soon as IPv6 fails (Happy Eyeballs, as net.Dialer).
 func (l *Link) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	return l.st.DialContext(ctx, network, address)
 }
@@ -199,13 +235,24 @@ func (l *Link) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, erro
 	return l.st.LookupNetIP(ctx, host)
 }
 
-// LocalAddr returns the address IPCP gave us.
+// LocalAddr returns the IPv4 address IPCP gave us; invalid on an
+// IPv6-only link.
 func (l *Link) LocalAddr() netip.Addr { return l.s.IPCP().LocalAddr }
+
+// IPv6Addrs returns the link's IPv6 addresses: the link-local one from
+// the IPv6CP identifier first, then those formed from router
+// advertisements as they arrive (see Renumbered); none without IPv6CP.
+func (l *Link) IPv6Addrs() []netip.Addr { return l.st.IPv6Addrs() }
+
+// IPv6DNSServers returns the DNS servers router advertisements gave
+// (RFC 8106).
+func (l *Link) IPv6DNSServers() []netip.Addr { return l.st.IPv6DNSServers() }
 
 // PeerAddr returns the peer's address; invalid if it never announced one.
 func (l *Link) PeerAddr() netip.Addr { return l.s.IPCP().PeerAddr }
 
-// DNSServers returns the DNS servers learned (or offered) through IPCP.
+// DNSServers returns the DNS servers learned (or offered) through IPCP;
+// IPv6DNSServers has those of router advertisements.
 func (l *Link) DNSServers() []netip.Addr { return append([]netip.Addr(nil), l.s.IPCP().DNS...) }
 
 // MTU returns the largest IP packet the peer accepts (its MRU).

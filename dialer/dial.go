@@ -17,6 +17,10 @@ type DialConfig struct {
 	// APN is the access point name written with AT+CGDCONT. Empty skips
 	// AT+CGDCONT and dials whatever the context already holds.
 	APN string
+	// PDPType is the context's PDP type written with the APN: "IP",
+	// "IPV6" or "IPV4V6" (3GPP TS 27.007 §10.1.1), in any case. Empty
+	// means "IP".
+	PDPType string
 	// PIN is the SIM PIN, sent only when the modem answers +CPIN: SIM PIN.
 	// It must be 4 to 8 digits. It never appears in logs or errors. Empty
 	// makes a SIM that needs a PIN fail with ErrSIMPIN; a SIM PUK is never
@@ -139,6 +143,11 @@ func (cfg *DialConfig) check() error {
 	if cfg.ContextID < 0 {
 		return fmt.Errorf("dialer: invalid context ID %d", cfg.ContextID)
 	}
+	switch strings.ToUpper(cfg.PDPType) {
+	case "", "IP", "IPV6", "IPV4V6":
+	default:
+		return fmt.Errorf("dialer: PDP type %q is not IP, IPV6 or IPV4V6", cfg.PDPType)
+	}
 	return nil
 }
 
@@ -245,7 +254,7 @@ func (d *dialer) attach(ctx context.Context) error {
 	if d.cfg.APN == "" {
 		return nil
 	}
-	send := fmt.Sprintf(`AT+CGDCONT=%d,"IP","$APN"`, d.contextID())
+	send := fmt.Sprintf(`AT+CGDCONT=%d,"%s","$APN"`, d.contextID(), cmp.Or(strings.ToUpper(d.cfg.PDPType), "IP"))
 	_, err := d.c.step(ctx, Step{Name: "apn", Send: send})
 	return err
 }

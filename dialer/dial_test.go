@@ -81,6 +81,16 @@ func TestDial(t *testing.T) {
 			wantCmds: slices.Concat(healthyDial[:8], []string{`AT+CGDCONT=3,"IP","m2m.example"`, "ATD*99#"}),
 		},
 		{
+			name: "dual-stack PDP type", cfg: dialer.DialConfig{APN: "internet", PDPType: "ipv4v6"},
+			want:     ok,
+			wantCmds: slices.Concat(healthyDial[:8], []string{`AT+CGDCONT=1,"IPV4V6","internet"`, "ATD*99***1#"}),
+		},
+		{
+			name: "IPv6 PDP type", cfg: dialer.DialConfig{APN: "internet", PDPType: "IPV6"},
+			want:     ok,
+			wantCmds: slices.Concat(healthyDial[:8], []string{`AT+CGDCONT=1,"IPV6","internet"`, "ATD*99***1#"}),
+		},
+		{
 			name: "no APN", cfg: dialer.DialConfig{APN: ""}, want: ok,
 			wantCmds: slices.Concat(healthyDial[:8], []string{"ATD*99***1#"}),
 		},
@@ -287,6 +297,7 @@ func TestDialConfigErrors(t *testing.T) {
 		{"APN with CR", dialer.DialConfig{APN: "internet\rATH"}},
 		{"dial string with CR", dialer.DialConfig{DialString: "*99#\r"}},
 		{"negative context", dialer.DialConfig{ContextID: -1}},
+		{"unknown PDP type", dialer.DialConfig{PDPType: "PPP"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

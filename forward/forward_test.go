@@ -42,6 +42,7 @@ func TestLocalTCP(t *testing.T) {
 	}{
 		{"by address", "10.64.0.1:7", 100},
 		{"by name over the link", "echo.example:7", 100},
+		{"IPv6 address", "[2001:db8:64::1]:7", 100},
 		{"large", "10.64.0.1:7", 1 << 20},
 	}
 	for _, tt := range tests {
@@ -241,6 +242,8 @@ func TestRemote(t *testing.T) {
 		{"outside the list", []string{"192.0.2.0/24"}, false, "source not allowed"},
 		{"empty list refuses all", nil, false, "source not allowed"},
 		{"loop from the link's own address", []string{"10.0.0.0/8"}, true, "a loop"},
+		{"allowed IPv6 prefix", []string{"2001:db8:64::/64"}, false, ""},
+		{"IPv6 outside the list", []string{"10.64.0.0/16"}, false, "source not allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,7 +272,11 @@ func TestRemote(t *testing.T) {
 			if tt.fromSelf {
 				from = client
 			}
-			c, err := from.DialContext(ctx, "tcp", "10.64.0.2:2222")
+			dst := "10.64.0.2:2222"
+			if strings.Contains(tt.name, "IPv6") {
+				dst = "[2001:db8:64::2]:2222"
+			}
+			c, err := from.DialContext(ctx, "tcp", dst)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,6 +29,7 @@ const waitTime = 10 * time.Second
 func newLink(t *testing.T) (client, network *netstack.Stack) {
 	t.Helper()
 	client, network = netstacktest.Pair(t, clientAddr, networkAddr)
+	netstacktest.EnableIPv6(t, client, network)
 	ln, err := network.Listen("tcp", ":7")
 	if err != nil {
 		t.Fatal(err)

@@ -26,11 +26,13 @@ type Writer interface {
 	WritePacket(pkt []byte) error
 }
 
-// Config configures a Stack. Only LocalAddr and Out are required.
+// Config configures a Stack. Only Out is required.
 type Config struct {
 	// LocalAddr is the stack's IPv4 address on the link, normally the
 	// one IPCP negotiated. It is added as a /32; every other
-	// destination is routed out over the link. Required.
+	// destination is routed out over the link. The zero value is an
+	// IPv6-only stack until Renumber gives it one; IPv6 comes with
+	// ConfigureIPv6.
 	LocalAddr netip.Addr
 
 	// MTU is the largest IPv4 packet the stack sends, normally the
@@ -78,7 +80,7 @@ const minMTU = 68
 
 func (c *Config) validate() error {
 	switch {
-	case !c.LocalAddr.Is4():
+	case c.LocalAddr.IsValid() && !c.LocalAddr.Is4():
 		return errors.New("netstack: Config.LocalAddr must be an IPv4 address")
 	case c.Out == nil:
 		return errors.New("netstack: Config.Out is required")
@@ -91,8 +93,8 @@ func (c *Config) validate() error {
 		}
 	}
 	for _, a := range c.DNSServers {
-		if !a.Unmap().Is4() {
-			return errors.New("netstack: Config.DNSServers must be IPv4 addresses")
+		if !a.IsValid() {
+			return errors.New("netstack: Config.DNSServers holds an invalid address")
 		}
 	}
 	return nil

@@ -148,16 +148,19 @@ func (c *udpConn) Write(b []byte) (int, error) {
 // an IPv4 (or IPv4-mapped) address.
 func (c *udpConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	ua, ok := addr.(*net.UDPAddr)
-	if !ok || ua == nil || ua.IP.To4() == nil {
+	if !ok || ua == nil || (ua.IP.To4() == nil && len(ua.IP) != net.IPv6len) {
 		s := "<nil>"
 		if addr != nil {
 			s = addr.String()
 		}
-		return 0, c.opError("write", addr, &net.AddrError{Err: "netstack: not an IPv4 UDP address", Addr: s})
+		return 0, c.opError("write", addr, &net.AddrError{Err: "netstack: not an IP UDP address", Addr: s})
 	}
 	// gonet takes the IP slice as is, and a 16-byte IPv4-mapped slice
-	// would become an IPv6 address this IPv4-only stack cannot reach.
-	to := &net.UDPAddr{IP: ua.IP.To4(), Port: ua.Port}
+	// would become an IPv6 address rather than the IPv4 one it is.
+	to := &net.UDPAddr{IP: ua.IP, Port: ua.Port}
+	if ip4 := ua.IP.To4(); ip4 != nil {
+		to.IP = ip4
+	}
 	if err := CheckDestination("udp", to.AddrPort().Addr()); err != nil {
 		return 0, c.opError("write", addr, err)
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
-	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 	"gvisor.dev/gvisor/pkg/waiter"
@@ -42,10 +41,19 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 	if err != nil {
 		return nil, opErr(err)
 	}
-	addrs, err := s.dialAddrs(ctx, host)
+	addrs, err := s.dialAddrs(ctx, network, host)
 	if err != nil {
 		return nil, opErr(err)
 	}
+	primaries, fallbacks := splitFamilies(addrs)
+	if len(fallbacks) > 0 {
+		return s.dialParallel(ctx, network, port, primaries, fallbacks)
+	}
+	return s.dialSerial(ctx, network, port, addrs)
+}
+
+// dialSerial tries addrs in order, as the net package does.
+func (s *Stack) dialSerial(ctx context.Context, network string, port uint16, addrs []netip.Addr) (net.Conn, error) {
 	var first error
 	for i, ip := range addrs {
 		dctx, cancel := partialDeadline(ctx, len(addrs)-i)
@@ -64,28 +72,48 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 	return nil, first
 }
 
-// dialAddrs returns the IPv4 addresses to try for host.
-func (s *Stack) dialAddrs(ctx context.Context, host string) ([]netip.Addr, error) {
+// dialAddrs returns the addresses to try for host: of network's family,
+// and of a family the stack has an address to reach them from (IPv4, or
+// a global IPv6 address; link-local IPv6 destinations need only IPv6).
+func (s *Stack) dialAddrs(ctx context.Context, network, host string) ([]netip.Addr, error) {
 	if host == "" {
 		return []netip.Addr{s.LocalAddr()}, nil
 	}
 	if ip, ok, err := parseIP(host); ok {
+		if err == nil && !familyOK(network, ip) {
+			err = errFamily
+		}
 		return []netip.Addr{ip}, err
 	}
 	all, err := s.LookupNetIP(ctx, host)
 	if err != nil {
 		return nil, err
 	}
-	var v4 []netip.Addr
+	v4ok, v6ok := s.LocalAddr().IsValid(), s.hasGlobal6()
+	var use []netip.Addr
 	for _, ip := range all {
-		if ip = ip.Unmap(); ip.Is4() {
-			v4 = append(v4, ip)
+		ip = ip.Unmap()
+		if familyOK(network, ip) && ((ip.Is4() && v4ok) || (ip.Is6() && v6ok)) {
+			use = append(use, ip)
 		}
 	}
-	if len(v4) == 0 {
+	if len(use) == 0 {
 		return nil, errNoAddresses
 	}
-	return v4, nil
+	return use, nil
+}
+
+// splitFamilies splits addrs into those of the first one's family and
+// the others, as the net package does for Happy Eyeballs.
+func splitFamilies(addrs []netip.Addr) (primaries, fallbacks []netip.Addr) {
+	for _, a := range addrs {
+		if a.Is4() == addrs[0].Is4() {
+			primaries = append(primaries, a)
+		} else {
+			fallbacks = append(fallbacks, a)
+		}
+	}
+	return primaries, fallbacks
 }
 
 // partialDeadline shares what is left of ctx's deadline between the
@@ -156,12 +184,12 @@ func (s *Stack) DialTCPFrom(ctx context.Context, src netip.Addr, dst netip.AddrP
 // handshake, ctx or Close.
 func (s *Stack) dialTCP(ctx context.Context, src netip.Addr, ap netip.AddrPort) (*tcpConn, error) {
 	var wq waiter.Queue
-	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, netProto(ap.Addr()), &wq)
 	if terr != nil {
 		return nil, convertError(terr)
 	}
 	if src.IsValid() {
-		if terr := ep.Bind(tcpip.FullAddress{Addr: tcpip.AddrFrom4(src.As4())}); terr != nil {
+		if terr := ep.Bind(tcpip.FullAddress{Addr: tcpip.AddrFromSlice(src.AsSlice())}); terr != nil {
 			ep.Close()
 			return nil, fmt.Errorf("bind %v: %w", src, convertError(terr))
 		}
@@ -197,7 +225,7 @@ func (s *Stack) dialTCP(ctx context.Context, src netip.Addr, ap netip.AddrPort) 
 // dialUDP opens a connected UDP socket; no packet is sent.
 func (s *Stack) dialUDP(ap netip.AddrPort) (*udpConn, error) {
 	var wq waiter.Queue
-	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, netProto(ap.Addr()), &wq)
 	if terr != nil {
 		return nil, convertError(terr)
 	}

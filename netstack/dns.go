@@ -29,15 +29,19 @@ const (
 // errTryTimeout reports that one try got no answer in dnsTryTimeout.
 var errTryTimeout = errors.New("i/o timeout")
 
-// LookupNetIP returns the IPv4 addresses of host, asking Config.DNSServers
-// in order over UDP through the link and repeating a query over TCP when
-// the UDP answer is truncated. host is taken as a fully qualified name.
-// An IP literal is returned as it is, without a query.
+// LookupNetIP returns the addresses of host, asking the DNS servers
+// (DNSServers) in order over UDP through the link and repeating a query
+// over TCP when the UDP answer is truncated. host is taken as a fully
+// qualified name. An IP literal is returned as it is, without a query.
+// Once the stack has IPv6 (ConfigureIPv6) it asks for AAAA records
+// alongside the A records, at once, and returns the IPv6 addresses
+// first when it has a global IPv6 address to reach them from (RFC 6724
+// in short), the IPv4 ones first otherwise.
 //
 // Errors are *net.DNSError values: IsNotFound is set when a server
-// answered that the name does not exist or has no A records (no other
-// server is asked then), IsTimeout when no server answered in time; when
-// ctx ends first, errors.Is reports ctx's error.
+// answered that the name does not exist or has no such records (no
+// other server is asked then), IsTimeout when no server answered in
+// time; when ctx ends first, errors.Is reports ctx's error.
 func (s *Stack) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error) {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{ip}, nil
@@ -45,7 +49,30 @@ func (s *Stack) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, err
 	if s.closed() {
 		return nil, closedDNSError(host)
 	}
-	q, err := aQuestion(host)
+	if len(s.IPv6Addrs()) == 0 {
+		return s.lookup(ctx, host, dnsmessage.TypeA)
+	}
+	var v6 []netip.Addr
+	var err6 error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		v6, err6 = s.lookup(ctx, host, dnsmessage.TypeAAAA)
+	}()
+	v4, err4 := s.lookup(ctx, host, dnsmessage.TypeA)
+	<-done
+	switch {
+	case err4 != nil && err6 != nil:
+		return nil, err4
+	case s.hasGlobal6():
+		return append(v6, v4...), nil
+	}
+	return append(v4, v6...), nil
+}
+
+// lookup asks the servers for host's records of type typ (A or AAAA).
+func (s *Stack) lookup(ctx context.Context, host string, typ dnsmessage.Type) ([]netip.Addr, error) {
+	q, err := question(host, typ)
 	if err != nil {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true, UnwrapErr: err}
 	}

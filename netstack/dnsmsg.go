@@ -30,6 +30,12 @@ type dnsAnswer struct {
 // aQuestion returns the A/IN question for host, which is treated as fully
 // qualified: no search domains are appended.
 func aQuestion(host string) (dnsmessage.Question, error) {
+	return question(host, dnsmessage.TypeA)
+}
+
+// question returns the question of type typ (A or AAAA) for host, as
+// aQuestion.
+func question(host string, typ dnsmessage.Type) (dnsmessage.Question, error) {
 	if host == "" {
 		return dnsmessage.Question{}, errors.New("netstack: empty DNS name")
 	}
@@ -40,7 +46,7 @@ func aQuestion(host string) (dnsmessage.Question, error) {
 	if err != nil {
 		return dnsmessage.Question{}, err
 	}
-	q := dnsmessage.Question{Name: name, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET}
+	q := dnsmessage.Question{Name: name, Type: typ, Class: dnsmessage.ClassINET}
 	// NewName checks only the length; encoding checks the labels.
 	if _, err := buildQuery(0, q); err != nil {
 		return dnsmessage.Question{}, err
@@ -65,7 +71,8 @@ func buildQuery(id uint16, q dnsmessage.Question) ([]byte, error) {
 
 // parseAnswer decodes a reply to the query (id, q). It returns
 // errMismatch for a datagram that belongs to some other query, and
-// collects the A records for q's name and the CNAME chain starting there.
+// collects the A (or, for an AAAA question, AAAA) records for q's name
+// and the CNAME chain starting there.
 func parseAnswer(msg []byte, id uint16, q dnsmessage.Question) (dnsAnswer, error) {
 	var p dnsmessage.Parser
 	h, err := p.Start(msg)
@@ -93,7 +100,7 @@ func parseAnswer(msg []byte, id uint16, q dnsmessage.Question) (dnsAnswer, error
 		n = cnames[n]
 	}
 	for _, r := range a {
-		if names[r.name] {
+		if names[r.name] && r.addr.Is6() == (q.Type == dnsmessage.TypeAAAA) {
 			ans.addrs = append(ans.addrs, r.addr)
 		}
 	}
@@ -105,7 +112,7 @@ type aRecord struct {
 	addr netip.Addr
 }
 
-// answerRecords reads the answer section: IN A records, and CNAME targets
+// answerRecords reads the answer section: IN A and AAAA records, and CNAME targets
 // keyed by owner name. Other records are skipped.
 func answerRecords(p *dnsmessage.Parser) ([]aRecord, map[string]string, error) {
 	var a []aRecord
@@ -125,6 +132,11 @@ func answerRecords(p *dnsmessage.Parser) ([]aRecord, map[string]string, error) {
 			var r dnsmessage.AResource
 			if r, err = p.AResource(); err == nil {
 				a = append(a, aRecord{canonical(h.Name), netip.AddrFrom4(r.A)})
+			}
+		case h.Type == dnsmessage.TypeAAAA:
+			var r dnsmessage.AAAAResource
+			if r, err = p.AAAAResource(); err == nil {
+				a = append(a, aRecord{canonical(h.Name), netip.AddrFrom16(r.AAAA)})
 			}
 		case h.Type == dnsmessage.TypeCNAME:
 			var r dnsmessage.CNAMEResource

@@ -4,12 +4,23 @@
 // tsnet.
 //
 // The link side is a gVisor stack.LinkEndpoint modelled on gVisor's
-// link/channel: PPP carries bare IPv4 datagrams (RFC 1332 protocol 0x0021),
-// so there is no link header, no link address and no ARP, and the MTU is
-// the MRU the peer negotiated in LCP (RFC 1661 §6.1). The stack holds one
-// address, the one IPCP assigned (RFC 1332 §3.3), as a /32, and routes
-// every other destination over the link. DNS names are resolved with the
-// servers IPCP reported (RFC 1877), queried through the stack itself.
+// link/channel: PPP carries bare IPv4 datagrams (RFC 1332 protocol 0x0021)
+// and IPv6 ones (RFC 5072, 0x0057), so there is no link header, no link
+// address, no ARP and no neighbour resolution, and the MTU is the MRU the
+// peer negotiated in LCP (RFC 1661 §6.1). The stack holds the IPv4
+// address IPCP assigned (RFC 1332 §3.3) as a /32, and routes every other
+// destination over the link. DNS names are resolved with the servers
+// IPCP reported (RFC 1877), queried through the stack itself.
+//
+// IPv6 comes with ConfigureIPv6 once IPv6CP has opened: the link-local
+// address fe80::<interface identifier>, router solicitation (RFC 4861
+// §6.3.7) and, from each router advertisement, a global address in every
+// autonomous /64 prefix with the same identifier (SLAAC, RFC 4862; gVisor
+// cannot form one without a MAC, so this package does it) and the DNS
+// servers of its RDNSS option (RFC 8106). A router stack (the network
+// side) advertises a prefix and answers solicitations instead. With
+// both families, LookupNetIP asks for A and AAAA records and DialContext
+// races them as net.Dialer does (Happy Eyeballs, RFC 8305).
 //
 // The socket side is DialContext, Listen, ListenPacket and LookupNetIP,
 // returning net.Conn, net.Listener and net.PacketConn values whose errors
@@ -44,7 +55,7 @@
 //		Out:        link,   // a Writer that frames and sends one datagram
 //		DNSServers: dns,    // from IPCP (RFC 1877)
 //	})
-//	// in the link's receive loop, for each IPv4 datagram (protocol 0x0021):
+//	// in the link's receive loop, for each IPv4 or IPv6 datagram:
 //	st.DeliverInbound(datagram)
 //	// and anywhere else:
 //	conn, err := st.DialContext(ctx, "tcp", "example.com:80")

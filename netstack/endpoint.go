@@ -9,6 +9,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
@@ -26,6 +27,10 @@ type endpoint struct {
 	// bufs holds *[]byte scratch buffers, one per concurrent
 	// WritePackets call, so flattening a packet does not allocate.
 	bufs sync.Pool
+
+	// ndp sees each valid inbound IPv6 packet before gVisor, for
+	// router discovery (Stack.handleNDP); set before the NIC exists.
+	ndp func(pkt []byte)
 
 	mtu      atomic.Uint32
 	closed   atomic.Bool
@@ -51,14 +56,24 @@ func newEndpoint(out Writer, mtu uint32, log *slog.Logger) *endpoint {
 	return e
 }
 
-// deliver hands one inbound IPv4 packet to the stack. The bytes are
-// copied, so the caller may reuse pkt once deliver returns.
+// deliver hands one inbound IPv4 or IPv6 packet to the stack. The bytes
+// are copied, so the caller may reuse pkt once deliver returns.
 func (e *endpoint) deliver(pkt []byte) {
 	if e.closed.Load() {
 		e.dropIn("stack closed", len(pkt))
 		return
 	}
-	if h := header.IPv4(pkt); !h.IsValid(len(pkt)) {
+	proto := ipv4.ProtocolNumber
+	if len(pkt) > 0 && pkt[0]>>4 == 6 {
+		if !header.IPv6(pkt).IsValid(len(pkt)) {
+			e.dropIn("not a valid IPv6 packet", len(pkt))
+			return
+		}
+		proto = ipv6.ProtocolNumber
+		if e.ndp != nil {
+			e.ndp(pkt)
+		}
+	} else if h := header.IPv4(pkt); !h.IsValid(len(pkt)) {
 		e.dropIn("not a valid IPv4 packet", len(pkt))
 		return
 	} else if !h.IsChecksumValid() {
@@ -77,7 +92,7 @@ func (e *endpoint) deliver(pkt []byte) {
 	pb := stack.NewPacketBuffer(stack.PacketBufferOptions{
 		Payload: buffer.MakeWithData(pkt),
 	})
-	d.DeliverNetworkPacket(ipv4.ProtocolNumber, pb)
+	d.DeliverNetworkPacket(proto, pb)
 	pb.DecRef()
 }
 

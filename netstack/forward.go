@@ -28,7 +28,8 @@ const maxForwardsInFlight = 64
 func (s *Stack) ForwardTCP(dial func(ctx context.Context, dst netip.AddrPort) (net.Conn, error)) {
 	fwd := tcp.NewForwarder(s.ipstack, 0, maxForwardsInFlight, func(r *tcp.ForwarderRequest) {
 		id := r.ID()
-		dst := netip.AddrPortFrom(netip.AddrFrom4(id.LocalAddress.As4()), id.LocalPort)
+		local, _ := netip.AddrFromSlice(id.LocalAddress.AsSlice())
+		dst := netip.AddrPortFrom(local.Unmap(), id.LocalPort)
 		ctx, cancel := context.WithTimeout(s.ctx, forwardDialTimeout)
 		defer cancel()
 		up, err := dial(ctx, dst)

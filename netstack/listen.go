@@ -6,7 +6,7 @@ import (
 	"syscall"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
-	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 	"gvisor.dev/gvisor/pkg/waiter"
@@ -31,14 +31,18 @@ func (s *Stack) Listen(network, address string) (net.Listener, error) {
 	if s.closed() {
 		return nil, opErr(net.ErrClosed)
 	}
-	full, err := listenAddr(address)
+	spec, err := listenAddr(network, address)
 	if err != nil {
 		return nil, opErr(err)
 	}
+	full := spec.full
 	var wq waiter.Queue
-	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	ep, terr := s.ipstack.NewEndpoint(tcp.ProtocolNumber, spec.proto, &wq)
 	if terr != nil {
 		return nil, opErr(convertError(terr))
+	}
+	if spec.proto == ipv6.ProtocolNumber {
+		ep.SocketOptions().SetV6Only(spec.v6only)
 	}
 	// As Go's net package does (SO_REUSEADDR): listening again on a port
 	// whose last connection is in TIME-WAIT must work.
@@ -158,12 +162,16 @@ func (s *Stack) ListenPacket(network, address string) (net.PacketConn, error) {
 	if s.closed() {
 		return nil, opErr(net.ErrClosed)
 	}
-	full, err := listenAddr(address)
+	spec, err := listenAddr(network, address)
 	if err != nil {
 		return nil, opErr(err)
 	}
+	full := spec.full
 	var wq waiter.Queue
-	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	ep, terr := s.ipstack.NewEndpoint(udp.ProtocolNumber, spec.proto, &wq)
+	if terr == nil && spec.proto == ipv6.ProtocolNumber {
+		ep.SocketOptions().SetV6Only(spec.v6only)
+	}
 	if terr != nil {
 		return nil, opErr(convertError(terr))
 	}

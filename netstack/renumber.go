@@ -17,11 +17,14 @@ import (
 // particular address (listeners, unconnected UDP) carry on with the new
 // one. A changed MTU applies to connections opened from now on.
 func (s *Stack) Renumber(local netip.Addr, dns []netip.Addr, mtu uint32) error {
-	if !local.Is4() {
+	if local.IsValid() && !local.Is4() {
 		return fmt.Errorf("netstack: renumber: local address %v is not IPv4", local)
 	}
 	s.mu.Lock()
 	old := s.localAddr
+	if !local.IsValid() {
+		local = old // no IPv4 (yet): an IPv6-only renegotiation
+	}
 	s.localAddr = local
 	s.dnsServers = slices.Clone(dns)
 	s.mu.Unlock()
@@ -33,6 +36,7 @@ func (s *Stack) Renumber(local netip.Addr, dns []netip.Addr, mtu uint32) error {
 	if local == old {
 		return nil
 	}
+	defer s.notify()
 	s.log.Info("netstack: address changed", "old", old, "new", local)
 	addr := tcpip.ProtocolAddress{
 		Protocol:          ipv4.ProtocolNumber,
@@ -40,6 +44,9 @@ func (s *Stack) Renumber(local netip.Addr, dns []netip.Addr, mtu uint32) error {
 	}
 	if err := s.ipstack.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
 		return fmt.Errorf("netstack: renumber: add %v: %w", local, convertError(err))
+	}
+	if !old.IsValid() {
+		return nil
 	}
 	if err := s.ipstack.RemoveAddress(nicID, tcpip.AddrFrom4(old.As4())); err != nil {
 		return fmt.Errorf("netstack: renumber: remove %v: %w", old, convertError(err))
@@ -50,7 +57,7 @@ func (s *Stack) Renumber(local netip.Addr, dns []netip.Addr, mtu uint32) error {
 
 // abortBoundTo aborts the transport endpoints whose local address is a.
 func (s *Stack) abortBoundTo(a netip.Addr) {
-	want := tcpip.AddrFrom4(a.As4())
+	want := tcpip.AddrFromSlice(a.AsSlice())
 	for _, e := range s.ipstack.RegisteredEndpoints() {
 		ep, ok := e.(interface {
 			GetLocalAddress() (tcpip.FullAddress, tcpip.Error)

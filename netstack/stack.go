@@ -29,9 +29,12 @@ type Stack struct {
 	listening ports // TCP ports with a listener
 	log       *slog.Logger
 
-	mu         sync.Mutex // guards localAddr and dnsServers, which Renumber changes
+	mu         sync.Mutex // guards localAddr, dnsServers, v6 and changed
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
+	v6         ipv6State
+	changed    chan struct{}  // closed and replaced at each change (Changed)
+	wg         sync.WaitGroup // router discovery goroutines
 
 	// ctx is cancelled when Close starts; blocking calls watch it.
 	ctx        context.Context
@@ -58,16 +61,18 @@ func New(cfg Config) (*Stack, error) {
 		localAddr:  cfg.LocalAddr,
 		dnsServers: slices.Clone(cfg.DNSServers),
 		log:        cfg.Logger,
+		changed:    make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.ipstack = stack.New(stack.Options{
-		// IPv4 only: the link negotiates IPCP, not IPV6CP.
-		NetworkProtocols: []stack.NetworkProtocolFactory{ipv4.NewProtocol},
+		// IPv4, and IPv6 for when IPv6CP opens (ConfigureIPv6); it
+		// has no address until then.
+		NetworkProtocols: []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6Protocol()},
 		// The ipv4 protocol itself answers pings; the icmp transport
 		// adds ICMP echo endpoints, for sending pings from this side
 		// (link liveness checks) later.
 		TransportProtocols: []stack.TransportProtocolFactory{
-			tcpProtocol(cfg, s), udp.NewProtocol, icmp.NewProtocol4,
+			tcpProtocol(cfg, s), udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6,
 		},
 		// Traffic to our own address stays inside the stack instead
 		// of being sent to the peer. Not when promiscuous: gVisor then
@@ -99,12 +104,13 @@ func (s *Stack) setup(cfg Config) error {
 	if err := setTCPOptions(s.ipstack); err != nil {
 		return err
 	}
+	s.ep.ndp = s.handleNDP
 	if err := s.ipstack.CreateNIC(nicID, s.ep); err != nil {
 		return fmt.Errorf("netstack: create NIC: %w", convertError(err))
 	}
 	owned := map[netip.Addr]bool{}
 	for _, a := range append([]netip.Addr{cfg.LocalAddr}, cfg.ExtraAddrs...) {
-		if owned[a] {
+		if owned[a] || !a.IsValid() {
 			continue
 		}
 		owned[a] = true
@@ -116,8 +122,11 @@ func (s *Stack) setup(cfg Config) error {
 			return fmt.Errorf("netstack: add address %v: %w", a, convertError(err))
 		}
 	}
-	// Everything that is not our own /32 is across the link.
-	s.ipstack.SetRouteTable([]tcpip.Route{{Destination: header.IPv4EmptySubnet, NIC: nicID}})
+	// Everything that is not our own address is across the link.
+	s.ipstack.SetRouteTable([]tcpip.Route{
+		{Destination: header.IPv4EmptySubnet, NIC: nicID},
+		{Destination: header.IPv6EmptySubnet, NIC: nicID},
+	})
 	if cfg.Promiscuous {
 		// Accept packets addressed to anyone, and let endpoints bind
 		// and send from addresses the NIC does not own, so a
@@ -183,9 +192,10 @@ func setTCPOptions(s *stack.Stack) error {
 	return nil
 }
 
-// DeliverInbound passes one IPv4 packet received from the link to the
-// stack. pkt is copied, so the caller may reuse it at once. Packets that
-// are not well-formed IPv4 are counted in Stats.DroppedIn and dropped.
+// DeliverInbound passes one IP packet received from the link to the
+// stack, IPv4 or IPv6 by its version field. pkt is copied, so the caller
+// may reuse it at once. Packets that are not well-formed IPv4 or IPv6
+// are counted in Stats.DroppedIn and dropped.
 //
 // The packet is processed on the calling goroutine, which may call
 // Config.Out to answer it (see Writer). DeliverInbound is safe to call
@@ -194,19 +204,21 @@ func (s *Stack) DeliverInbound(pkt []byte) {
 	s.ep.deliver(pkt)
 }
 
-// LocalAddr returns the stack's address: Config.LocalAddr, or the
-// address given to Renumber since.
+// LocalAddr returns the stack's IPv4 address: Config.LocalAddr, or the
+// address given to Renumber since; invalid on an IPv6-only link.
 func (s *Stack) LocalAddr() netip.Addr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.localAddr
 }
 
-// DNSServers returns the servers LookupNetIP asks.
+// DNSServers returns the servers LookupNetIP asks: those of
+// Config.DNSServers (or Renumber), then those router advertisements
+// gave (RFC 8106).
 func (s *Stack) DNSServers() []netip.Addr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.dnsServers)
+	return append(slices.Clone(s.dnsServers), s.v6.dns...)
 }
 
 // MTU returns the largest packet the stack sends.
@@ -229,6 +241,9 @@ func (s *Stack) CloseWithError(reason error) error {
 	s.closeOnce.Do(func() {
 		s.downReason = reason
 		s.cancel()
+		s.mu.Lock()
+		s.v6.timers.stopAll()
+		s.mu.Unlock()
 		// Stop the link first, so aborting connections below cannot
 		// block on a Writer whose link is already gone.
 		s.ep.Close()
@@ -240,6 +255,7 @@ func (s *Stack) CloseWithError(reason error) error {
 			e.Abort()
 		}
 		s.ipstack.Wait()
+		s.wg.Wait()
 	})
 	return nil
 }

@@ -26,12 +26,13 @@ func TestNew(t *testing.T) {
 		{"defaults", netstack.Config{LocalAddr: addrA, Out: discard{}}, false, 1500},
 		{"negotiated MTU", netstack.Config{LocalAddr: addrA, Out: discard{}, MTU: 576}, false, 576},
 		{"promiscuous", netstack.Config{LocalAddr: addrA, Out: discard{}, Promiscuous: true}, false, 1500},
-		{"no address", netstack.Config{Out: discard{}}, true, 0},
+		{"no IPv4 address (IPv6 only)", netstack.Config{Out: discard{}}, false, 1500},
 		{"IPv6 address", netstack.Config{LocalAddr: netip.MustParseAddr("2001:db8::1"), Out: discard{}}, true, 0},
 		{"no writer", netstack.Config{LocalAddr: addrA}, true, 0},
 		{"tiny MTU", netstack.Config{LocalAddr: addrA, Out: discard{}, MTU: 67}, true, 0},
 		{"IPv6 DNS server", netstack.Config{LocalAddr: addrA, Out: discard{},
-			DNSServers: []netip.Addr{netip.MustParseAddr("2001:db8::53")}}, true, 0},
+			DNSServers: []netip.Addr{netip.MustParseAddr("2001:db8::53")}}, false, 1500},
+		{"invalid DNS server", netstack.Config{LocalAddr: addrA, Out: discard{}, DNSServers: []netip.Addr{{}}}, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

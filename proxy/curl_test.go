@@ -15,6 +15,7 @@ import (
 func TestCurl(t *testing.T) {
 	curl := testenv.NeedTool(t, "curl", "apt-get install curl")
 	const page = "http://web.example/info"
+	const page6 = "http://[2001:db8:64::1]/info"
 	tests := []struct {
 		name       string
 		http       bool   // the HTTP proxy, else SOCKS5
@@ -43,6 +44,17 @@ func TestCurl(t *testing.T) {
 			wantOut: "407"},
 		{name: "http proxy tunnel", http: true, args: func(p string) []string { return []string{"--proxytunnel", "-x", "http://" + p, page} },
 			wantOut: "host=web.example path=/info"},
+		// IPv6 over the link: SOCKS5 ATYP 4 (curl --socks5 resolves
+		// nothing for a literal), a name with an AAAA record, an HTTP
+		// proxy's absolute URI and CONNECT [v6]:port.
+		{name: "socks5 IPv6 literal", args: func(p string) []string { return []string{"--socks5", p, page6} },
+			wantOut: "host=[2001:db8:64::1] path=/info"},
+		{name: "socks5-hostname AAAA", args: func(p string) []string { return []string{"--socks5-hostname", p, "http://web6.example/info"} },
+			wantOut: "host=web6.example path=/info"},
+		{name: "http proxy IPv6", http: true, args: func(p string) []string { return []string{"-x", "http://" + p, page6} },
+			wantOut: "host=[2001:db8:64::1] path=/info"},
+		{name: "http proxy tunnel IPv6", http: true, args: func(p string) []string { return []string{"--proxytunnel", "-x", "http://" + p, page6} },
+			wantOut: "host=[2001:db8:64::1] path=/info"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

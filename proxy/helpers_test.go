@@ -20,8 +20,9 @@ import (
 )
 
 var (
-	clientAddr  = netip.MustParseAddr("10.64.0.2") // our end of the link
-	networkAddr = netip.MustParseAddr("10.64.0.1") // the operator's end
+	clientAddr   = netip.MustParseAddr("10.64.0.2") // our end of the link
+	networkAddr  = netip.MustParseAddr("10.64.0.1") // the operator's end
+	networkAddr6 = netip.MustParseAddr("2001:db8:64::1")
 )
 
 // waitTime bounds every wait in these tests.
@@ -47,6 +48,7 @@ func newLink(t *testing.T) *netstack.Stack {
 	names := &dnsserver.Server{Records: map[string][]netip.Addr{
 		"echo.example": {networkAddr},
 		"web.example":  {networkAddr},
+		"web6.example": {networkAddr6},
 	}}
 	hs := &http.Server{Handler: http.HandlerFunc(infoPage), ReadHeaderTimeout: waitTime}
 
@@ -58,6 +60,7 @@ func newLink(t *testing.T) *netstack.Stack {
 			f()
 		}()
 	}
+	netstacktest.EnableIPv6(t, client, network)
 	run(func() { serveEcho(echo) })
 	run(func() { hs.Serve(web) })
 	run(func() { names.Serve(dns) })

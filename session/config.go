@@ -57,6 +57,23 @@ type Config struct {
 	// client always asks for two (RFC 1877).
 	DNS []netip.Addr
 
+	// NoIPv4 leaves IPCP out: the peer's IPCP and IPv4 are answered with
+	// Protocol-Reject, for an IPv6-only link. False (the default) runs
+	// IPCP.
+	NoIPv4 bool
+	// IPv6 runs IPv6CP (RFC 5072) next to IPCP and carries IPv6; false
+	// (the default) answers the peer's IPv6CP with Protocol-Reject. A
+	// peer that rejects IPv6CP, or whose IPv6CP fails, leaves IPv4
+	// working, and the reverse.
+	IPv6 bool
+	// InterfaceID is the IPv6CP interface identifier we propose; zero
+	// picks a random one. A peer's Nak replaces it (see ipv6cp).
+	InterfaceID uint64
+	// PeerInterfaceID (network side) is the identifier the client must
+	// use: IPv6CP naks any other, as a 3GPP gateway does. Zero accepts
+	// the client's own.
+	PeerInterfaceID uint64
+
 	// Trace, if set, sees every good frame received and every frame
 	// sent, from the address field to the end of the information field
 	// (no FCS), for packet captures. Sent frames are shown with full

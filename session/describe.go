@@ -6,6 +6,7 @@ import (
 
 	"github.com/gprsppp/gprsppp/auth"
 	"github.com/gprsppp/gprsppp/ipcp"
+	"github.com/gprsppp/gprsppp/ipv6cp"
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
 	"github.com/gprsppp/gprsppp/ppp/fsm"
@@ -21,7 +22,7 @@ func describe(proto ppp.Protocol, pkt []byte) string {
 	}
 	var b strings.Builder
 	switch proto {
-	case ppp.ProtocolLCP, ppp.ProtocolIPCP:
+	case ppp.ProtocolLCP, ppp.ProtocolIPCP, ppp.ProtocolIPv6CP:
 		fmt.Fprintf(&b, "%v %v id=%#x", proto, fsm.Code(p.Code), p.Identifier)
 		describeFSM(&b, proto, fsm.Code(p.Code), p.Data)
 	case ppp.ProtocolPAP:
@@ -41,6 +42,16 @@ func describeFSM(b *strings.Builder, proto ppp.Protocol, code fsm.Code, data []b
 			opts, err := lcp.ParseOptions(data)
 			for _, o := range opts {
 				fmt.Fprintf(b, " <%v>", lcp.Format(o))
+			}
+			if err != nil {
+				b.WriteString(" <malformed>")
+			}
+			return
+		}
+		if proto == ppp.ProtocolIPv6CP {
+			opts, err := ipv6cp.ParseOptions(data)
+			for _, o := range opts {
+				fmt.Fprintf(b, " <%v>", ipv6cp.Format(o))
 			}
 			if err != nil {
 				b.WriteString(" <malformed>")

@@ -15,6 +15,9 @@ const noFlow = -1
 // protocol and, for TCP and UDP, its ports. A fragment other than the
 // first, which has no ports, and a malformed packet return noFlow.
 func flowOf(pkt []byte) int {
+	if len(pkt) >= 40 && pkt[0]>>4 == 6 {
+		return flowOf6(pkt)
+	}
 	if len(pkt) < 20 || pkt[0]>>4 != 4 {
 		return noFlow
 	}
@@ -37,6 +40,24 @@ func flowOf(pkt []byte) int {
 	mix(pkt[9:10])
 	if p := pkt[9]; (p == 6 || p == 17) && len(pkt) >= ihl+4 {
 		mix(pkt[ihl : ihl+4])
+	}
+	return int(h % flowSlots)
+}
+
+// flowOf6 is flowOf for an IPv6 packet: its addresses, next header and,
+// for TCP and UDP directly after the fixed header, its ports.
+func flowOf6(pkt []byte) int {
+	h := uint32(2166136261)
+	mix := func(b []byte) {
+		for _, c := range b {
+			h ^= uint32(c)
+			h *= 16777619
+		}
+	}
+	mix(pkt[8:40])
+	mix(pkt[6:7])
+	if p := pkt[6]; (p == 6 || p == 17) && len(pkt) >= 44 {
+		mix(pkt[40:44])
 	}
 	return int(h % flowSlots)
 }

@@ -189,10 +189,19 @@ func TestFlowOf(t *testing.T) {
 	}
 	frag := ipv4(17, make([]byte, 40))
 	frag[7] = 10 // fragment offset 80 octets
-	for name, p := range map[string][]byte{"later fragment": frag, "runt": {0x45}, "IPv6": append([]byte{0x60}, make([]byte, 39)...)} {
+	for name, p := range map[string][]byte{"later fragment": frag, "runt": {0x45}, "IPv6 runt": append([]byte{0x60}, make([]byte, 38)...)} {
 		if f := flowOf(p); f != noFlow {
 			t.Errorf("%s: flow %d, want noFlow", name, f)
 		}
+	}
+	// IPv6: one connection's segments share a flow, another port is apart.
+	v6 := func(sport byte) []byte {
+		p := append([]byte{0x60, 0, 0, 0, 0, 20, 6, 64}, make([]byte, 32+20)...)
+		p[23], p[39], p[41], p[43] = 2, 1, sport, 22
+		return p
+	}
+	if f := flowOf(v6(1)); f == noFlow || f != flowOf(v6(1)) || f == flowOf(v6(2)) {
+		t.Errorf("IPv6 flows %d %d %d", f, flowOf(v6(1)), flowOf(v6(2)))
 	}
 }
 

@@ -56,8 +56,9 @@ func (s *Session) ipcpConfig() ipcp.Config {
 }
 
 // registerProtocols fills the demultiplexer: LCP always, PAP and CHAP
-// from the Authenticate phase, IPCP in the Network phase. Anything else
-// is answered with Protocol-Reject (pppd offers CCP and IPv6CP).
+// from the Authenticate phase, IPCP (unless Config.NoIPv4) and IPv6CP
+// (with Config.IPv6) in the Network phase. Anything else is answered
+// with Protocol-Reject (pppd offers CCP, and IPv6CP).
 func (s *Session) registerProtocols() {
 	d := &s.demux
 	d.Reject = s.lcp.SendProtocolReject
@@ -72,20 +73,34 @@ func (s *Session) registerProtocols() {
 			}
 		})
 	}
-	d.Register(ppp.ProtocolIPCP, func(info []byte) {
+	if !s.cfg.NoIPv4 {
+		s.registerNCP(ppp.ProtocolIPCP, s.ipcp.Receive)
+		d.Register(ppp.ProtocolIPv4, s.earlyIPv4)
+	}
+	if s.ipv6cp != nil {
+		s.registerNCP(ppp.ProtocolIPv6CP, s.ipv6cp.Receive)
+		d.Register(ppp.ProtocolIPv6, s.earlyIPv4)
+	}
+}
+
+// registerNCP registers a network control protocol: its packets are
+// held until the Network phase.
+func (s *Session) registerNCP(proto ppp.Protocol, receive func([]byte)) {
+	s.demux.Register(proto, func(info []byte) {
 		switch s.phase {
 		case ppp.PhaseEstablish, ppp.PhaseAuthenticate:
-			s.hold(frame{ppp.ProtocolIPCP, info})
+			s.hold(frame{proto, info})
 		case ppp.PhaseNetwork:
-			s.ipcp.Receive(info)
+			receive(info)
 		}
 	})
-	d.Register(ppp.ProtocolIPv4, s.earlyIPv4)
 }
 
 // receive handles one control packet on the loop.
 func (s *Session) receive(f frame) {
-	s.logPacket("rcvd", f.proto, f.info)
+	if f.proto != ppp.ProtocolIPv4 && f.proto != ppp.ProtocolIPv6 {
+		s.logPacket("rcvd", f.proto, f.info)
+	}
 	s.demux.Input(f.proto, f.info)
 }
 
@@ -137,13 +152,23 @@ func (s *Session) authDone(err error) {
 
 func (s *Session) networkPhase() {
 	s.setPhase(ppp.PhaseNetwork)
-	s.ipcp.Open()
+	s.ncps = ncpState{}
+	if !s.cfg.NoIPv4 {
+		s.ipcp.Open()
+	}
+	if s.ipv6cp != nil {
+		s.ipv6cp.Open()
+	}
 }
 
 func (s *Session) lcpDown() {
 	s.ipUp.Store(false)
+	s.ipv6Up.Store(false)
 	s.auth.stop()
 	s.ipcp.LowerDown()
+	if s.ipv6cp != nil {
+		s.ipv6cp.LowerDown()
+	}
 	s.w.reset()
 	s.setRecvFCS(false, false)
 	s.early, s.earlyIP = nil, nil
@@ -177,6 +202,12 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 	s.cfg.Logger.Info("network up", "local", ng.LocalAddr, "peer", ng.PeerAddr, "dns", ng.DNS)
 	s.ipUp.Store(true)
 	s.deliverEarlyIP()
+	s.networkUp()
+}
+
+// networkUp tells that a network protocol opened: the first time Up
+// closes, later Reopened fires.
+func (s *Session) networkUp() {
 	if !s.wasUp {
 		s.wasUp = true
 		close(s.up)
@@ -190,28 +221,34 @@ func (s *Session) ipcpUp(ng ipcp.Negotiated) {
 
 func (s *Session) ipcpDown() { s.ipUp.Store(false) }
 
-func (s *Session) ipcpFinished(err error) {
-	if s.phase == ppp.PhaseNetwork {
-		s.lcp.Close(fmt.Errorf("%w: %w", ErrNegotiation, err))
-	}
-}
+func (s *Session) ipcpFinished(err error) { s.ncpFailed(ppp.ProtocolIPCP, err) }
 
 func (s *Session) protocolRejected(p ppp.Protocol) {
 	s.cfg.Logger.Debug("peer rejected protocol", "protocol", p)
-	if p == ppp.ProtocolIPCP || p == ppp.ProtocolIPv4 {
-		s.lcp.Close(fmt.Errorf("%w: peer rejected %v", ErrNegotiation, p))
+	switch p {
+	case ppp.ProtocolIPCP, ppp.ProtocolIPv4:
+		s.ipUp.Store(false)
+		s.ipcp.LowerDown()
+		s.ncpFailed(ppp.ProtocolIPCP, fmt.Errorf("peer rejected %v", p))
+	case ppp.ProtocolIPv6CP, ppp.ProtocolIPv6:
+		if s.ipv6cp != nil {
+			s.ipv6Up.Store(false)
+			s.ipv6cp.LowerDown()
+			s.ncpFailed(ppp.ProtocolIPv6CP, fmt.Errorf("peer rejected %v", p))
+		}
 	}
 }
 
-// maxEarlyIP bounds the IPv4 packets held while the network layer comes up.
+// maxEarlyIP bounds the IP packets held while the network layer comes up.
 const maxEarlyIP = 32
 
-// earlyIPv4 takes an IPv4 packet that reached the loop: one sent by a
-// peer whose IPCP opened before ours, or before the stack was attached.
+// earlyIPv4 takes an IP packet (IPv4, or IPv6 under the same rules)
+// that reached the loop: one sent by a peer whose IPCP or IPv6CP opened
+// before ours, or before the stack was attached.
 // In the Network phase it is held for the handler (a dropped SYN would
 // cost the first connection a retransmission); otherwise it is dropped.
 func (s *Session) earlyIPv4(pkt []byte) {
-	if h := s.handler.Load(); h != nil && s.ipUp.Load() {
+	if h := s.handler.Load(); h != nil && s.versionUp(pkt) {
 		s.stats.ipIn.Add(1)
 		(*h)(pkt)
 		return
@@ -226,12 +263,17 @@ func (s *Session) earlyIPv4(pkt []byte) {
 // deliverEarlyIP hands held packets to the handler once IP is up.
 func (s *Session) deliverEarlyIP() {
 	h := s.handler.Load()
-	if h == nil || !s.ipUp.Load() {
+	if h == nil {
 		return
 	}
+	held := s.earlyIP[:0]
 	for _, pkt := range s.earlyIP {
+		if !s.versionUp(pkt) {
+			held = append(held, pkt)
+			continue
+		}
 		s.stats.ipIn.Add(1)
 		(*h)(pkt)
 	}
-	s.earlyIP = nil
+	s.earlyIP = held
 }

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/ipcp"
+	"github.com/gprsppp/gprsppp/ipv6cp"
 	"github.com/gprsppp/gprsppp/lcp"
 	"github.com/gprsppp/gprsppp/ppp"
 )
@@ -49,6 +50,8 @@ type Session struct {
 	demux   ppp.Demux
 	lcp     *lcp.LCP
 	ipcp    *ipcp.IPCP
+	ipv6cp  *ipv6cp.IPv6CP // nil unless Config.IPv6
+	ncps    ncpState
 	auth    authState
 	early   []frame  // auth and IPCP packets that came before their phase
 	earlyIP [][]byte // IPv4 packets that came before IP was up
@@ -67,15 +70,17 @@ type Session struct {
 	closeAsked atomic.Bool // Close was called: the link ends with ErrClosed
 	err        error       // why the link ended; set before done is closed
 
-	mu      sync.Mutex // guards ipcpNeg and lcpOut
+	mu      sync.Mutex // guards ipcpNeg, ipv6Neg and lcpOut
 	ipcpNeg ipcp.Negotiated
+	ipv6Neg ipv6cp.Negotiated
 	lcpOut  lcp.Negotiated
 
 	w       writer
 	dec     ppp.Decoder   // owned by routineRead
 	rxFCS   atomic.Uint32 // the FCS dec expects, set by routineLoop: see setRecvFCS
-	ipUp    atomic.Bool
-	rxSeen  atomic.Bool // a frame arrived since the last timer event
+	ipUp    atomic.Bool   // IPCP is Opened: IPv4 flows
+	ipv6Up  atomic.Bool   // IPv6CP is Opened: IPv6 flows
+	rxSeen  atomic.Bool   // a frame arrived since the last timer event
 	handler atomic.Pointer[func([]byte)]
 	stats   counters
 }
@@ -108,6 +113,9 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 	s.applyRecvFCS()
 	s.lcp = lcp.New(s.lcpConfig())
 	s.ipcp = ipcp.New(s.ipcpConfig())
+	if cfg.IPv6 {
+		s.ipv6cp = ipv6cp.New(s.ipv6cpConfig())
+	}
 	s.registerProtocols()
 	s.wg.Add(3)
 	go s.routineRead()
@@ -152,9 +160,10 @@ func (s *Session) LCP() lcp.Negotiated {
 	return s.lcpOut
 }
 
-// SetIPHandler sets the function that receives inbound IPv4 packets. It
-// runs on the line's reading goroutine (or the link's, for packets held
-// while IP came up) and must copy what it keeps.
+// SetIPHandler sets the function that receives inbound IP packets,
+// IPv4 and (with Config.IPv6) IPv6: the version field tells them apart.
+// It runs on the line's reading goroutine (or the link's, for packets
+// held while IP came up) and must copy what it keeps.
 func (s *Session) SetIPHandler(h func(pkt []byte)) {
 	s.handler.Store(&h)
 	s.do(s.deliverEarlyIP)
@@ -168,7 +177,16 @@ func (s *Session) WriteIPv4(pkt []byte) error {
 		s.stats.ipDrops.Add(1)
 		return ErrNotUp
 	}
-	return s.w.enqueue(pkt)
+	return s.w.enqueue(ppp.ProtocolIPv4, pkt)
+}
+
+// WritePacket queues one IP packet, IPv4 or IPv6 by its version field,
+// as WriteIPv4 or WriteIPv6 would.
+func (s *Session) WritePacket(pkt []byte) error {
+	if len(pkt) > 0 && pkt[0]>>4 == 6 {
+		return s.WriteIPv6(pkt)
+	}
+	return s.WriteIPv4(pkt)
 }
 
 // Terminate ends the link with LCP Terminate-Request for a reason of
@@ -276,7 +294,7 @@ func (s *Session) routineRead() {
 	}
 }
 
-// frame dispatches one unframed PPP frame: IPv4 straight to the handler,
+// frame dispatches one unframed PPP frame: IPv4 and IPv6 straight to the handler,
 // anything else to the loop.
 func (s *Session) frame(b []byte) {
 	s.applyRecvFCS() // for the next frame
@@ -289,7 +307,7 @@ func (s *Session) frame(b []byte) {
 		return
 	}
 	s.rxSeen.Store(true)
-	if proto == ppp.ProtocolIPv4 && s.ipUp.Load() {
+	if (proto == ppp.ProtocolIPv4 && s.ipUp.Load()) || (proto == ppp.ProtocolIPv6 && s.ipv6Up.Load()) {
 		if h := s.handler.Load(); h != nil {
 			s.stats.ipIn.Add(1)
 			(*h)(info)
@@ -351,9 +369,13 @@ func (s *Session) end(reason error) {
 		}
 		s.setPhase(ppp.PhaseDead)
 		s.ipUp.Store(false)
+		s.ipv6Up.Store(false)
 		s.auth.stop()
 		s.lcp.Stop()
 		s.ipcp.Stop()
+		if s.ipv6cp != nil {
+			s.ipv6cp.Stop()
+		}
 		s.cfg.Logger.Info("link ended", "reason", reason)
 		s.err = reason
 		s.w.close()

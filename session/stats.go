@@ -10,7 +10,7 @@ type Stats struct {
 	// FramesOut and OctetsOut count frames sent and their encoded octets.
 	FramesOut uint64 `json:"frames_out"`
 	OctetsOut uint64 `json:"octets_out"`
-	// IPIn and IPOut count IPv4 packets carried.
+	// IPIn and IPOut count IP packets carried, IPv4 and IPv6.
 	IPIn  uint64 `json:"ip_in"`
 	IPOut uint64 `json:"ip_out"`
 	// FCSErrors, Aborts, TooLong and Runts count frames dropped by the
@@ -74,6 +74,9 @@ func (s *Session) codeRejectsIgnored() uint64 {
 	var n uint64
 	if s.lcp != nil {
 		n += s.lcp.CodeRejectsIgnored()
+	}
+	if s.ipv6cp != nil {
+		n += s.ipv6cp.CodeRejectsIgnored()
 	}
 	if s.ipcp != nil {
 		n += s.ipcp.CodeRejectsIgnored()

@@ -161,11 +161,11 @@ func (w *writer) frame(dst []byte, proto ppp.Protocol, info []byte) []byte {
 	return enc.AppendFrame(dst, proto, info)
 }
 
-// enqueue frames an IPv4 packet onto its flow's queue. When the queue is
+// enqueue frames an IPv4 or IPv6 packet onto its flow's queue. When the queue is
 // full, the head of the longest flow is dropped to make room.
-func (w *writer) enqueue(pkt []byte) error {
+func (w *writer) enqueue(proto ppp.Protocol, pkt []byte) error {
 	q := w.pool.Get().(*queued)
-	q.frame = w.frame(q.frame[:0], ppp.ProtocolIPv4, pkt)
+	q.frame = w.frame(q.frame[:0], proto, pkt)
 	q.at = w.s.cfg.Clock.Now()
 	ack, isACK := parsePureACK(pkt)
 	if freed := w.fq.enqueue(q, flowOf(pkt), ack, isACK); freed != nil {

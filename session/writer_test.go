@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/ppp"
 )
 
 // clockLine is a serial line on a manual clock: each Write takes the
@@ -80,7 +81,7 @@ func startWriter(t *testing.T, line *clockLine, packets ...[]byte) *Session {
 	s := &Session{cfg: Config{Clock: line.clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
 	s.w.init(s)
 	for _, p := range packets {
-		if err := s.w.enqueue(p); err != nil {
+		if err := s.w.enqueue(ppp.ProtocolIPv4, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,7 +132,7 @@ func TestQueueDelayBoundsBurst(t *testing.T) {
 					t.Fatalf("after 10 s the line carried %d of %d frames", len(line.carried(burstMark)), burst)
 				}
 				if !lastSent && clk.Now().Sub(t0) > MaxQueueDelay {
-					if err := s.w.enqueue(lastMark); err != nil {
+					if err := s.w.enqueue(ppp.ProtocolIPv4, lastMark); err != nil {
 						t.Fatal(err)
 					}
 					lastSent = true

@@ -13,6 +13,7 @@ import (
 // call is a packet data call: the network side of PPP, with the
 // services behind it, on the line.
 type call struct {
+	network gprsppp.NetworkConfig // as the context's PDP type shapes it
 	port    *dataPort
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -35,7 +36,7 @@ func (c *call) end() {
 // newCall prepares a call; resume starts it once CONNECT is on the line.
 func (d *dce) newCall() {
 	ctx, cancel := context.WithCancel(context.Background())
-	d.call = &call{port: newDataPort(d), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	d.call = &call{network: d.m.cfg.Network, port: newDataPort(d), ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
 // resume connects the line to the call once CONNECT has been written:
@@ -61,7 +62,7 @@ func (d *dce) routineCall(c *call) {
 	defer close(c.done)
 	log := d.m.log
 	var srv *Server
-	network := d.m.cfg.Network
+	network := c.network
 	inbound := d.m.cfg.Services.Inbound
 	if inbound != nil {
 		// Connections toward the client may come from other hosts.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gprsppp/gprsppp"
 	"github.com/gprsppp/gprsppp/at"
 	atdce "github.com/gprsppp/gprsppp/at/dce"
 )
@@ -245,7 +246,13 @@ func (d *dce) cgdata(e *atdce.Engine, c at.Command) error {
 		if l2p := strings.ToUpper(at.Unquote(c.Args()[0])); l2p != "" && l2p != "PPP" {
 			return cmeError(cmeNotSupported)
 		}
-		return d.dial(e)
+		cid := 1
+		if args := c.Args(); len(args) > 1 {
+			if n, ok := atdce.Number(args[1], 1, 16); ok {
+				cid = n
+			}
+		}
+		return d.dial(e, cid)
 	}
 	return at.Error
 }
@@ -258,11 +265,17 @@ func (d *dce) dialNumber(e *atdce.Engine, c at.Command) error {
 	if !(strings.HasPrefix(s, "*99") || strings.HasPrefix(s, "*98")) || !strings.HasSuffix(s, "#") {
 		return at.NoCarrier
 	}
-	return d.dial(e)
+	cid := 1
+	if digits, ok := strings.CutPrefix(strings.TrimSuffix(s[3:], "#"), "***"); ok {
+		if n, ok := atdce.Number(digits, 1, 16); ok {
+			cid = n
+		}
+	}
+	return d.dial(e, cid)
 }
 
 // dial sets a packet data call up if the SIM and the network allow it.
-func (d *dce) dial(e *atdce.Engine) error {
+func (d *dce) dial(e *atdce.Engine, cid int) error {
 	if d.call != nil {
 		return at.Error // already in a call (online command mode)
 	}
@@ -276,7 +289,32 @@ func (d *dce) dial(e *atdce.Engine) error {
 		d.m.log.Info("modem: dial fails as configured", "result", r)
 		return r
 	}
+	network, ok := d.contextNetwork(cid)
+	if !ok {
+		d.m.log.Info("modem: the network does not offer the context's PDP type")
+		return at.NoCarrier
+	}
 	d.newCall()
+	d.call.network = network
 	e.GoOnline(dataMode{d})
 	return d.connect()
+}
+
+// contextNetwork shapes the network side of a call on context cid by
+// its PDP type, as a network honours it: "IP" gets IPv4 alone (the
+// client's IPv6CP rejected), "IPV6" IPv6 alone (its IPCP rejected),
+// "IPV4V6" both. ok is false for an IPv6 type the network does not offer,
+// whose activation it refuses. An undefined context is "IP".
+func (d *dce) contextNetwork(cid int) (n gprsppp.NetworkConfig, ok bool) {
+	n = d.m.cfg.Network
+	pdpType, _, _ := strings.Cut(d.contexts[cid], ",")
+	switch strings.ToUpper(at.Unquote(pdpType)) {
+	case "IPV6":
+		n.NoIPv4 = true
+		return n, n.IPv6 != nil
+	case "IPV4V6":
+		return n, true
+	}
+	n.IPv6 = nil
+	return n, true
 }

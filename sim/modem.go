@@ -198,6 +198,9 @@ func newDCE(m *Modem, line io.ReadWriteCloser) *dce {
 		regStart: m.clk.Now(),
 		contexts: map[int]string{1: `"IP","internet"`},
 	}
+	if m.cfg.Network.IPv6 != nil {
+		d.contexts[1] = `"IPV4V6","internet"`
+	}
 	d.eng = atdce.New(atdce.Config{
 		Backend:   d,
 		Commands:  d.commands(),

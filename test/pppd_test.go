@@ -106,6 +106,11 @@ func TestPPPDInterop(t *testing.T) {
 				if log := vm.Console(); !strings.Contains(log, "rcvd [LCP ProtRej") || !strings.Contains(log, "80 fd") {
 					t.Errorf("pppd's log shows no Protocol-Reject of CCP:\n%s", log)
 				}
+				// Debian's pppd runs IPv6CP even by default; an
+				// IPv4-only client rejects it the same way.
+				if log := vm.Console(); !strings.Contains(log, "80 57") {
+					t.Errorf("pppd's log shows no Protocol-Reject of IPv6CP:\n%s", log)
+				}
 			}
 			if tc.name == "fcs32 rejected" {
 				if log := vm.Console(); !strings.Contains(log, "sent [LCP ConfRej") {

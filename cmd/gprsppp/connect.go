@@ -23,6 +23,7 @@ import (
 // connectFlags holds the connect command's flags.
 type connectFlags struct {
 	device, apn, user, passwordFile, pinFile, dial, chatFile string
+	pdpType                                                  string
 	baud                                                     int
 	rtscts                                                   bool
 	socks5, httpProxy, proxyUser, proxyPasswordFile          string
@@ -102,6 +103,7 @@ doubt).` + namedHelp,
 	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
 	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
 	fl.StringVar(&f.apn, "apn", "", "access point name (AT+CGDCONT); empty keeps the modem's")
+	fl.StringVar(&f.pdpType, "pdp-type", "IP", "PDP type written with --apn: IP, IPV6 or IPV4V6 (dual stack); it chooses IPCP, IPv6CP or both")
 	fl.StringVar(&f.user, "user", "", "PPP username, if the network asks for PAP or CHAP")
 	fl.StringVar(&f.passwordFile, "password-file", "", "file holding the PPP password (or set GPRSPPP_PASSWORD)")
 	fl.StringVar(&f.pinFile, "pin-file", "", "file holding the SIM PIN (or set GPRSPPP_PIN)")
@@ -221,7 +223,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		OnUp: func(l *gprsppp.Link) {
 			attachTUN(host, l, log)
 			group.serveRemotes(l, fe)
-			printReady(out, l, fe)
+			go printIPv6(out, l, printReady(out, l, fe))
 		},
 	}))
 	group.serveHost(fe, loopGuard{sup: sup, remotes: fe.remotes}, f.proxyUser, proxyPassword)
@@ -280,14 +282,18 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if f.registerTimeout < 0 {
 		return gprsppp.Config{}, fmt.Errorf("--register-timeout %v: must not be negative", f.registerTimeout)
 	}
-	dc := dialer.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
+	pdpType, err := gprsppp.ParsePDPType(f.pdpType)
+	if err != nil {
+		return gprsppp.Config{}, fmt.Errorf("--pdp-type: %w", err)
+	}
+	dc := dialer.DialConfig{APN: f.apn, PDPType: pdpType, PIN: pin, DialString: f.dial}
 	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
 	}
 	cfg := gprsppp.Config{
 		Username: f.user, Password: password,
 		Device: f.device, Port: device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)},
-		APN: f.apn, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
+		APN: f.apn, PDPType: pdpType, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
 	}
@@ -325,8 +331,8 @@ func dialSim(ctx context.Context, cfg gprsppp.Config, inbound *sim.Inbound, log 
 func simModemConfig(log *slog.Logger) sim.ModemConfig {
 	gw := netip.MustParseAddr("10.64.64.1")
 	return sim.ModemConfig{
-		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}},
-		Services: sim.Services{Names: map[string][]netip.Addr{simName: {gw}}},
+		Network:  gprsppp.NetworkConfig{LocalAddr: gw, DNS: []netip.Addr{gw}, IPv6: simIPv6()},
+		Services: sim.Services{Names: map[string][]netip.Addr{simName: {gw, simIPv6Addr}}},
 		Logger:   log.With(catKey, catSim),
 	}
 }

@@ -307,11 +307,20 @@ func (g *frontEndGroup) stop(fe *frontEnds) error {
 }
 
 // printReady prints the ready line for link l: its address, DNS servers
-// and the front ends.
-func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) {
-	fmt.Fprintf(out, "ready: address %v, DNS %v", l.LocalAddr(), l.DNSServers())
+// and the front ends. It returns the IPv6 state it printed.
+func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) ipv6State {
+	addr := "none" // an IPv6-only link
+	if a := l.LocalAddr(); a.IsValid() {
+		addr = a.String()
+	}
+	fmt.Fprintf(out, "ready: address %s, DNS %v", addr, l.DNSServers())
+	v6 := currentIPv6(l)
+	if len(v6.addrs) > 0 {
+		fmt.Fprintf(out, ", IPv6 %v, IPv6 DNS %v", v6.addrs, v6.dns)
+	}
 	if len(fe.ready) > 0 {
 		fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
 	}
 	fmt.Fprintln(out)
+	return v6
 }

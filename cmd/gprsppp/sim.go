@@ -38,6 +38,7 @@ type simOptions struct {
 	downlinkBuffer    time.Duration
 	forwardLoopback   bool
 	fcs32             bool
+	ipv6              bool
 	localIP, remoteIP string
 	dns               []string
 	inbound           []string
@@ -81,6 +82,7 @@ interrupted. The PPP password is read from --password-file or the
 	f.StringVar(&o.link, "link", "", "also make a symbolic link to the pseudo-terminal at `PATH`")
 	f.StringVar(&o.pin, "pin", "", "lock the SIM with this PIN")
 	f.BoolVar(&o.fcs32, "fcs32", false, "agree to the 32-bit FCS when the client asks for it (RFC 1570)")
+	f.BoolVar(&o.ipv6, "ipv6", false, "offer IPv6 too: IPv6CP (the client's identifier ::2), router advertisements of 2001:db8:64::/64 with RDNSS, the services on 2001:db8:64::1; contexts of PDP type IPV6 or IPV4V6 get it")
 	f.DurationVar(&o.registrationDelay, "registration-delay", 0, "search for the network this long before registering")
 	f.StringVar(&o.dialResult, "dial-result", "", `make every dial fail with "NO CARRIER", "ERROR", "BUSY", "NO ANSWER" or "NO DIALTONE"`)
 	f.DurationVar(&o.dropAfter, "drop-after", 0, "drop each call this long after CONNECT, as a radio loss does")
@@ -181,6 +183,10 @@ func (o *simOptions) modemConfig(password string) (sim.ModemConfig, error) {
 	}
 	if o.baud > 0 {
 		cfg.ConnectSpeed = strconv.Itoa(o.baud)
+	}
+	if o.ipv6 {
+		cfg.Network.IPv6 = simIPv6()
+		cfg.Services.Names[simName] = append(cfg.Services.Names[simName], simIPv6Addr)
 	}
 	if err := o.authentication(&cfg.Network, password); err != nil {
 		return cfg, err

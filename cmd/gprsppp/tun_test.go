@@ -224,3 +224,39 @@ func TestTUNFlagsNeedTUN(t *testing.T) {
 		}
 	}
 }
+
+// connect --sim --tun with a dual-stack PDP context: the interface gets
+// the link-local address from the IPv6CP identifier and the one formed
+// from the router advertisement's prefix, and an unmodified curl in the
+// namespace fetches /pattern.bin over IPv6 through it, with the default
+// route of each family through the interface.
+func TestConnectTUNIPv6(t *testing.T) {
+	ns, ip := netns(t)
+	curlBin := testenv.NeedTool(t, "curl", "apt-get install curl")
+	pingBin := testenv.NeedTool(t, "ping", "apt-get install iputils-ping")
+	c := connectIn(t, ns, ip, "--sim", "--apn", "internet", "--pdp-type", "ipv4v6", "--tun", "gprs0", "--tun-default-route", "--maxfail", "1")
+	t.Cleanup(func() { c.stop(t) })
+	c.await(t, "ready:", simTimeout)
+	c.waitLog(t, "tun: up", "2001:db8:64::2")
+	addr := inNetns(t, ns, ip, "ip", "-o", "-6", "addr", "show", "dev", "gprs0")
+	for _, want := range []string{"inet6 2001:db8:64::2/64", "inet6 fe80::2/64"} {
+		if !strings.Contains(addr, want) {
+			t.Errorf("ip -6 addr: %q lacks %q", addr, want)
+		}
+	}
+	if route := inNetns(t, ns, ip, "ip", "-6", "route", "show", "default"); !strings.Contains(route, "dev gprs0") {
+		t.Errorf("ip -6 route: no default route through gprs0: %q", route)
+	}
+	file := filepath.Join(t.TempDir(), "pattern")
+	inNetns(t, ns, ip, curlBin, "-6", "-sS", "--fail", "--max-time", "60", "--noproxy", "*", "-o", file, "http://[2001:db8:64::1]/pattern.bin")
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sim.Pattern(4 << 20); !bytes.Equal(got, want) {
+		t.Errorf("curl over IPv6: /pattern.bin differs (%d octets, want %d)", len(got), len(want))
+	}
+	if ping := inNetns(t, ns, ip, pingBin, "-6", "-c", "2", "-i", "0.2", "-W", "5", "2001:db8:64::1"); !strings.Contains(ping, "2 received") {
+		t.Errorf("ping -6:\n%s", ping)
+	}
+}

@@ -58,7 +58,7 @@ func (s *Server) answer(query []byte, limit int) []byte {
 		rh.RCode = dnsmessage.RCodeNameError
 		return build(rh, q, nil)
 	}
-	if q.Type != dnsmessage.TypeA && q.Type != dnsmessage.TypeALL {
+	if q.Type != dnsmessage.TypeA && q.Type != dnsmessage.TypeAAAA && q.Type != dnsmessage.TypeALL {
 		return build(rh, q, nil) // the name exists, without data of this type
 	}
 	resp := build(rh, q, addrs)
@@ -70,7 +70,8 @@ func (s *Server) answer(query []byte, limit int) []byte {
 }
 
 // build encodes a reply with question q (if any) and one A record per
-// IPv4 address in addrs; other addresses are skipped. It returns nil if
+// IPv4 address in addrs for an A question, one AAAA record per IPv6
+// address for an AAAA question, and both for ANY. It returns nil if
 // encoding fails, which a parsed question cannot cause.
 func build(h dnsmessage.Header, q *dnsmessage.Question, addrs []netip.Addr) []byte {
 	b := dnsmessage.NewBuilder(make([]byte, 0, maxUDPSize), h)
@@ -84,10 +85,15 @@ func build(h dnsmessage.Header, q *dnsmessage.Question, addrs []netip.Addr) []by
 	}
 	rr := dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: ttl}
 	for _, a := range addrs {
-		if a = a.Unmap(); a.Is4() {
-			if b.AResource(rr, dnsmessage.AResource{A: a.As4()}) != nil {
-				return nil
-			}
+		var err error
+		switch a = a.Unmap(); {
+		case a.Is4() && q.Type != dnsmessage.TypeAAAA:
+			err = b.AResource(rr, dnsmessage.AResource{A: a.As4()})
+		case a.Is6() && q.Type != dnsmessage.TypeA:
+			err = b.AAAAResource(rr, dnsmessage.AAAAResource{AAAA: a.As16()})
+		}
+		if err != nil {
+			return nil
 		}
 	}
 	msg, err := b.Finish()

@@ -73,7 +73,12 @@ func decode(t *testing.T, msg []byte) *result {
 		r.Questions = append(r.Questions, q.Name.String())
 	}
 	for _, a := range m.Answers {
-		r.Addrs = append(r.Addrs, netip.AddrFrom4(a.Body.(*dnsmessage.AResource).A))
+		switch b := a.Body.(type) {
+		case *dnsmessage.AResource:
+			r.Addrs = append(r.Addrs, netip.AddrFrom4(b.A))
+		case *dnsmessage.AAAAResource:
+			r.Addrs = append(r.Addrs, netip.AddrFrom16(b.AAAA))
+		}
 		if a.Header.Name != m.Questions[0].Name || a.Header.TTL != ttl {
 			t.Errorf("answer %v does not echo the question name with TTL %d", a.Header, ttl)
 		}
@@ -95,11 +100,11 @@ func TestAnswer(t *testing.T) {
 			&result{ID: 2, Authoritative: true, RecursionDesired: true,
 				Questions: []string{"MODEM.Example."}, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.1")}}},
 		{"ANY", query(3, 0, question("modem.example.", dnsmessage.TypeALL)), maxUDPSize, &result{ID: 3, Authoritative: true,
-			RecursionDesired: true, Questions: []string{"modem.example."}, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.1")}}},
+			RecursionDesired: true, Questions: []string{"modem.example."}, Addrs: []netip.Addr{netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("2001:db8::1")}}},
 		{"unknown name", query(4, 0, question("nope.example.", dnsmessage.TypeA)), maxUDPSize, &result{ID: 4,
 			RCode: dnsmessage.RCodeNameError, Authoritative: true, RecursionDesired: true, Questions: []string{"nope.example."}}},
 		{"AAAA for a known name", query(5, 0, question("modem.example.", dnsmessage.TypeAAAA)), maxUDPSize,
-			&result{ID: 5, Authoritative: true, RecursionDesired: true, Questions: []string{"modem.example."}}},
+			&result{ID: 5, Authoritative: true, RecursionDesired: true, Questions: []string{"modem.example."}, Addrs: []netip.Addr{netip.MustParseAddr("2001:db8::1")}}},
 		{"name with only IPv6", query(6, 0, question("v6.example.", dnsmessage.TypeA)), maxUDPSize,
 			&result{ID: 6, Authoritative: true, RecursionDesired: true, Questions: []string{"v6.example."}}},
 		{"too big for UDP", query(7, 0, question("many.example.", dnsmessage.TypeA)), maxUDPSize,

@@ -30,6 +30,23 @@ const (
 	PeerName = "peer.test"
 )
 
+// The VM's IPv6 side with Options.IPv6 (its pppvm.conf defaults).
+const (
+	// PeerAddr6 is the network side's global address, where the
+	// services and the DNS server (the router advertisement's RDNSS)
+	// answer.
+	PeerAddr6 = "2001:db8:64::1"
+	// IPv6Prefix is the /64 advertised for SLAAC.
+	IPv6Prefix = "2001:db8:64::/64"
+	// PeerLinkLocal is pppd's link-local address, from its identifier ::1.
+	PeerLinkLocal = "fe80::1"
+	// ClientLinkLocal is the client's, from the identifier ::2 pppd naks
+	// it with.
+	ClientLinkLocal = "fe80::2"
+	// ClientAddr6 is what SLAAC forms from IPv6Prefix and ::2.
+	ClientAddr6 = "2001:db8:64::2"
+)
+
 // TCP services on PeerAddr.
 const (
 	EchoPort    = 7  // echoes what it receives
@@ -60,6 +77,13 @@ type Options struct {
 	User, Password string
 	// PPPOpts are extra pppd options, such as "mru 1400 lcp-echo-interval 1".
 	PPPOpts string
+	// IPv6 boots the VM's IPv6 mode (PPPVM_IPV6=1): pppd runs IPv6CP
+	// with "ipv6 ::1,::2", naking any other identifier of the client's
+	// with ::2; dnsmasq advertises IPv6Prefix with RDNSS PeerAddr6; the
+	// services answer on PeerAddr6 too and PeerName has an AAAA record.
+	// False keeps the default, IPv4-only pppd (which still runs IPv6CP
+	// with random identifiers, and sends no router advertisement).
+	IPv6 bool
 }
 
 // VM is a running pppd VM. Its fields are set by Start and read-only.
@@ -248,5 +272,6 @@ func scriptEnv(cache, run string, opt Options) []string {
 		"PPPVM_AUTH_USER="+cmp.Or(opt.User, DefaultUser),
 		"PPPVM_AUTH_PASS="+cmp.Or(opt.Password, DefaultPassword),
 		"PPPVM_PPP_OPTS="+opt.PPPOpts,
+		"PPPVM_IPV6="+map[bool]string{false: "0", true: "1"}[opt.IPv6],
 	)
 }

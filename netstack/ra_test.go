@@ -1,0 +1,267 @@
+package netstack
+
+import (
+	"bytes"
+	"net/netip"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// dnsmasqRA is the ICMPv6 body of the router advertisement the pppd test
+// VM's dnsmasq sends (ra-stateless, off-link): flags O, router lifetime
+// 30 s, the prefix 2001:db8:64::/64 with A set and L clear, RDNSS
+// 2001:db8:64::1.
+var dnsmasqRA = bytes.Join([][]byte{
+	{134, 0, 0, 0},           // type, code, checksum (not checked here)
+	{64, 0x40, 0, 30},        // hop limit, flags (O), router lifetime
+	{0, 0, 0, 0, 0, 0, 0, 0}, // reachable time, retrans timer
+	{3, 4, 64, 0x40},         // prefix information, /64, A
+	{0, 0, 0x0e, 0x10},       // valid lifetime 3600 s
+	{0, 0, 0x0e, 0x10},       // preferred lifetime 3600 s
+	{0, 0, 0, 0},             // reserved
+	{0x20, 0x01, 0x0d, 0xb8, 0, 0x64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	{25, 3, 0, 0},   // RDNSS, 1 server
+	{0, 0, 0, 0x3c}, // lifetime 60 s
+	{0x20, 0x01, 0x0d, 0xb8, 0, 0x64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	{5, 1, 0, 0, 0, 0, 0x05, 0xdc}, // MTU 1500 (skipped)
+}, nil)
+
+func TestParseRouterAdvertisement(t *testing.T) {
+	got, err := ParseRouterAdvertisement(dnsmasqRA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RouterAdvertisement{
+		HopLimit: 64, Other: true, RouterLifetime: 30 * time.Second,
+		Prefixes: []PrefixInfo{{
+			Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Hour, PreferredLifetime: time.Hour,
+		}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Minute,
+	}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+		cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for name, bad := range map[string][]byte{
+		"truncated":          dnsmasqRA[:10],
+		"zero option length": append(slices.Clone(dnsmasqRA[:16]), 3, 0, 0, 0, 0, 0, 0, 0),
+		"option past end":    dnsmasqRA[:len(dnsmasqRA)-1],
+		"solicitation":       routerSolicitation(),
+		"short RDNSS":        append(slices.Clone(dnsmasqRA[:16]), 25, 1, 0, 0, 0, 0, 0, 0),
+	} {
+		if _, err := ParseRouterAdvertisement(bad); err == nil {
+			t.Errorf("%s: parsed", name)
+		}
+	}
+}
+
+// A router advertisement we build parses back to itself, and a host
+// takes its prefix and DNS server from the packet as it comes off the
+// link, checksum and all.
+func TestRouterAdvertisementRoundTrip(t *testing.T) {
+	ra, err := ParseRouterAdvertisement(dnsmasqRA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra.Other = false
+	back, err := ParseRouterAdvertisement(ra.Append(nil))
+	if err != nil || !cmp.Equal(ra, back, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+		cmp.Comparer(func(a, b netip.Addr) bool { return a == b })) {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	pkt := icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil))
+	src, msg, ok := ndpMessage(pkt)
+	if !ok || src != netip.MustParseAddr("fe80::1") || !bytes.Equal(msg, pkt[40:]) {
+		t.Fatalf("ndpMessage: %v %v", src, ok)
+	}
+	pkt[50] ^= 1 // a flipped bit fails the checksum
+	if _, _, ok := ndpMessage(pkt); ok {
+		t.Error("a corrupted packet passed the checksum")
+	}
+}
+
+// recorder is a Writer that keeps what the stack sends.
+type recorder struct {
+	mu   sync.Mutex
+	pkts [][]byte
+	sent chan struct{}
+}
+
+func (r *recorder) WritePacket(p []byte) error {
+	r.mu.Lock()
+	r.pkts = append(r.pkts, slices.Clone(p))
+	r.mu.Unlock()
+	select {
+	case r.sent <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// next waits for a sent ICMPv6 message of type typ.
+func (r *recorder) next(t *testing.T, typ byte) []byte {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		r.mu.Lock()
+		for i, p := range r.pkts {
+			if _, msg, ok := ndpMessage(p); ok && msg[0] == typ {
+				r.pkts = slices.Delete(r.pkts, i, i+1)
+				r.mu.Unlock()
+				return p
+			}
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.sent:
+		case <-deadline:
+			t.Fatalf("no ICMPv6 type %d sent", typ)
+		}
+	}
+}
+
+// A host stack solicits, takes an advertisement's prefix with its own
+// identifier and the DNS server; a router stack answers a solicitation
+// with its prefix.
+func TestRouterDiscovery(t *testing.T) {
+	host := &recorder{sent: make(chan struct{}, 1)}
+	h, err := New(Config{Out: host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	rtr := &recorder{sent: make(chan struct{}, 1)}
+	r, err := New(Config{Out: rtr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := h.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	router := &Router{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Addrs: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, Interval: time.Hour}
+	if err := r.ConfigureIPv6(IPv6Config{InterfaceID: 1, Router: router}); err != nil {
+		t.Fatal(err)
+	}
+	rtr.next(t, icmpv6RouterAdvert) // the unsolicited one
+	rs := host.next(t, icmpv6RouterSolicit)
+	if src := netip.AddrFrom16([16]byte(rs[8:24])); src != netip.MustParseAddr("fe80::2") {
+		t.Errorf("solicitation from %v", src)
+	}
+	changed := h.Changed()
+	r.DeliverInbound(rs)
+	ra := rtr.next(t, icmpv6RouterAdvert)
+	if dst := netip.AddrFrom16([16]byte(ra[24:40])); dst != netip.MustParseAddr("fe80::2") {
+		t.Errorf("advertisement to %v, want the soliciting host", dst)
+	}
+	h.DeliverInbound(ra)
+	select {
+	case <-changed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change after the advertisement")
+	}
+	want := []netip.Addr{netip.MustParseAddr("fe80::2"), netip.MustParseAddr("2001:db8:64::2")}
+	if got := h.IPv6Addrs(); !slices.Equal(got, want) {
+		t.Errorf("addresses %v, want %v", got, want)
+	}
+	if got := h.DNSServers(); !slices.Equal(got, router.DNS) {
+		t.Errorf("DNS servers %v, want %v", got, router.DNS)
+	}
+}
+
+func FuzzParseRouterAdvertisement(f *testing.F) {
+	f.Add(dnsmasqRA)
+	f.Add(RouterAdvertisement{DNS: []netip.Addr{netip.MustParseAddr("fe80::1")}}.Append(nil))
+	f.Add(routerSolicitation())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ra, err := ParseRouterAdvertisement(b)
+		if err != nil {
+			return
+		}
+		// What we build from it parses to the same.
+		again, err := ParseRouterAdvertisement(ra.Append(nil))
+		if err != nil {
+			t.Fatalf("re-parse: %v", err)
+		}
+		if len(again.Prefixes) != len(ra.Prefixes) || len(again.DNS) != len(ra.DNS) {
+			t.Fatalf("re-parse changed the options: %+v vs %+v", again, ra)
+		}
+		for i, p := range ra.Prefixes {
+			if again.Prefixes[i].Prefix != p.Prefix.Masked() {
+				t.Fatalf("prefix %v became %v", p.Prefix, again.Prefixes[i].Prefix)
+			}
+		}
+	})
+}
+
+// FuzzDeliverIPv6 feeds arbitrary IPv6 packets to a host stack with
+// IPv6 configured: router discovery must never panic.
+func FuzzDeliverIPv6(f *testing.F) {
+	f.Add(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, dnsmasqRA))
+	f.Add(icmpv6Packet(netip.MustParseAddr("::"), allRouters, routerSolicitation()))
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, pkt []byte) {
+		if len(pkt) >= 44 && pkt[0]>>4 == 6 {
+			// Give most inputs a valid checksum so they get past it.
+			pkt[42], pkt[43] = 0, 0
+			if len(pkt) >= 40 {
+				copy(pkt[42:], []byte{byte(icmpv6Checksum(pkt) >> 8), byte(icmpv6Checksum(pkt))})
+			}
+		}
+		s.DeliverInbound(pkt)
+	})
+}
+
+// What an advertisement gives ends with its lifetime unless another
+// advertisement renews it: the address and the DNS servers both go, and
+// Changed tells so.
+func TestRouterAdvertisementLifetimes(t *testing.T) {
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{
+		HopLimit: 64, RouterLifetime: time.Minute,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Second, PreferredLifetime: time.Second}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Second,
+	}
+	changed := s.Changed()
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if got := s.IPv6Addrs(); len(got) != 2 || len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("after the advertisement: %v, DNS %v", got, s.IPv6DNSServers())
+	}
+	// An advertisement without RDNSS keeps the servers.
+	noDNS := ra
+	noDNS.DNS = nil
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, noDNS.Append(nil)))
+	if len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("an advertisement without RDNSS dropped the servers")
+	}
+	deadline := time.After(10 * time.Second)
+	for len(s.IPv6Addrs()) != 1 || len(s.IPv6DNSServers()) != 0 {
+		select {
+		case <-changed:
+			changed = s.Changed()
+		case <-deadline:
+			t.Fatalf("still %v, DNS %v after the lifetimes", s.IPv6Addrs(), s.IPv6DNSServers())
+		}
+	}
+}
