@@ -35,6 +35,7 @@ type Link struct {
 	wg        sync.WaitGroup
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
 	modem     dialer.Connect     // what the dial script learned; zero for Open
+	mux       *muxLink           // the multiplexer the link runs in (Config.CMUX); nil without
 
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering

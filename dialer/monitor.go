@@ -50,12 +50,13 @@ type MonitorConfig struct {
 //
 // Status may be called from any goroutine; Run from one.
 type Monitor struct {
-	l    Line
-	cfg  MonitorConfig
-	c    *chat
-	log  *slog.Logger
-	reqs chan *monitorRequest
-	done chan struct{} // closed when Run returns
+	l      Line
+	cfg    MonitorConfig
+	c      *chat
+	log    *slog.Logger
+	reqs   chan *monitorRequest
+	done   chan struct{} // closed when Run returns
+	polled chan struct{} // closed when the first poll has ended
 
 	unsupported map[string]bool // optional polls the modem answered ERROR
 	logged      string          // the status in words, as last logged
@@ -90,7 +91,8 @@ func (r Reply) Failed() bool { return resultError(r.Result) != nil }
 func NewMonitor(l Line, cfg MonitorConfig) *Monitor {
 	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	m := &Monitor{l: l, cfg: cfg, log: log, c: newChat(l, log),
-		reqs: make(chan *monitorRequest, 8), done: make(chan struct{}), unsupported: map[string]bool{}}
+		reqs: make(chan *monitorRequest, 8), done: make(chan struct{}), polled: make(chan struct{}),
+		unsupported: map[string]bool{}}
 	m.c.urc = m.urcs()
 	return m
 }
@@ -101,6 +103,10 @@ func (m *Monitor) Status() ModemStatus {
 	defer m.mu.Unlock()
 	return m.st
 }
+
+// Polled is closed once the first poll has ended, so that Status has
+// the modem's answers.
+func (m *Monitor) Polled() <-chan struct{} { return m.polled }
 
 // Done is closed when Run has returned; Err then says why.
 func (m *Monitor) Done() <-chan struct{} { return m.done }
@@ -135,9 +141,12 @@ func (m *Monitor) run(ctx context.Context) error {
 		return err
 	}
 	interval := cmp.Or(m.cfg.Interval, defaultMonitorInterval)
-	for {
+	for first := true; ; first = false {
 		if err := m.poll(ctx); err != nil {
 			return err
+		}
+		if first {
+			close(m.polled)
 		}
 		if err := m.idle(ctx, time.Now().Add(interval)); err != nil {
 			return err

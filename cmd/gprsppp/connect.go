@@ -36,6 +36,7 @@ type connectFlags struct {
 	echoInterval                                             time.Duration
 	echoFailures                                             int
 	ops                                                      opsFlags
+	cmux                                                     cmuxFlags
 }
 
 func newConnect(g *globals) *cobra.Command {
@@ -118,6 +119,7 @@ doubt).` + namedHelp,
 	fl.IntVar(&f.echoFailures, "echo-failures", 4, "unanswered LCP echoes that end the link")
 	fl.BoolVar(&f.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	addOpsFlags(fl, &f.ops)
+	addCMUXFlags(fl, &f.cmux)
 	return cmd
 }
 
@@ -269,6 +271,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		APN: f.apn, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
+	}
+	if err := f.cmux.apply(&cfg); err != nil {
+		return cfg, err
 	}
 	if f.chatFile != "" {
 		file, err := os.Open(f.chatFile)

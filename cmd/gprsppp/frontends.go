@@ -313,5 +313,8 @@ func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) {
 	if len(fe.ready) > 0 {
 		fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
 	}
+	if m, ok := l.ModemStatus(); ok && m.Summary() != "" {
+		fmt.Fprintf(out, "; modem: %s", m.Summary())
+	}
 	fmt.Fprintln(out)
 }

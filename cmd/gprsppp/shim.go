@@ -118,6 +118,7 @@ connection count and send size default to the module's limits (the M95's
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
 	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "no effect, accepted for old command lines: the BG96-style AT+QISTATE=1,<n> is always answered")
 	addOpsFlags(fl, &f.modem.ops)
+	addCMUXFlags(fl, &f.modem.cmux)
 	fl.StringVar(&f.modem.pcapFile, "pcap", "", "write every PPP frame of the modem's link to this pcap file (LINKTYPE_PPP_WITH_DIR)")
 	f.trace.register(fl)
 	return cmd
