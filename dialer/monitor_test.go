@@ -240,3 +240,39 @@ func FuzzStatusParsers(f *testing.F) {
 		}
 	})
 }
+
+// EnterCMUX synchronises, then asks for the basic option with the port
+// speed and N1.
+func TestEnterCMUX(t *testing.T) {
+	tests := []struct {
+		cfg  dialer.CMUXConfig
+		want string
+	}{
+		{dialer.CMUXConfig{}, "AT+CMUX=0,0,5,127"},
+		{dialer.CMUXConfig{N1: 31, Baud: 921600}, "AT+CMUX=0,0,8,31"},
+		{dialer.CMUXConfig{N1: 1500, Baud: 9600}, "AT+CMUX=0,0,1,1500"},
+		{dialer.CMUXConfig{Baud: 12345}, "AT+CMUX=0,0,5,127"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, attest.Config{Echo: true})
+				if err := dialer.EnterCMUX(context.Background(), r.line, tt.cfg); err != nil {
+					t.Fatal(err)
+				}
+				cmds := r.m.Commands()
+				if got := cmds[len(cmds)-1]; got != tt.want {
+					t.Errorf("last command %q, want %q (all: %q)", got, tt.want, cmds)
+				}
+				if !strings.Contains(strings.Join(cmds, " "), "ATE0") {
+					t.Errorf("no ATE0 before AT+CMUX: %q", cmds)
+				}
+			})
+		})
+	}
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, attest.Config{ErrorOn: []string{"AT+CMUX"}})
+		err := dialer.EnterCMUX(context.Background(), r.line, dialer.CMUXConfig{})
+		wantStepError(t, err, "cmux", dialer.ErrError)
+	})
+}
