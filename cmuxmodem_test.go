@@ -295,4 +295,3 @@ func (m *cmuxModem) endedWith(n int) error {
 	defer m.mu.Unlock()
 	return m.ended[n-1]
 }
-
