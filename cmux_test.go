@@ -171,3 +171,27 @@ func plainAT(line *sharedLine) error {
 	}
 	return errors.New("no OK to AT after the multiplexer ended; the line said " + string(seen))
 }
+
+// The shim's hosts see the modem as the AT channel finds it: signal,
+// registration (as it changes, by URC) and operator.
+func TestCMUXShimInfo(t *testing.T) {
+	modem, line := cmuxPair(t)
+	l := dialCMUX(t, line, gprsppp.Config{StatusInterval: time.Hour})
+	b := &gprsppp.ShimBackend{Link: func(context.Context) (*gprsppp.Link, error) { return l, nil }}
+	ctx := context.Background()
+	m := b.Info(ctx)
+	if m.RSSI != 20 || m.BER != 99 || m.Registration != 1 || m.Operator != "Test Net" || !m.SIMReady {
+		t.Errorf("Info = %+v, want CSQ 20,99, registered at home on Test Net", m)
+	}
+	modem.atModem(1).URC(`+CEREG: 5,"1A2B","01C3D4E5",7`)
+	// The monitor has read the URC once the answer to a later command
+	// is in, whether the URC came before it or in the middle.
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := l.ModemCommand(tctx, "AT", 0); err != nil {
+		t.Fatal(err)
+	}
+	if m := b.Info(ctx); m.Registration != 5 {
+		t.Errorf("Info after a roaming URC: %+v, want registration 5", m)
+	}
+}

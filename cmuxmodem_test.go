@@ -150,6 +150,7 @@ type cmuxModem struct {
 	mu       sync.Mutex
 	muxes    []*cmux.Mux
 	channels map[int]*cmux.Channel
+	modems   map[int]*attest.Modem
 	ended    []error // why each multiplexer ended
 	lines    []string
 	changed  chan struct{} // closed and replaced at each change
@@ -157,7 +158,7 @@ type cmuxModem struct {
 
 func startCMUXModem(t *testing.T, dce net.Conn) *cmuxModem {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &cmuxModem{t: t, line: newSharedLine(dce), ctx: ctx, channels: map[int]*cmux.Channel{}, changed: make(chan struct{})}
+	m := &cmuxModem{t: t, line: newSharedLine(dce), ctx: ctx, channels: map[int]*cmux.Channel{}, modems: map[int]*attest.Modem{}, changed: make(chan struct{})}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -262,6 +263,7 @@ func (m *cmuxModem) channel(ch *cmux.Channel) {
 		"AT+COPS?": {`+COPS: 0,0,"Test Net",7`},
 	}})
 	defer a.Close()
+	m.note(func() { m.modems[ch.DLCI()] = a })
 	select {
 	case <-a.Connected():
 	case <-ch.Done():
@@ -294,4 +296,12 @@ func (m *cmuxModem) endedWith(n int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.ended[n-1]
+}
+
+// atModem returns the attest modem on a DLCI once it runs.
+func (m *cmuxModem) atModem(dlci int) *attest.Modem {
+	m.waitFor("modem on the DLCI", func() bool { return m.modems[dlci] != nil })
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.modems[dlci]
 }

@@ -375,6 +375,9 @@ func (m *Monitor) serve(ctx context.Context, r *monitorRequest) {
 	m.c.r.forget()
 	take := func(line string) error {
 		r.reply.Lines = append(r.reply.Lines, line)
+		if u := matchURC(m.c.urc, line); u != nil {
+			u.Handle(line) // a URC, or the answer to a registration query: news either way
+		}
 		return nil
 	}
 	line, err := m.c.step(ctx, Step{Name: "command", Send: r.cmd, Optional: true, Timeout: r.timeout,
