@@ -313,8 +313,15 @@ func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) {
 	if len(fe.ready) > 0 {
 		fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
 	}
-	if m, ok := l.ModemStatus(); ok && m.Summary() != "" {
-		fmt.Fprintf(out, "; modem: %s", m.Summary())
-	}
+	fmt.Fprint(out, modemNote(l))
 	fmt.Fprintln(out)
+}
+
+// modemNote is the end of a ready line for a link with an AT channel:
+// "; modem: " and its status in words; empty for other links.
+func modemNote(l *gprsppp.Link) string {
+	if m, ok := l.ModemStatus(); ok && m.Summary() != "" {
+		return "; modem: " + m.Summary()
+	}
+	return ""
 }

@@ -312,7 +312,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		},
 		Persist: true, Holdoff: f.modem.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
-			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
+			fmt.Fprintf(out, "link up: address %v, DNS %v%s\n", l.LocalAddr(), l.DNSServers(), modemNote(l))
 			ready.Do(func() { fmt.Fprintln(out, "ready") }) // the modem is, at last
 		},
 	}))
