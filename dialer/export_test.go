@@ -7,3 +7,6 @@ func ForgetRejectedPINs() {
 	defer rejectedPINs.mu.Unlock()
 	rejectedPINs.set = nil
 }
+
+// CheckChannelCommand is checkChannelCommand.
+var CheckChannelCommand = checkChannelCommand

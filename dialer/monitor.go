@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gprsppp/gprsppp/at"
 )
 
 // Monitor timing.
@@ -351,20 +353,31 @@ func (m *Monitor) wake() {
 	}
 }
 
-// checkChannelCommand refuses commands that leave command mode or
-// restart the multiplexer: dialling (D), going online (O) and +CMUX. The
-// check is on the command line's first command.
+// checkChannelCommand refuses command lines that would take the channel
+// from the monitor: dialling (D), going online (O) and +CMUX leave
+// command mode or restart the multiplexer; numeric or quiet results (V0,
+// Q1) would hide the answers the monitor reads. A line the parser cannot
+// take goes to the modem as it is, which answers it.
 func checkChannelCommand(cmd string) error {
 	if strings.ContainsAny(cmd, "\r\n") {
 		return errors.New("dialer: one command line at a time, without CR or LF")
 	}
-	body := strings.ToUpper(strings.TrimSpace(cmd[2:]))
-	for strings.HasPrefix(body, "&") || strings.HasPrefix(body, " ") {
-		body = strings.TrimLeft(body, "& ")
+	body, _ := at.Body(cmd)
+	cmds, err := at.ParseLine(body)
+	if err != nil {
+		return nil
 	}
-	switch {
-	case strings.HasPrefix(body, "D"), strings.HasPrefix(body, "O"), strings.Contains(body, "+CMUX"):
-		return fmt.Errorf("dialer: %s refused on the AT channel: it would take the channel out of command mode", cmd)
+	for _, c := range cmds {
+		refuse := ""
+		switch {
+		case c.Name == "D", c.Name == "O", c.Name == "+CMUX" && c.Op == at.Set:
+			refuse = "it would take the channel out of command mode"
+		case c.Name == "V" && c.Arg == "0", c.Name == "Q" && c.Arg == "1":
+			refuse = "the status monitor on the channel reads verbose result codes"
+		}
+		if refuse != "" {
+			return fmt.Errorf("dialer: %s refused on the AT channel: %s", cmd, refuse)
+		}
 	}
 	return nil
 }

@@ -126,9 +126,14 @@ func TestMonitorCommand(t *testing.T) {
 		if err != nil || got.Result != "ERROR" || !got.Failed() {
 			t.Errorf("AT+CNUM = %+v, %v; want an ERROR reply", got, err)
 		}
-		for _, c := range []string{"ATD*99#", "ato", "AT+CMUX=0", "AT&FD1", "AT\rAT"} {
+		for _, c := range []string{"ATD*99#", "ato", "AT+CMUX=0", "AT&FD1", "AT\rAT", "ATE0V0", "ATQ1", "AT+CSQ;D*99#"} {
 			if _, err := r.mon.Command(ctx, c, 0); err == nil {
 				t.Errorf("%q accepted on the AT channel", c)
+			}
+		}
+		for _, c := range []string{"ATI", "AT+CMUX?", "ATV1", "AT+COPS=?"} {
+			if err := dialer.CheckChannelCommand(c); err != nil {
+				t.Errorf("%q refused: %v", c, err)
 			}
 		}
 	})
