@@ -7,11 +7,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gprsppp/gprsppp/device"
+	"github.com/gprsppp/gprsppp/internal/control"
+	"github.com/gprsppp/gprsppp/internal/linkstate"
 	"github.com/gprsppp/gprsppp/internal/testenv"
 	"github.com/gprsppp/gprsppp/test/pppvm"
 )
@@ -24,7 +27,7 @@ import (
 func TestConnectCMUXPPPD(t *testing.T) {
 	testenv.NeedTool(t, "curl", "apt-get install curl")
 	vm := pppvm.Start(t, pppvm.Options{CMUX: true})
-	runtimeDir(t)
+	dir := runtimeDir(t)
 	socks := freeAddr(t)
 	r := startConnect(t, connectFlags{device: vm.Serial, baud: 115200, socks5: socks, maxfail: 1,
 		cmux: cmuxFlags{on: true, frameSize: 127, statusInterval: time.Second}})
@@ -70,6 +73,13 @@ func TestConnectCMUXPPPD(t *testing.T) {
 		t.Error("no AT+CSQ was answered while the download ran")
 	}
 	t.Logf("%d AT+CSQ answered on DLCI 1 during the %d-octet download on DLCI 2", answered, len(f.body))
+	var st linkstate.Status
+	if err := control.Query(context.Background(), filepath.Join(dir, control.NameFrom(filepath.Base(vm.Serial))+control.Suffix), "status", &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Modem == nil || !strings.Contains(st.Modem.Operator, "PPPVM") || st.Modem.CEREG == "" {
+		t.Errorf("status: modem %+v, want the operator and registration read on DLCI 1", st.Modem)
+	}
 	if !strings.Contains(vm.Console(), "cmux: modem on DLCI 2") {
 		t.Error("the VM's console shows no modem on DLCI 2")
 	}
