@@ -1,0 +1,144 @@
+package cmux
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gprsppp/gprsppp/ppptest"
+)
+
+// A modem that answers AT+CMUX with OK but never UA (SIM7000G): SABM 0
+// goes out N2+1 times, T1 apart, then the multiplexer ends with
+// ErrNoResponse and Open says so.
+func TestNoUA(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		start := time.Now()
+		m := NewInitiator(a, Config{T1: 200 * time.Millisecond, N2: 2})
+		p := newFakePeer(t, b)
+		for range 3 {
+			p.expect(SABM, 0)
+		}
+		_, err := m.Open(context.Background(), 1)
+		if !errors.Is(err, ErrNoResponse) {
+			t.Errorf("Open: %v", err)
+		}
+		<-m.Done()
+		if !errors.Is(m.Err(), ErrNoResponse) {
+			t.Errorf("Err() = %v", m.Err())
+		}
+		if d := time.Since(start); d != 600*time.Millisecond {
+			t.Errorf("gave up after %v, want 3 × T1", d)
+		}
+		if s := m.Stats(); s.Retransmissions != 2 {
+			t.Errorf("retransmissions %d, want 2", s.Retransmissions)
+		}
+	})
+}
+
+// A lost SABM (the modem still attaching its multiplexer) is sent again
+// after T1 and the DLC opens.
+func TestSABMRetransmitted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewInitiator(a, Config{NoPN: true})
+		defer m.Close()
+		p := newFakePeer(t, b)
+		p.expect(SABM, 0) // lost
+		start := time.Now()
+		p.expect(SABM, 0)
+		if d := time.Since(start); d != DefaultT1 {
+			t.Errorf("retransmitted after %v, want T1", d)
+		}
+		p.ua(0)
+		go m.Open(context.Background(), 2)
+		p.expect(SABM, 2)
+		p.send(Frame{DLCI: 2, CR: true, Type: DM, PF: true})
+		synctest.Wait()
+		p.rw.Close()
+	})
+}
+
+// DM to SABM refuses the DLC.
+func TestRefused(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewInitiator(a, Config{NoPN: true})
+		p := newFakePeer(t, b)
+		p.expect(SABM, 0)
+		p.ua(0)
+		res := make(chan error, 1)
+		go func() {
+			_, err := m.Open(context.Background(), 3)
+			res <- err
+		}()
+		p.expect(SABM, 3)
+		p.send(Frame{DLCI: 3, CR: true, Type: DM, PF: true})
+		if err := <-res; !errors.Is(err, ErrRefused) {
+			t.Errorf("Open: %v", err)
+		}
+		go m.Close()
+		p.expectMsg(MsgCLD, true)
+		p.sendMsg(Message{Type: MsgCLD})
+		<-m.Done()
+	})
+}
+
+// With KeepAlive, a peer that goes silent ends the multiplexer with
+// ErrPeerSilent after KeepAlive plus N2+1 Test commands T2 apart, and
+// every channel fails with the reason.
+func TestKeepAlive(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewInitiator(a, Config{NoPN: true, KeepAlive: time.Second})
+		p := newFakePeer(t, b)
+		p.expect(SABM, 0)
+		p.ua(0)
+		opened := make(chan *Channel, 1)
+		go func() {
+			c, _ := m.Open(context.Background(), 1)
+			opened <- c
+		}()
+		p.expect(SABM, 1)
+		p.ua(1)
+		c := <-opened
+		msc := p.expectMsg(MsgMSC, true)
+		p.sendMsg(Message{Type: MsgMSC, Value: msc.Value})
+		// An answered Test keeps it alive.
+		tm := p.expectMsg(MsgTest, true)
+		p.sendMsg(Message{Type: MsgTest, Value: tm.Value})
+		start := time.Now()
+		for range 1 + DefaultN2 {
+			p.expectMsg(MsgTest, true)
+		}
+		<-m.Done()
+		if !errors.Is(m.Err(), ErrPeerSilent) {
+			t.Errorf("Err() = %v", m.Err())
+		}
+		if d := time.Since(start); d > 2*time.Second+4*DefaultT2 {
+			t.Errorf("noticed after %v", d)
+		}
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrPeerSilent) || !errors.Is(err, ErrChannelClosed) {
+			t.Errorf("read: %v", err)
+		}
+	})
+}
+
+// The line failing ends the multiplexer with the port's error.
+func TestPortClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewResponder(a, Config{})
+		b.Close()
+		<-m.Done()
+		if m.Err() == nil {
+			t.Error("no error")
+		}
+		if _, err := m.Accept(context.Background()); err == nil {
+			t.Error("Accept after the end")
+		}
+	})
+}
