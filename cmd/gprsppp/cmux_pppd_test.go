@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -128,4 +131,45 @@ func curlOutput(args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("curl %v: %w", args, err)
 	}
 	return out, nil
+}
+
+// shim --cmux against Linux n_gsm in the pppd VM: a host's AT+CSQ,
+// AT+CREG? and AT+COPS? get the modem's own answers, read on DLCI 1 while
+// PPP runs on DLCI 2.
+func TestShimCMUXPPPD(t *testing.T) {
+	vm := pppvm.Start(t, pppvm.Options{CMUX: true})
+	runtimeDir(t)
+	addr := freeAddr(t)
+	startShim(t, shimFlags{listen: []string{"tcp://" + addr}, modem: connectFlags{device: vm.Serial, baud: 115200,
+		maxfail: 1, cmux: cmuxFlags{on: true, frameSize: 127, statusInterval: time.Second}}}, "ready")
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	host := bufio.NewReader(c)
+	ask := func(cmd, prefix string) string {
+		t.Helper()
+		io.WriteString(c, cmd+"\r")
+		for {
+			line, err := host.ReadString('\n')
+			if err != nil {
+				t.Fatalf("%s: %v", cmd, err)
+			}
+			if line = strings.TrimSpace(line); strings.HasPrefix(line, prefix) {
+				return line
+			}
+		}
+	}
+	ask("ATE0", "OK")
+	if got := ask("AT+COPS?", "+COPS:"); got != `+COPS: 0,0,"PPPVM"` {
+		t.Errorf("AT+COPS? = %q, want the VM modem's operator", got)
+	}
+	if got := ask("AT+CSQ", "+CSQ:"); got != "+CSQ: 20,0" {
+		t.Errorf("AT+CSQ = %q, want the VM modem's 20,0", got)
+	}
+	if got := ask("AT+CREG?", "+CREG:"); !strings.HasSuffix(got, ",1") {
+		t.Errorf("AT+CREG? = %q, want registered at home", got)
+	}
 }
