@@ -95,14 +95,13 @@ func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals,
 		return exit(exitUsage, fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments"))
 	}
 	log := g.logger(errOut).With(catKey, catAT)
-	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)})
-	if isBusy(err) {
-		socket, err := busyDevice(ctx, f.device, err)
-		if err != nil {
+	if st, socket, ok := heldBy(ctx, f.device); ok {
+		if err := checkHolder(f.device, st); err != nil {
 			return err
 		}
 		return runAtRemote(ctx, in, out, errOut, socket, f, args, interactive)
 	}
+	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)})
 	if err != nil {
 		return exit(exitDevice, err)
 	}

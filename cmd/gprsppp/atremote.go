@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gprsppp/gprsppp/device"
 	"github.com/gprsppp/gprsppp/internal/control"
 	"github.com/gprsppp/gprsppp/internal/linkstate"
 )
@@ -47,22 +46,17 @@ func sameDevice(a, b string) bool {
 	return err1 == nil && err2 == nil && ra == rb
 }
 
-// busyDevice explains why the modem on dev cannot be opened, openErr
-// being device.Open's ErrBusy: a running gprsppp holds it. With an AT
-// channel (connect --cmux) it returns the control socket to send the
-// commands to; without, an error saying so.
-func busyDevice(ctx context.Context, dev string, openErr error) (socket string, err error) {
-	st, path, ok := heldBy(ctx, dev)
-	if !ok {
-		return "", exit(exitDevice, openErr)
+// checkHolder says why at cannot reach the modem on dev, which the
+// running gprsppp whose status is st holds: its link has the modem's
+// only line, unless it runs a multiplexer with an AT channel (--cmux),
+// through which at then goes (nil).
+func checkHolder(dev string, st linkstate.Status) error {
+	if st.ATChannel {
+		return nil
 	}
-	holder := fmt.Sprintf("gprsppp (PID %d, link %q, %s)", st.PID, st.Name, st.State)
-	if !st.ATChannel {
-		return "", exit(exitDevice, fmt.Errorf("at: port busy: %s is held by %s, whose PPP link has the modem's only line; "+
-			"to send AT commands while it runs, start it with --cmux, which keeps an AT channel beside PPP that gprsppp at uses (%w)",
-			dev, holder, openErr))
-	}
-	return path, nil
+	return exit(exitDevice, fmt.Errorf("at: port busy: %s is held by gprsppp (PID %d, link %q, %s), whose PPP link has the modem's only line; "+
+		"to send AT commands while it runs, start it with --cmux, which keeps an AT channel beside PPP that gprsppp at uses",
+		dev, st.PID, st.Name, st.State))
 }
 
 // remoteDialogue sends commands through a running gprsppp's control
@@ -137,6 +131,3 @@ func runAtRemote(ctx context.Context, in io.Reader, out, errOut io.Writer, socke
 		}
 	}
 }
-
-// isBusy reports whether err is device.Open's "in use" error.
-func isBusy(err error) bool { return errors.Is(err, device.ErrBusy) }
