@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gprsppp/gprsppp/dialer"
+	"github.com/gprsppp/gprsppp/internal/linkstate"
 )
 
 // gprsppp at on a device a running connect holds without --cmux says
@@ -35,5 +38,18 @@ func TestAtBusyWithoutCMUX(t *testing.T) {
 	t.Logf("at: %v", err)
 	if out.Len() != 0 {
 		t.Errorf("at printed %q", out.String())
+	}
+}
+
+// gprsppp status shows what the AT channel read, with when.
+func TestStatusShowsATChannel(t *testing.T) {
+	at := time.Date(2026, 12, 5, 1, 2, 3, 0, time.UTC)
+	st := linkstate.Status{Name: "x", State: linkstate.Up, Signal: "20,99", ATChannel: true,
+		Modem: &dialer.ModemStatus{Signal: "20,99", CEREG: "+CEREG: 2,5", Operator: `0,0,"Net",7`, Updated: at}}
+	var out bytes.Buffer
+	printStatus(&out, st, at)
+	want := `signal -73 dBm (CSQ 20,99), registered, roaming, operator "Net" on E-UTRAN at 2026-12-05 01:02:03`
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("status does not show %q:\n%s", want, out.String())
 	}
 }
