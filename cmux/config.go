@@ -15,7 +15,7 @@ const (
 	DefaultT2 = 300 * time.Millisecond
 	DefaultN2 = 3
 	// DefaultRxBuffer bounds what a channel holds for its reader.
-	DefaultRxBuffer = 64 << 10
+	DefaultRxBuffer = 256 << 10
 )
 
 // Config configures a multiplexer. Zero values take the defaults given;
@@ -57,7 +57,7 @@ type Config struct {
 	// its way; when the reader has taken it down to an eighth, to go on
 	// (MSC without FC). Data past RxBuffer, from a peer
 	// that ignores flow control, is dropped and counted in Stats. Zero
-	// means DefaultRxBuffer (64 KiB).
+	// means DefaultRxBuffer (256 KiB: room for a 64 KiB pipe of data on its way after FC).
 	RxBuffer int
 	// Clock drives T1, T2 and KeepAlive; nil means the system clock.
 	Clock clock.Clock

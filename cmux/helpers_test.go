@@ -73,8 +73,18 @@ func transfer(t *testing.T, w io.Writer, r io.Reader, data []byte) {
 		werr <- err
 	}()
 	got := make([]byte, len(data))
-	if _, err := io.ReadFull(r, got); err != nil {
-		t.Fatalf("read: %v", err)
+	rerr := make(chan error, 1)
+	go func() {
+		_, err := io.ReadFull(r, got)
+		rerr <- err
+	}()
+	select {
+	case err := <-rerr:
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("read: data lost or stuck")
 	}
 	if err := <-werr; err != nil {
 		t.Fatalf("write: %v", err)

@@ -37,6 +37,7 @@ func (d *dce) commands() map[string]atdce.Handler {
 		"+IPR":     d.ipr,
 		"+CIMI":    d.cimi,
 		"+GCAP":    text("+GCAP: +CGSM", ""),
+		"+CMUX":    d.cmuxCommand,
 	}
 	// Settings with no meaning on a simulated line.
 	for _, n := range []string{"X", "L", "M", "&K", "&S", "&W", "&V", `\Q`, `\N`,
@@ -275,6 +276,9 @@ func (d *dce) dial(e *atdce.Engine) error {
 	if r := parseDialResult(d.m.cfg.DialResult); r != at.Connect {
 		d.m.log.Info("modem: dial fails as configured", "result", r)
 		return r
+	}
+	if !d.shared.claimCall() {
+		return at.Error // a call is up on another channel
 	}
 	d.newCall()
 	e.GoOnline(dataMode{d})
