@@ -7,6 +7,3 @@ func ForgetRejectedPINs() {
 	defer rejectedPINs.mu.Unlock()
 	rejectedPINs.set = nil
 }
-
-// CheckChannelCommand is checkChannelCommand.
-var CheckChannelCommand = checkChannelCommand

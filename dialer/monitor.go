@@ -315,7 +315,7 @@ func (m *Monitor) Command(ctx context.Context, cmd string, timeout time.Duration
 	if len(cmd) < 2 || !strings.EqualFold(cmd[:2], "AT") {
 		cmd = "AT" + cmd
 	}
-	if err := checkChannelCommand(cmd); err != nil {
+	if err := CheckChannelCommand(cmd); err != nil {
 		return Reply{}, err
 	}
 	timeout = min(cmp.Or(timeout, defaultTimeout), MaxCommandTimeout)
@@ -353,12 +353,14 @@ func (m *Monitor) wake() {
 	}
 }
 
-// checkChannelCommand refuses command lines that would take the channel
+// CheckChannelCommand refuses command lines that would take the channel
 // from the monitor: dialling (D), going online (O) and +CMUX leave
 // command mode or restart the multiplexer; numeric or quiet results (V0,
 // Q1) would hide the answers the monitor reads. A line the parser cannot
 // take goes to the modem as it is, which answers it.
-func checkChannelCommand(cmd string) error {
+//
+// Monitor.Command applies it; a client may too, before it sends.
+func CheckChannelCommand(cmd string) error {
 	if strings.ContainsAny(cmd, "\r\n") {
 		return errors.New("dialer: one command line at a time, without CR or LF")
 	}

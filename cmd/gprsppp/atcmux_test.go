@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -38,6 +39,13 @@ func TestAtThroughConnectCMUX(t *testing.T) {
 		if !strings.Contains(errOut.String(), "AT channel") {
 			t.Errorf("gprsppp at did not say it went through the AT channel: %q", errOut.String())
 		}
+	}
+	var out, errOut bytes.Buffer
+	err := runAt(context.Background(), strings.NewReader(""), &out, &errOut, &globals{},
+		atFlags{device: tty, timeout: 5 * time.Second}, []string{"D*99#"})
+	var e *exitError
+	if !errors.As(err, &e) || e.code != exitUsage || !strings.Contains(err.Error(), "refused on the AT channel") {
+		t.Errorf("gprsppp at D*99# through the AT channel: %v, want it refused with exit status %d", err, exitUsage)
 	}
 	var st linkstate.Status
 	if err := control.Query(context.Background(), dir+"/tty.sock", "status", &st); err != nil {

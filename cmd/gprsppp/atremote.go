@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/internal/control"
 	"github.com/gprsppp/gprsppp/internal/linkstate"
 )
@@ -70,6 +71,9 @@ type remoteDialogue struct {
 // send runs one command and prints the modem's answer.
 func (d *remoteDialogue) send(ctx context.Context, cmd string) error {
 	cmd = withAT(cmd)
+	if err := dialer.CheckChannelCommand(cmd); err != nil {
+		return exit(exitUsage, fmt.Errorf("at: %w", err))
+	}
 	ctx, cancel := context.WithTimeout(ctx, d.timeout+10*time.Second)
 	defer cancel()
 	var a atAnswer
