@@ -31,8 +31,9 @@ const (
 )
 
 // ErrNoATChannel reports a Link.ModemCommand on a link without an AT
-// channel: one dialled without Config.CMUX, or from Open.
-var ErrNoATChannel = errors.New("gprsppp: the link has no AT channel: the modem is dialled without CMUX")
+// channel: one dialled without Config.CMUX or whose DLCI 1 did not open,
+// or one from Open.
+var ErrNoATChannel = errors.New("gprsppp: the link has no AT channel (dialled without CMUX, or DLCI 1 did not open)")
 
 // muxLink is what a link over a multiplexer has besides: the
 // multiplexer, and the monitor on its AT channel.
