@@ -173,9 +173,7 @@ func TestMonitorChannelClosed(t *testing.T) {
 		mon := dialer.NewMonitor(r.line, dialer.MonitorConfig{Interval: time.Hour})
 		ran := make(chan error, 1)
 		go func() { ran <- mon.Run(context.Background()) }()
-		for mon.Status().Updated.IsZero() {
-			time.Sleep(time.Second) // fake time: the bubble's clock, not a wait for another goroutine
-		}
+		<-mon.Polled()
 		r.dte.Close()
 		if err := <-ran; err == nil {
 			t.Error("Run returned nil after the channel closed")
