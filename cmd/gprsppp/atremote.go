@@ -55,7 +55,7 @@ func checkHolder(dev string, st linkstate.Status) error {
 	if st.ATChannel {
 		return nil
 	}
-	return exit(exitDevice, fmt.Errorf("at: port busy: %s is held by gprsppp (PID %d, link %q, %s), whose PPP link has the modem's only line; "+
+	return exit(exitDevice, fmt.Errorf("at: port busy: %s held by PID %d (gprsppp, link %q, %s), whose PPP link has the modem's only line; "+
 		"to send AT commands while it runs, start it with --cmux, which keeps an AT channel beside PPP that gprsppp at uses",
 		dev, st.PID, st.Name, st.State))
 }
