@@ -142,3 +142,80 @@ func TestPortClosed(t *testing.T) {
 		}
 	})
 }
+
+// The responder: DISC on DLCI 0 from the host ends the multiplexer
+// (UA first); data for a DLC that is not open gets DM; PN gets the
+// smaller N1; Test is echoed.
+func TestResponderControl(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewResponder(a, Config{N1: 64})
+		p := newFakePeer(t, b)
+		p.send(Frame{DLCI: 0, CR: true, Type: SABM, PF: true})
+		if f := p.expect(UA, 0); !f.CR || !f.PF {
+			t.Errorf("UA %v", f)
+		}
+		p.send(Frame{DLCI: 5, CR: true, Type: UIH, Info: []byte("x")})
+		p.expect(DM, 5)
+		p.send(Frame{DLCI: 0, CR: true, Type: UIH, Info: Message{Type: MsgPN, Command: true, Value: PN{DLCI: 1, N1: 127}.Append(nil)}.Append(nil)})
+		r := p.expectMsg(MsgPN, false)
+		if pn, err := ParsePN(r.Value); err != nil || pn.N1 != 64 || pn.DLCI != 1 {
+			t.Errorf("PN response %+v, %v", pn, err)
+		}
+		p.send(Frame{DLCI: 1, CR: true, Type: SABM, PF: true})
+		p.expect(UA, 1)
+		ch, err := m.Accept(context.Background())
+		if err != nil || ch.N1() != 64 {
+			t.Fatalf("accepted %v, %v", ch, err)
+		}
+		if msc := p.expectMsg(MsgMSC, true); string(msc.Value) != string(MSC{DLCI: 1, Signals: RTC | RTR | DV}.Append(nil)) {
+			t.Errorf("responder's MSC % x", msc.Value)
+		}
+		p.send(Frame{DLCI: 0, CR: true, Type: UIH, Info: Message{Type: MsgTest, Command: true, Value: []byte{1, 2}}.Append(nil)})
+		if r := p.expectMsg(MsgTest, false); string(r.Value) != "\x01\x02" {
+			t.Errorf("Test response % x", r.Value)
+		}
+		p.send(Frame{DLCI: 0, CR: true, Type: DISC, PF: true})
+		// The MSC may be sent again before the UA: skip control frames.
+		for {
+			f := p.next()
+			if f.Type == UA && f.DLCI == 0 {
+				break
+			}
+		}
+		<-m.Done()
+		if !errors.Is(m.Err(), ErrClosedByPeer) {
+			t.Errorf("Err() = %v", m.Err())
+		}
+		if _, err := ch.Read(make([]byte, 1)); !errors.Is(err, ErrClosedByPeer) {
+			t.Errorf("channel read %v", err)
+		}
+	})
+}
+
+// Right after AT+CMUX a modem may echo: the initiator's own SABM comes
+// back and is ignored.
+func TestEchoedSABM(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewInitiator(a, Config{NoPN: true})
+		p := newFakePeer(t, b)
+		sabm := p.expect(SABM, 0)
+		p.send(sabm) // the echo
+		p.ua(0)
+		go m.Open(context.Background(), 1)
+		p.expect(SABM, 1)
+		p.send(Frame{DLCI: 1, CR: true, Type: SABM, PF: true})
+		p.ua(1)
+		p.expectMsg(MsgMSC, true)
+		synctest.Wait()
+		if s := m.Stats(); s.Unknown != 2 || s.Retransmissions != 0 {
+			t.Errorf("stats %+v", s)
+		}
+		go m.Close()
+		p.expect(DISC, 1)
+		p.ua(1)
+		p.expectMsg(MsgCLD, true)
+		<-m.Done()
+	})
+}

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/netip"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,4 +196,25 @@ func TestCMUXSim10MB(t *testing.T) {
 	}
 }
 
-var _ = atomic.Int64{}
+// BenchmarkSlowLinkGoodputCMUX is BenchmarkSlowLinkGoodput with PPP on
+// DLCI 2 of a CMUX (N1 127) over the same 115200 bit/s line: the ratio
+// of the two line-fractions is what the multiplexer's framing costs.
+func BenchmarkSlowLinkGoodputCMUX(b *testing.B) {
+	const bps, size = 115200, 128 << 10
+	client, modemEnd := ppptest.OSPipe(b)
+	// A UART's driver queues a few KiB, not a pipe's 64.
+	if err := client.SetWriteBuffer(4096); err != nil {
+		b.Fatal(err)
+	}
+	s := dialCMUX(b, client, sim.PaceLine(modemEnd, sim.LineConfig{BitsPerSecond: bps}), 127, size)
+	web := &http.Client{Transport: &http.Transport{DialContext: s.link.DialContext}}
+	b.SetBytes(size)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		download(b, web, size)
+	}
+	elapsed := time.Since(start)
+	goodput := float64(b.N*size) / elapsed.Seconds()
+	b.ReportMetric(goodput/(bps/10), "line-fraction")
+}
