@@ -43,6 +43,7 @@ func readUntil(r io.Reader, suffix string) (string, error) {
 type cmuxSession struct {
 	mux  *cmux.Mux
 	at   *cmux.Channel
+	data *cmux.Channel
 	link *gprsppp.Link
 }
 
@@ -50,6 +51,12 @@ type cmuxSession struct {
 // it into CMUX (AT+CMUX with n1), opens DLCIs 1 and 2, dials on DLCI 2
 // and brings PPP up there.
 func dialCMUX(t testing.TB, client, modemEnd io.ReadWriteCloser, n1, patternSize int) *cmuxSession {
+	t.Helper()
+	return dialCMUXN1(t, client, modemEnd, n1, n1, patternSize)
+}
+
+// dialCMUXN1 is dialCMUX with the host's N1 apart from the modem's.
+func dialCMUXN1(t testing.TB, client, modemEnd io.ReadWriteCloser, n1, hostN1, patternSize int) *cmuxSession {
 	t.Helper()
 	gw := netip.MustParseAddr("10.64.64.1")
 	modem := sim.NewModem(sim.ModemConfig{
@@ -73,7 +80,7 @@ func dialCMUX(t testing.TB, client, modemEnd io.ReadWriteCloser, n1, patternSize
 	if got, err := readUntil(client, "\r\nOK\r\n"); err != nil {
 		t.Fatalf("%s: %q, %v", cmd, got, err)
 	}
-	s := &cmuxSession{mux: cmux.NewInitiator(client, cmux.Config{N1: n1, Logger: testLogger(t)})}
+	s := &cmuxSession{mux: cmux.NewInitiator(client, cmux.Config{N1: hostN1, Logger: testLogger(t)})}
 	t.Cleanup(func() { s.mux.Close() })
 	octx, ocancel := context.WithTimeout(context.Background(), cmuxTimeout)
 	defer ocancel()
@@ -85,6 +92,7 @@ func dialCMUX(t testing.TB, client, modemEnd io.ReadWriteCloser, n1, patternSize
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.data = data
 	if _, err := io.WriteString(data, "ATE0\r"); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +202,18 @@ func TestCMUXSim10MB(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The host is set for N1 128, the modem for 127 (AT+CMUX): PN settles
+// on 127 and PPP frames of every size get through (a 128-octet frame
+// would be dropped by the modem, as Linux n_gsm drops it).
+func TestCMUXSimN1Mismatch(t *testing.T) {
+	client, modemEnd := ppptest.Pipe()
+	s := dialCMUXN1(t, client, modemEnd, 127, 128, 0)
+	if s.data.N1() != 127 {
+		t.Fatalf("N1 %d, want 127", s.data.N1())
+	}
+	echoTCP(t, s.link, simEcho, 1<<20)
 }
 
 // BenchmarkSlowLinkGoodputCMUX is BenchmarkSlowLinkGoodput with PPP on
