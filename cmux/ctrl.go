@@ -107,10 +107,13 @@ func (m *Mux) onCommand(msg Message) {
 	switch msg.Type {
 	case MsgPN:
 		m.onPN(msg)
-	case MsgPSC, MsgTest:
-		// Power saving is acknowledged, as n_gsm does: this end has no
-		// low-power state to enter.
+	case MsgTest:
 		m.sendMsg(Message{Type: msg.Type, Value: msg.Value})
+	case MsgPSC:
+		// This end has no low-power state of its own; the peer sleeps
+		// once it has the response, and is woken before the next frame.
+		m.sendMsg(Message{Type: msg.Type, Value: msg.Value})
+		m.wq.push(nil)
 	case MsgFCon, MsgFCoff:
 		m.setAggregate(msg.Type == MsgFCoff)
 		m.sendMsg(Message{Type: msg.Type})

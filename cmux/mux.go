@@ -37,6 +37,7 @@ type Mux struct {
 
 	wmu   sync.Mutex // serialises writes to the port
 	wq    writeQueue
+	sleep sleepState
 	decMu sync.Mutex // guards decStats
 	dec   DecoderStats
 
@@ -209,6 +210,9 @@ func (m *Mux) routineRead() {
 	buf := make([]byte, 4096)
 	for {
 		n, err := m.port.Read(buf)
+		if n > 0 && m.sleep.heardPeer() {
+			m.wq.push(flags(2))
+		}
 		var batch []Frame
 		var data []byte // the information fields of batch, copied
 		dec.Decode(buf[:n], func(f Frame) {

@@ -1,6 +1,7 @@
 package cmux
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -211,6 +212,61 @@ func TestEchoedSABM(t *testing.T) {
 		synctest.Wait()
 		if s := m.Stats(); s.Unknown != 2 || s.Retransmissions != 0 {
 			t.Errorf("stats %+v", s)
+		}
+		go m.Close()
+		p.expect(DISC, 1)
+		p.ua(1)
+		p.expectMsg(MsgCLD, true)
+		<-m.Done()
+	})
+}
+
+// A peer that sends PSC sleeps once answered: the next frame follows a
+// run of wake-up flags, sent again every T1 until the peer answers with a
+// flag. A peer waking this end with flags gets flags back.
+func TestPowerSaving(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewInitiator(a, Config{NoPN: true})
+		p := newFakePeer(t, b)
+		p.expect(SABM, 0)
+		p.ua(0)
+		opened := make(chan *Channel, 1)
+		go func() {
+			c, _ := m.Open(context.Background(), 1)
+			opened <- c
+		}()
+		p.expect(SABM, 1)
+		p.ua(1)
+		c := <-opened
+		msc := p.expectMsg(MsgMSC, true)
+		p.sendMsg(Message{Type: MsgMSC, Value: msc.Value})
+
+		p.sendMsg(Message{Type: MsgPSC, Command: true})
+		p.expectMsg(MsgPSC, false)
+		synctest.Wait()
+		before := len(p.transcript())
+		go c.Write([]byte("AT\r"))
+		time.Sleep(2 * DefaultT1) // fake time: two runs of flags unanswered
+		synctest.Wait()
+		sent := p.transcript()[before:]
+		if !bytes.Equal(sent, flags(3*wakeRun)) {
+			t.Fatalf("sent % x, want three runs of wake-up flags", sent)
+		}
+		p.rw.Write([]byte{Flag})
+		if f := p.expect(UIH, 1); string(f.Info) != "AT\r" {
+			t.Errorf("after wake-up %v", f)
+		}
+
+		// The peer sleeps again and wakes this end with flags.
+		p.sendMsg(Message{Type: MsgPSC, Command: true})
+		p.expectMsg(MsgPSC, false)
+		synctest.Wait()
+		before = len(p.transcript())
+		p.rw.Write(flags(wakeRun))
+		synctest.Wait()
+		if got := p.transcript()[before:]; !bytes.Equal(got, []byte{Flag, Flag}) {
+			t.Errorf("answered the wake-up with % x", got)
 		}
 		go m.Close()
 		p.expect(DISC, 1)
