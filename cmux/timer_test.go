@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -273,5 +274,44 @@ func TestPowerSaving(t *testing.T) {
 		p.ua(1)
 		p.expectMsg(MsgCLD, true)
 		<-m.Done()
+	})
+}
+
+// An MSC with FC=1 still unanswered when the reader drains is
+// superseded by the FC=0 one, not retransmitted after it: the peer would
+// keep FC set for good. (Found as a stalled writer in TestFlowControl
+// under load, where a response came later than T2.)
+func TestStaleMSCNotRetransmitted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		m := NewResponder(a, Config{N1: 512, RxBuffer: 1024})
+		defer m.Close()
+		p := newFakePeer(t, b)
+		p.send(Frame{DLCI: 0, CR: true, Type: SABM, PF: true})
+		p.expect(UA, 0)
+		p.send(Frame{DLCI: 1, CR: true, Type: SABM, PF: true})
+		p.expect(UA, 1)
+		p.expectMsg(MsgMSC, true) // initial, left unanswered
+		ch, err := m.Accept(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.send(Frame{DLCI: 1, CR: true, Type: UIH, Info: make([]byte, 300)})
+		on := p.expectMsg(MsgMSC, true)
+		if s, _ := ParseMSC(on.Value); s.Signals&FC == 0 {
+			t.Fatalf("MSC %v, want FC", s.Signals)
+		}
+		io.ReadFull(ch, make([]byte, 300))
+		off := p.expectMsg(MsgMSC, true)
+		if s, _ := ParseMSC(off.Value); s.Signals&FC != 0 {
+			t.Fatalf("MSC %v, want no FC", s.Signals)
+		}
+		// Only the FC=0 MSC is sent again while unanswered.
+		for range DefaultN2 {
+			if r := p.expectMsg(MsgMSC, true); !bytes.Equal(r.Value, off.Value) {
+				t.Fatalf("retransmitted % x, want % x", r.Value, off.Value)
+			}
+		}
+		synctest.Wait()
 	})
 }
