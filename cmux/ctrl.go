@@ -1,6 +1,7 @@
 package cmux
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 )
@@ -91,7 +92,9 @@ func (m *Mux) onResponse(msg Message) {
 		typ, dlci, err = MsgType(msg.Value[0]>>2), -2, ErrNotSupported
 	}
 	for _, p := range m.pending {
-		if p.msg.Type == typ && (dlci == -2 || p.dlci == dlci) {
+		// An MSC response echoes its command's value.
+		sameMSC := typ != MsgMSC || dlci == -2 || bytes.Equal(p.msg.Value, msg.Value)
+		if p.msg.Type == typ && (dlci == -2 || p.dlci == dlci) && sameMSC {
 			p.stop()
 			m.removePending(p)
 			if p.reply != nil {
@@ -107,10 +110,13 @@ func (m *Mux) onCommand(msg Message) {
 	switch msg.Type {
 	case MsgPN:
 		m.onPN(msg)
-	case MsgPSC, MsgTest:
-		// Power saving is acknowledged, as n_gsm does: this end has no
-		// low-power state to enter.
+	case MsgTest:
 		m.sendMsg(Message{Type: msg.Type, Value: msg.Value})
+	case MsgPSC:
+		// This end has no low-power state of its own; the peer sleeps
+		// once it has the response, and is woken before the next frame.
+		m.sendMsg(Message{Type: msg.Type, Value: msg.Value})
+		m.wq.push(nil)
 	case MsgFCon, MsgFCoff:
 		m.setAggregate(msg.Type == MsgFCoff)
 		m.sendMsg(Message{Type: msg.Type})
@@ -164,6 +170,15 @@ func (m *Mux) sendMSC(d *dlc, fc bool) {
 	s := RTC | RTR | DV
 	if fc {
 		s |= FC
+	}
+	// A newer MSC supersedes one still unanswered: retransmitting the old
+	// one after it would leave the peer with stale signals (FC set for
+	// good).
+	for _, p := range slices.Clone(m.pending) {
+		if p.msg.Type == MsgMSC && p.dlci == d.dlci {
+			p.stop()
+			m.removePending(p)
+		}
 	}
 	m.request(Message{Type: MsgMSC, Command: true, Value: MSC{DLCI: d.dlci, Signals: s}.Append(nil)}, m.cfg.N2, nil)
 }

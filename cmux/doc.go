@@ -22,7 +22,10 @@
 //     smaller answer; NSC or silence keeps the configured N1), MSC (each
 //     end announces RTC|RTR|DV, answers the peer's MSC and follows its
 //     FC bit), FCon/FCoff, Test (echoed; optionally a keepalive), PSC
-//     (acknowledged), CLD, and NSC for the commands it does not know.
+//     (answered; the sleeping peer is then woken with a run of flags,
+//     repeated every T1 until it answers, before the next frame, and a
+//     peer's own wake-up flags are answered with flags), CLD, and NSC for
+//     the commands it does not know.
 //     Commands wait T2 for their response and are retransmitted up to N2
 //     times; CLD is sent once and waited for at most T2.
 //   - Flow control without loss: Channel.Write blocks while the peer has
@@ -32,9 +35,8 @@
 //
 // Not done: the advanced option (0x7E flags and escaping), error
 // recovery mode (I frames), convergence layers other than type 1, RPN,
-// RLS and SNC (answered with NSC), and a low-power state of its own (the
-// peer's PSC is acknowledged; wake-up flags from the peer are skipped as
-// repeated flags).
+// RLS and SNC (answered with NSC), and a low-power state of its own
+// (this end never sends PSC).
 //
 // A host, after the modem answered AT+CMUX=0,0,5,127 with OK:
 //

@@ -121,6 +121,12 @@ func TestLengthTwoOctets(t *testing.T) {
 	if err != nil || !bytes.Equal(f.Info, info) {
 		t.Fatalf("parse: %v", err)
 	}
+	// Found by FuzzParseFrame: a short length sent in two octets is
+	// taken (and sent back in one).
+	f, err = ParseFrame(unhex(t, "03 ef 00 00 7f"))
+	if err != nil || len(f.Info) != 0 || f.Type != UIH {
+		t.Fatalf("two-octet length 0: %v, %v", f, err)
+	}
 	max := Frame{DLCI: 63, Type: UI, Info: make([]byte, MaxN1)}.Append(nil)
 	if f, err := ParseFrame(max[1 : len(max)-1]); err != nil || len(f.Info) != MaxN1 || f.DLCI != 63 {
 		t.Fatalf("parse MaxN1 UI: %v", err)

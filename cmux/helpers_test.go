@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +114,16 @@ type fakePeer struct {
 	rw     io.ReadWriteCloser
 	frames chan Frame
 	quit   chan struct{}
+
+	mu  sync.Mutex
+	raw []byte // everything received
+}
+
+// transcript returns everything received so far.
+func (p *fakePeer) transcript() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]byte(nil), p.raw...)
 }
 
 func newFakePeer(t testing.TB, rw io.ReadWriteCloser) *fakePeer {
@@ -123,6 +134,9 @@ func newFakePeer(t testing.TB, rw io.ReadWriteCloser) *fakePeer {
 		buf := make([]byte, 1024)
 		for {
 			n, err := rw.Read(buf)
+			p.mu.Lock()
+			p.raw = append(p.raw, buf[:n]...)
+			p.mu.Unlock()
 			d.Decode(buf[:n], func(f Frame) {
 				f.Info = append([]byte(nil), f.Info...)
 				select {

@@ -25,7 +25,7 @@ type Mux struct {
 	log       *slog.Logger
 	clk       clock.Clock
 
-	frames  chan Frame    // from routineRead
+	frames  chan []Frame  // from routineRead
 	cmds    chan func()   // functions to run on the loop
 	readErr chan error    // why routineRead stopped
 	quit    chan struct{} // closed when the loop has ended
@@ -37,6 +37,7 @@ type Mux struct {
 
 	wmu   sync.Mutex // serialises writes to the port
 	wq    writeQueue
+	sleep sleepState
 	decMu sync.Mutex // guards decStats
 	dec   DecoderStats
 
@@ -104,7 +105,7 @@ func newMux(port io.ReadWriteCloser, cfg Config, initiator bool) *Mux {
 		initiator: initiator,
 		log:       cfg.Logger.With("cmux", role),
 		clk:       cfg.Clock,
-		frames:    make(chan Frame, 16),
+		frames:    make(chan []Frame, 4),
 		cmds:      make(chan func()),
 		readErr:   make(chan error, 1),
 		quit:      make(chan struct{}),
@@ -201,28 +202,39 @@ func (m *Mux) after(d time.Duration, f func()) clock.Timer {
 	return m.clk.AfterFunc(d, func() { m.post(f) })
 }
 
-// routineRead decodes frames from the port and hands them to the loop.
+// routineRead decodes frames from the port and hands them to the loop,
+// those of each read at once.
 func (m *Mux) routineRead() {
 	defer m.wg.Done()
 	dec := Decoder{MaxInfo: m.cfg.N1}
 	buf := make([]byte, 4096)
 	for {
 		n, err := m.port.Read(buf)
-		stop := false
+		if n > 0 && m.sleep.heardPeer() {
+			m.wq.push(flags(2))
+		}
+		var batch []Frame
+		var data []byte // the information fields of batch, copied
 		dec.Decode(buf[:n], func(f Frame) {
-			if stop {
-				return
+			if data == nil {
+				data = make([]byte, 0, n)
 			}
-			f.Info = append([]byte(nil), f.Info...)
-			select {
-			case m.frames <- f:
-			case <-m.quit:
-				stop = true
-			}
+			start := len(data)
+			data = append(data, f.Info...)
+			f.Info = data[start:len(data):len(data)]
+			batch = append(batch, f)
 		})
 		m.decMu.Lock()
 		m.dec = dec.Stats()
 		m.decMu.Unlock()
+		stop := false
+		if len(batch) > 0 {
+			select {
+			case m.frames <- batch:
+			case <-m.quit:
+				stop = true
+			}
+		}
 		if err != nil || stop {
 			if err == nil {
 				err = ErrMuxClosed
@@ -245,9 +257,13 @@ func (m *Mux) routineLoop(first func()) {
 	}
 	for !m.ended {
 		select {
-		case f := <-m.frames:
+		case batch := <-m.frames:
 			m.rxSeen = true
-			m.receive(f)
+			for _, f := range batch {
+				if !m.ended {
+					m.receive(f)
+				}
+			}
 		case f := <-m.cmds:
 			f()
 		case err := <-m.readErr:

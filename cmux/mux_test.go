@@ -10,9 +10,28 @@ import (
 	"github.com/gprsppp/gprsppp/ppptest"
 )
 
+// lines are the ends the back-to-back tests run on: an in-memory pipe
+// and a pseudo-terminal in raw mode.
+var lines = []struct {
+	name string
+	pair func(t *testing.T, icfg, rcfg Config) (*Mux, *Mux)
+}{
+	{"pipe", pipePair},
+	{"pty", func(t *testing.T, icfg, rcfg Config) (*Mux, *Mux) {
+		a, b := ppptest.PtyPair(t)
+		return pair(t, a, b, icfg, rcfg)
+	}},
+}
+
 func TestOpenWriteClose(t *testing.T) {
+	for _, l := range lines {
+		t.Run(l.name, func(t *testing.T) { testOpenWriteClose(t, l.pair) })
+	}
+}
+
+func testOpenWriteClose(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Config) (*Mux, *Mux)) {
 	cfg := Config{N1: 127}
-	ini, resp := pipePair(t, cfg, cfg)
+	ini, resp := pairFn(t, cfg, cfg)
 	c1, r1 := open(t, ini, resp, 1)
 	c2, r2 := open(t, ini, resp, 2)
 	transfer(t, c1, r1, []byte("AT+CSQ\r"))
@@ -110,7 +129,13 @@ func TestPNNegotiatesN1(t *testing.T) {
 // waits and nothing is lost, though the data is 8 times the buffer (and
 // 16 times the pipe's).
 func TestFlowControl(t *testing.T) {
-	ini, resp := pipePair(t, Config{N1: 127}, Config{N1: 127, RxBuffer: 128 << 10})
+	for _, l := range lines {
+		t.Run(l.name, func(t *testing.T) { testFlowControl(t, l.pair) })
+	}
+}
+
+func testFlowControl(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Config) (*Mux, *Mux)) {
+	ini, resp := pairFn(t, Config{N1: 127}, Config{N1: 127, RxBuffer: 128 << 10})
 	c, r := open(t, ini, resp, 2)
 	data := pattern(1<<20, 6)
 	werr := make(chan error, 1)

@@ -21,7 +21,8 @@ type writeQueue struct {
 
 func newWriteQueue() writeQueue { return writeQueue{wake: make(chan struct{}, 1)} }
 
-// push queues a frame; it reports false if the queue is full.
+// push queues a frame (nil: the peer sleeps from here); it reports
+// false if the queue is full.
 func (q *writeQueue) push(b []byte) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -68,6 +69,11 @@ func (m *Mux) routineWrite() {
 			if failed {
 				break
 			}
+			if b == nil {
+				// The PSC response is out: the peer sleeps.
+				m.sleep.enter()
+				continue
+			}
 			if err := m.writePort(b); err != nil {
 				failed = true
 				m.post(func() { m.finish(fmt.Errorf("cmux: port: %w", err)) })
@@ -84,6 +90,7 @@ func (m *Mux) routineWrite() {
 func (m *Mux) writePort(b []byte) error {
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
+	m.wakePeer()
 	_, err := m.port.Write(b)
 	return err
 }
