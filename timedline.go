@@ -24,6 +24,7 @@ type timedLine struct {
 	deadline time.Time
 	changed  chan struct{} // closed and replaced when the deadline changes
 	inflight chan timedChunk
+	buf      []byte // what the underlying Read reads into; rest aliases it
 	rest     []byte // read, not yet returned
 	restErr  error  // the underlying error, returned after rest
 }
@@ -47,13 +48,16 @@ func (l *timedLine) Read(p []byte) (int, error) {
 		return n, err
 	}
 	if l.inflight == nil {
-		ch := make(chan timedChunk, 1)
+		// rest is empty: the buffer is free for the next Read.
+		if cap(l.buf) < len(p) {
+			l.buf = make([]byte, len(p))
+		}
+		ch, b := make(chan timedChunk, 1), l.buf[:len(p)]
 		l.inflight = ch
-		go func(size int) {
-			b := make([]byte, size)
+		go func() {
 			n, err := l.rw.Read(b)
 			ch <- timedChunk{b[:n], err}
-		}(len(p))
+		}()
 	}
 	ch := l.inflight
 	l.mu.Unlock()
