@@ -142,8 +142,15 @@ func (c *Channel) push(b []byte) (throttle, dropped bool) {
 // resume lets the peer send again once the reader drained the buffer.
 func (m *Mux) resume(c *Channel) {
 	if d := m.dlcs[c.dlci]; d != nil && d.ch == c && d.state == dlcOpen {
-		m.sendMSC(d, false)
+		m.syncFC(d)
 	}
+}
+
+// isThrottled reports whether the peer is to hold its data back.
+func (c *Channel) isThrottled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.throttled
 }
 
 // setPeer records the peer's signals.
