@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -360,4 +361,39 @@ func TestPNNotSupported(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A read deadline ends a pending Read with os.ErrDeadlineExceeded, as
+// the dialer expects of a port; data that came first is returned first.
+func TestReadDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ini, resp := pipePair(t, Config{}, Config{})
+		c, r := open(t, ini, resp, 1)
+		start := time.Now()
+		c.SetReadDeadline(start.Add(time.Second))
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("read: %v", err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("deadline after %v", d)
+		}
+		// Past: at once, even with a Read pending when it is set.
+		done := make(chan error, 1)
+		c.SetReadDeadline(time.Time{})
+		go func() {
+			_, err := c.Read(make([]byte, 1))
+			done <- err
+		}()
+		synctest.Wait()
+		c.SetReadDeadline(time.Now().Add(-time.Second))
+		if err := <-done; !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("pending read: %v", err)
+		}
+		c.SetReadDeadline(time.Time{})
+		r.Write([]byte("OK"))
+		b := make([]byte, 2)
+		if _, err := io.ReadFull(c, b); err != nil || string(b) != "OK" {
+			t.Fatalf("read %q, %v", b, err)
+		}
+	})
 }
