@@ -60,7 +60,8 @@ type Config struct {
 	// Stats. Zero means DefaultRxBuffer (256 KiB, room for a 64 KiB pipe
 	// of data on its way).
 	RxBuffer int
-	// Clock drives T1, T2 and KeepAlive; nil means the system clock.
+	// Clock drives T1, T2, KeepAlive and read deadlines; nil means the
+	// system clock.
 	Clock clock.Clock
 	// Logger receives the frames of DLCI 0, DLC state changes and drops
 	// at debug level and the multiplexer's end at info level; nil is
