@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"sync"
+	"time"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
 )
 
 // Channel is one data link connection (DLC) of a multiplexer: an
@@ -16,8 +20,9 @@ import (
 // the reason. Write splits its data into frames of at most the DLC's N1
 // octets and blocks, losing nothing, while the peer has asked to stop
 // (MSC with FC, or FCoff). The peer's V.24 signals (its DV is the
-// channel's carrier) are Signals. A Channel is safe for one reader and
-// concurrent writers; Close may be called at any time.
+// channel's carrier) are Signals. SetReadDeadline bounds reads, so a
+// channel is a device.Port for the dialer. A Channel is safe for one
+// reader and concurrent writers; Close may be called at any time.
 type Channel struct {
 	m    *Mux
 	dlci int
@@ -32,6 +37,8 @@ type Channel struct {
 	aggOff    bool          // the peer sent FCoff
 	changed   chan struct{} // closed and replaced when peer, aggOff or err change
 	err       error         // why the channel closed, nil while open
+	rdl       chan struct{} // closed when the read deadline passes; nil: none
+	rdlTimer  clock.Timer
 
 	wmu  sync.Mutex // one Write at a time
 	wbuf []byte
@@ -87,7 +94,8 @@ func (c *Channel) changedLocked() {
 	c.changed = make(chan struct{})
 }
 
-// Read reads data the peer sent.
+// Read reads data the peer sent. Past the read deadline it fails with
+// an error for which errors.Is(err, os.ErrDeadlineExceeded) holds.
 func (c *Channel) Read(b []byte) (int, error) {
 	for {
 		c.mu.Lock()
@@ -103,16 +111,49 @@ func (c *Channel) Read(b []byte) (int, error) {
 			}
 			return n, nil
 		}
-		err := c.err
+		err, deadline := c.err, c.rdl
 		c.mu.Unlock()
 		if err != nil {
 			return 0, err
 		}
 		select {
+		case <-deadline:
+			return 0, fmt.Errorf("cmux: read DLCI %d: %w", c.dlci, os.ErrDeadlineExceeded)
+		default:
+		}
+		select {
 		case <-c.readable:
 		case <-c.done:
+		case <-deadline:
 		}
 	}
+}
+
+// SetReadDeadline bounds pending and future Reads, on the multiplexer's
+// clock; the zero time removes the bound.
+func (c *Channel) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rdlTimer != nil {
+		c.rdlTimer.Stop()
+		c.rdlTimer = nil
+	}
+	c.rdl = nil
+	if !t.IsZero() {
+		passed := make(chan struct{})
+		c.rdl = passed
+		if d := t.Sub(c.m.clk.Now()); d > 0 {
+			c.rdlTimer = c.m.clk.AfterFunc(d, func() { close(passed) })
+		} else {
+			close(passed)
+		}
+	}
+	// A pending Read takes the new deadline.
+	select {
+	case c.readable <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
 // push appends data from the loop: it reports whether the peer must be
@@ -142,8 +183,15 @@ func (c *Channel) push(b []byte) (throttle, dropped bool) {
 // resume lets the peer send again once the reader drained the buffer.
 func (m *Mux) resume(c *Channel) {
 	if d := m.dlcs[c.dlci]; d != nil && d.ch == c && d.state == dlcOpen {
-		m.sendMSC(d, false)
+		m.syncFC(d)
 	}
+}
+
+// isThrottled reports whether the peer is to hold its data back.
+func (c *Channel) isThrottled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.throttled
 }
 
 // setPeer records the peer's signals.

@@ -54,12 +54,14 @@ type Config struct {
 	// RxBuffer bounds the octets each channel holds for its reader. When
 	// more than a quarter of it waits, the channel asks the peer to stop
 	// sending (MSC with FC), leaving the rest for the data already on
-	// its way; when the reader has taken it down to an eighth, to go on
-	// (MSC without FC). Data past RxBuffer, from a peer
-	// that ignores flow control, is dropped and counted in Stats. Zero
-	// means DefaultRxBuffer (256 KiB: room for a 64 KiB pipe of data on its way after FC).
+	// its way (Linux n_gsm behind a 16550 was seen to send up to 14 KiB
+	// more); when the reader has taken it down to an eighth, to go on
+	// (MSC without FC). Data past RxBuffer is dropped and counted in
+	// Stats. Zero means DefaultRxBuffer (256 KiB, room for a 64 KiB pipe
+	// of data on its way).
 	RxBuffer int
-	// Clock drives T1, T2 and KeepAlive; nil means the system clock.
+	// Clock drives T1, T2, KeepAlive and read deadlines; nil means the
+	// system clock.
 	Clock clock.Clock
 	// Logger receives the frames of DLCI 0, DLC state changes and drops
 	// at debug level and the multiplexer's end at info level; nil is

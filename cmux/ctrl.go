@@ -54,6 +54,11 @@ func (m *Mux) request(msg Message, retries int, reply func(Message, error)) {
 	m.pending = append(m.pending, p)
 }
 
+// isPending reports whether a command of type t awaits its response.
+func (m *Mux) isPending(t MsgType) bool {
+	return slices.ContainsFunc(m.pending, func(p *pendingMsg) bool { return p.msg.Type == t })
+}
+
 func (m *Mux) removePending(p *pendingMsg) {
 	if i := slices.Index(m.pending, p); i >= 0 {
 		m.pending = slices.Delete(m.pending, i, i+1)
@@ -89,7 +94,15 @@ func (m *Mux) onResponse(msg Message) {
 		if len(msg.Value) == 0 {
 			return
 		}
-		typ, dlci, err = MsgType(msg.Value[0]>>2), -2, ErrNotSupported
+		// TS 27.010 echoes the rejected type octet; Linux n_gsm 6.1
+		// sends it without its EA bit, shifted right by one (PN command
+		// 0x83 comes back as 0x41, which read the standard way is PSC).
+		// Take whichever names a pending command.
+		v := msg.Value[0]
+		typ, dlci, err = MsgType(v>>2), -2, ErrNotSupported
+		if !m.isPending(typ) {
+			typ = MsgType(v >> 1 & 0x3F)
+		}
 	}
 	for _, p := range m.pending {
 		// An MSC response echoes its command's value.
@@ -163,10 +176,21 @@ func (m *Mux) onMSC(msg Message) {
 	}
 }
 
+// syncFC sends an MSC if the channel's reader state (throttled or not)
+// differs from the FC bit last sent. The reader changes that state on its
+// own goroutine and the loop may learn of it late, after data that
+// throttled it again: the state at send time is what counts.
+func (m *Mux) syncFC(d *dlc) {
+	if fc := d.ch.isThrottled(); fc != d.sentFC {
+		m.sendMSC(d, fc)
+	}
+}
+
 // sendMSC sends this end's signals for d: RTC, RTR and DV always (n_gsm
 // stops sending on RTR=0 and hangs up on DV=0), FC to ask the peer to
 // stop.
 func (m *Mux) sendMSC(d *dlc, fc bool) {
+	d.sentFC = fc
 	s := RTC | RTR | DV
 	if fc {
 		s |= FC

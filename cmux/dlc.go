@@ -29,7 +29,8 @@ func (s dlcState) String() string {
 type dlc struct {
 	dlci    int
 	state   dlcState
-	n1      int // the longest information field to send
+	n1      int  // the longest information field to send
+	sentFC  bool // the FC bit of the last MSC sent
 	ch      *Channel
 	retry   *retry
 	openers []chan openResult

@@ -33,6 +33,13 @@
 //     reader falls behind its bounded buffer sends MSC with FC=1, and
 //     FC=0 once drained.
 //
+// Against Linux n_gsm 6.1 as the modem (the pppd VM's CMUX mode): PN
+// gets NSC (in n_gsm's own form, the type octet without EA, which is
+// recognised) and N1 stays as configured; n_gsm's MSCs carry RTC|RTR but
+// not DV, so a channel's Signals say nothing of the carrier there; it
+// stops sending on MSC FC=1 within about 14 KiB; and it sends no
+// response to CLD, so Close returns after T2.
+//
 // Not done: the advanced option (0x7E flags and escaping), error
 // recovery mode (I frames), convergence layers other than type 1, RPN,
 // RLS and SNC (answered with NSC), and a low-power state of its own

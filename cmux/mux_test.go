@@ -203,9 +203,9 @@ func TestNGSMLikePeer(t *testing.T) {
 		}
 		opened <- c
 	}()
-	pn := p.expectMsg(MsgPN, true)
-	p.sendMsg(Message{Type: MsgNSC, Value: []byte{Message{Type: MsgPN, Command: true}.typeOctet()}})
-	_ = pn
+	// n_gsm 6.1's NSC carries the type octet without EA, shifted: 0x41.
+	p.expectMsg(MsgPN, true)
+	p.sendMsg(Message{Type: MsgNSC, Value: []byte{0x41}})
 	p.expect(SABM, 1)
 	p.ua(1)
 	c := <-opened

@@ -50,7 +50,7 @@ func (m *Mux) data(f Frame) {
 		m.log.Debug("cmux: channel buffer full, data dropped", "dlci", f.DLCI, "octets", len(f.Info))
 	}
 	if throttle {
-		m.sendMSC(d, true)
+		m.syncFC(d)
 	}
 }
 

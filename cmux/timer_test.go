@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -313,5 +315,85 @@ func TestStaleMSCNotRetransmitted(t *testing.T) {
 			}
 		}
 		synctest.Wait()
+	})
+}
+
+// PN answered with NSC, in the standard form (the type octet, 0x83) and
+// in Linux n_gsm 6.1's (0x41), falls back to the configured N1 at once,
+// without retransmissions.
+func TestPNNotSupported(t *testing.T) {
+	for _, nsc := range []byte{0x83, 0x41} {
+		t.Run(fmt.Sprintf("%02x", nsc), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				a, b := ppptest.Pipe()
+				m := NewInitiator(a, Config{N1: 100})
+				p := newFakePeer(t, b)
+				p.expect(SABM, 0)
+				p.ua(0)
+				opened := make(chan *Channel, 1)
+				go func() {
+					c, _ := m.Open(context.Background(), 2)
+					opened <- c
+				}()
+				start := time.Now()
+				p.expectMsg(MsgPN, true)
+				p.sendMsg(Message{Type: MsgNSC, Value: []byte{nsc}})
+				p.expect(SABM, 2)
+				p.ua(2)
+				if c := <-opened; c == nil || c.N1() != 100 {
+					t.Fatalf("channel %v", c)
+				}
+				if d := time.Since(start); d != 0 {
+					t.Errorf("opened after %v", d)
+				}
+				if s := m.Stats(); s.Retransmissions != 0 {
+					t.Errorf("%d retransmissions", s.Retransmissions)
+				}
+				go m.Close()
+				for {
+					if f := p.next(); f.Type == DISC {
+						p.ua(2)
+						break
+					}
+				}
+				p.expectMsg(MsgCLD, true)
+				<-m.Done()
+			})
+		})
+	}
+}
+
+// A read deadline ends a pending Read with os.ErrDeadlineExceeded, as
+// the dialer expects of a port; data that came first is returned first.
+func TestReadDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ini, resp := pipePair(t, Config{}, Config{})
+		c, r := open(t, ini, resp, 1)
+		start := time.Now()
+		c.SetReadDeadline(start.Add(time.Second))
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("read: %v", err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("deadline after %v", d)
+		}
+		// Past: at once, even with a Read pending when it is set.
+		done := make(chan error, 1)
+		c.SetReadDeadline(time.Time{})
+		go func() {
+			_, err := c.Read(make([]byte, 1))
+			done <- err
+		}()
+		synctest.Wait()
+		c.SetReadDeadline(time.Now().Add(-time.Second))
+		if err := <-done; !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("pending read: %v", err)
+		}
+		c.SetReadDeadline(time.Time{})
+		r.Write([]byte("OK"))
+		b := make([]byte, 2)
+		if _, err := io.ReadFull(c, b); err != nil || string(b) != "OK" {
+			t.Fatalf("read %q, %v", b, err)
+		}
 	})
 }
