@@ -80,6 +80,26 @@ type Config struct {
 	// CarrierPoll is how often Data Carrier Detect is checked on ports
 	// that report it; zero means 1 s.
 	CarrierPoll time.Duration
+	// CMUX has Dial run a 3GPP TS 27.010 multiplexer on the port: after
+	// the AT sync it sends AT+CMUX=0 (see dialer.EnterCMUX), runs the
+	// dial script and PPP on the data channel (DLCI 2) and watches the
+	// modem on the AT channel (DLCI 1) with a dialer.Monitor, whose
+	// findings Link.ModemStatus returns and through which
+	// Link.ModemCommand sends commands. Before the AT sync it closes a
+	// multiplexer a previous run may have left open. False, the default,
+	// dials on the port itself.
+	CMUX bool
+	// CMUXFrameSize is the multiplexer's N1, the longest information
+	// field of a frame, given to the modem with AT+CMUX; zero means 127,
+	// as Linux n_gsm and most modules use.
+	CMUXFrameSize int
+	// CMUXKeepAlive is how long the multiplexer may stay silent before a
+	// Test command checks the modem is there; unanswered, the link ends
+	// with cmux.ErrPeerSilent. Zero means 10 s; negative sends none.
+	CMUXKeepAlive time.Duration
+	// StatusInterval is how often the AT channel's monitor polls the
+	// signal, registration and operator (with CMUX); zero means 30 s.
+	StatusInterval time.Duration
 
 	// TrackUnacked makes the link's TCP connections report how many
 	// octets the peer has not acknowledged (an Unacked method), which

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/gprsppp/gprsppp/device"
@@ -38,10 +39,10 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	if err := device.ResetInput(port); err != nil {
 		log.Debug("discarding stale input failed", "err", err)
 	}
-	conn, err := dialer.Dial(ctx, port, dialer.DialConfig{
-		APN: cfg.APN, PDPType: cfg.PDPType, PIN: cfg.PIN, ContextID: cfg.ContextID, DialString: cfg.DialString,
-		RegistrationTimeout: cfg.RegistrationTimeout, GuardTime: cfg.GuardTime, Script: cfg.Script, Logger: log,
-	})
+	if cfg.CMUX {
+		return dialCMUX(ctx, port, cfg)
+	}
+	conn, err := dialer.Dial(ctx, port, cfg.dialConfig(log))
 	if err != nil {
 		port.Close()
 		return nil, fmt.Errorf("gprsppp: %w%s", err, pinHint(err))
@@ -75,6 +76,14 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		line.WatchDCD(l.s.Done(), cfg.carrierPoll())
 	}()
 	return l, nil
+}
+
+// dialConfig is the dial script's configuration.
+func (c Config) dialConfig(log *slog.Logger) dialer.DialConfig {
+	return dialer.DialConfig{
+		APN: c.APN, PDPType: c.PDPType, PIN: c.PIN, ContextID: c.ContextID, DialString: c.DialString,
+		RegistrationTimeout: c.RegistrationTimeout, GuardTime: c.GuardTime, Script: c.Script, Logger: log,
+	}
 }
 
 // pinHint says where the PIN comes from, for the SIM errors that a

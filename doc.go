@@ -11,6 +11,11 @@
 //	defer link.Close()
 //	conn, err := link.DialContext(ctx, "tcp", "example.com:80")
 //
+// Dial opens a modem's port and runs the AT dial script first; with
+// Config.CMUX it runs a 27.010 multiplexer on the port, PPP on its data
+// channel and a status monitor on its AT channel (Link.ModemStatus,
+// Link.ModemCommand).
+//
 // OpenNetwork runs the other end, an operator's gateway: it assigns
 // addresses and DNS servers and may authenticate the client. The
 // simulator and the tests use it.

@@ -37,6 +37,7 @@ type Link struct {
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
 	modem     dialer.Connect     // what the dial script learned; zero for Open
 	router    *netstack.Router   // what the network side advertises; nil for a client
+	mux       *muxLink           // the multiplexer the link runs in (Config.CMUX); nil without
 
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/dialer"
 	"github.com/gprsppp/gprsppp/shim"
 )
@@ -21,8 +22,13 @@ var errSIMBusy = &dialer.CMEError{Code: 14, Text: "SIM busy"}
 // network: no signal; registration 2 (searching) while a dial runs, 3 if
 // the last was denied, else 0; and the SIM as the last dial found it
 // (busy, +CME ERROR: 14, if it never got that far). The operator is never
-// known: the dial script does not ask.
+// known: the dial script does not ask. A link over a multiplexer
+// (Config.CMUX) reports the modem as its AT channel last found it
+// instead: signal, registration and operator (see liveInfo).
 func (st dialState) modemInfo(m *shim.ModemInfo) {
+	if st.link != nil && liveInfo(st.link, m) {
+		return
+	}
 	c := st.lastUp
 	switch {
 	case st.link != nil:
@@ -50,6 +56,33 @@ func (st dialState) modemInfo(m *shim.ModemInfo) {
 	default:
 		m.Registration = 0
 	}
+}
+
+// liveInfo fills m's radio state from what l's AT channel last read, if
+// it has one and a poll has ended; it reports whether it did. An EPS
+// registration without CS fallback (+CEREG stat 9, 10) is shown as home
+// or roaming: the modules the shim imitates know no other.
+func liveInfo(l *Link, m *shim.ModemInfo) bool {
+	st, ok := l.ModemStatus()
+	if !ok || st.Updated.IsZero() {
+		return false
+	}
+	m.SIMReady = true
+	m.RSSI, m.BER = csq(st.Signal)
+	m.Registration = 1 // the link is up: registered, for all the shim knows
+	if stat, ok := st.Registration(); ok {
+		m.Registration = stat
+	}
+	switch m.Registration {
+	case at.RegCSFBHome:
+		m.Registration = at.RegHome
+	case at.RegCSFBRoaming:
+		m.Registration = at.RegRoaming
+	}
+	if c, err := dialer.ParseCOPS(st.Operator); err == nil {
+		m.Operator = c.Name
+	}
+	return true
 }
 
 // csq parses "<rssi>,<ber>" as read from AT+CSQ; 99,99 (unknown) if it

@@ -74,8 +74,10 @@ type Step struct {
 }
 
 // Info handles the information lines of a step's answer that begin with
-// Prefix. If Handle returns an error, the step still reads up to its final
-// result and then fails with that error.
+// Prefix; an empty Prefix takes every line that is neither expected nor a
+// failing result or Abort match, URCs included (for a command whose
+// answer is not known beforehand). If Handle returns an error, the step
+// still reads up to its final result and then fails with that error.
 type Info struct {
 	Prefix string
 	Handle func(line string) error
@@ -240,7 +242,7 @@ func (c *chat) await(ctx context.Context, st *Step, sent string, deadline time.T
 		if hasPrefix(expect, line) {
 			return line, false, infoErr
 		}
-		if h := matchInfo(st.Info, line); h != nil {
+		if h := matchInfo(st.Info, line); h != nil && (h.Prefix != "" || c.aborted(line) == nil) {
 			if err := h.Handle(line); err != nil && infoErr == nil {
 				infoErr = err
 			}
@@ -312,13 +314,21 @@ func hasPrefix(prefixes []string, line string) bool {
 	return false
 }
 
+// matchInfo returns the handler of line: the first whose Prefix begins
+// it, else one with an empty Prefix.
 func matchInfo(hs []Info, line string) *Info {
+	var all *Info
 	for i := range hs {
-		if hs[i].Prefix != "" && strings.HasPrefix(line, hs[i].Prefix) {
+		switch {
+		case hs[i].Prefix == "":
+			if all == nil {
+				all = &hs[i]
+			}
+		case strings.HasPrefix(line, hs[i].Prefix):
 			return &hs[i]
 		}
 	}
-	return nil
+	return all
 }
 
 func matchURC(hs []URC, line string) *URC {

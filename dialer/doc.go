@@ -23,6 +23,17 @@
 // WatchCarrier spots the modem's NO CARRIER in the data stream, and an
 // OnlineLine's WatchDCD the drop of its Data Carrier Detect; Hangup
 // drops DTR where the line has it, else escapes with +++ and sends ATH.
+//
+// On a modem multiplexed with 3GPP TS 27.010 (CMUX), EnterCMUX takes the
+// port from command mode into the multiplexer (AT+CMUX), Dial runs on the
+// data channel, and a Monitor keeps the AT channel: registration URCs,
+// the signal (+CSQ, +CESQ), registration and operator (+COPS?) polled
+// into a ModemStatus, and commands sent between the polls.
+//
+//	mon := dialer.NewMonitor(atChannel, dialer.MonitorConfig{Interval: 30 * time.Second})
+//	go mon.Run(ctx)
+//	reply, err := mon.Command(ctx, "AT+CSQ", 0) // reply.Lines, reply.Result
+//
 // Package attest provides a scripted fake modem for tests.
 //
 // Of the rest of gprsppp it uses only the AT vocabulary (package at) and

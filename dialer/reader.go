@@ -76,6 +76,10 @@ func (r *lineReader) setDeadline(ctx context.Context, deadline time.Time) error 
 	return ctx.Err()
 }
 
+// forget makes the next readLine set its deadline on the Line even if
+// it is the one set last: someone else (a Monitor's wake-up) changed it.
+func (r *lineReader) forget() { r.set = time.Time{} }
+
 // feed adds b to the line and reports whether it ended one.
 func (r *lineReader) feed(b byte) (string, bool) {
 	if b == '\r' || b == '\n' {

@@ -123,6 +123,7 @@ func (d *dce) callEnded() {
 // leaveCall returns to command mode without a call.
 func (d *dce) leaveCall() {
 	d.call = nil
+	d.shared.releaseCall()
 	d.eng.Hangup()
 }
 

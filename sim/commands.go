@@ -38,6 +38,7 @@ func (d *dce) commands() map[string]atdce.Handler {
 		"+IPR":     d.ipr,
 		"+CIMI":    d.cimi,
 		"+GCAP":    text("+GCAP: +CGSM", ""),
+		"+CMUX":    d.cmuxCommand,
 	}
 	// Settings with no meaning on a simulated line.
 	for _, n := range []string{"X", "L", "M", "&K", "&S", "&W", "&V", `\Q`, `\N`,
@@ -293,6 +294,9 @@ func (d *dce) dial(e *atdce.Engine, cid int) error {
 	if !ok {
 		d.m.log.Info("modem: the network does not offer the context's PDP type")
 		return at.NoCarrier
+	}
+	if !d.shared.claimCall() {
+		return at.Error // a call is up on another channel
 	}
 	d.newCall()
 	d.call.network = network

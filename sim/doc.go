@@ -20,6 +20,15 @@
 //     escapes to online command mode, ATO returns to the call and ATH
 //     releases it. A client that goes away without hanging up leaves
 //     the modem in data mode, as on a real line without DTR.
+//   - AT+CMUX=0 (3GPP TS 27.007 §5.7; TS 27.010 basic option, UIH
+//     frames) turns the line into a multiplexer, package cmux's
+//     responder: each DLC the host opens, conventionally 1 for AT and 2
+//     for PPP, runs a modem of its own with its own echo and result code
+//     settings, sharing the SIM, the registration and one call at a
+//     time, so AT+CSQ on DLCI 1 answers while PPP runs on DLCI 2.
+//     AT+CMUX inside the multiplexer, mode 1 (advanced) and a subset
+//     other than 0 are answered ERROR. CLD or DISC on DLCI 0 returns the
+//     line to AT commands.
 //   - ListenInbound lets the network originate connections toward the
 //     client: each connection to a port on the host is opened, during a
 //     call, from the network side (its own address or another host's)

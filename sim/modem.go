@@ -129,14 +129,18 @@ func NewModem(cfg ModemConfig) *Modem {
 // Each Serve is a power cycle: settings, the SIM lock and registration
 // start from their power-on state.
 func (m *Modem) Serve(ctx context.Context, line io.ReadWriteCloser) error {
-	d := newDCE(m, line)
+	return newDCE(m, line).run(ctx)
+}
+
+// run runs the modem on its line until ctx ends or the line fails.
+func (d *dce) run(ctx context.Context) error {
 	d.ctx = ctx
-	stop := context.AfterFunc(ctx, func() { line.Close() })
+	stop := context.AfterFunc(ctx, func() { d.line.Close() })
 	defer stop()
 	d.wg.Add(1)
 	go d.routineRead()
 	err := d.loop(ctx)
-	line.Close()
+	d.line.Close()
 	d.shutdown()
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
@@ -175,6 +179,9 @@ type dce struct {
 	contexts map[int]string
 
 	call *call // the call up, if any
+
+	mux    *muxParams // AT+CMUX's, while the line is a multiplexer
+	shared *muxShared // on a multiplexer's channel: what the channels share
 }
 
 // outBuffer collects what the engine writes until the loop flushes it.
@@ -287,6 +294,9 @@ func (d *dce) input(b []byte) error {
 		}
 		if !online && d.eng.Online() {
 			d.resume()
+		}
+		if d.mux != nil {
+			return d.runMux(b)
 		}
 	}
 	return nil

@@ -52,6 +52,12 @@ program finds it answering AT. --stay-online leaves it in data mode.
 
 SPEC is a serial device (/dev/ttyUSB2), unix:PATH or tcp://HOST:PORT.
 
+A modem that a running "gprsppp connect --cmux" (or shim --cmux) holds
+is reached through that process's AT channel (DLCI 1 of the
+multiplexer), by way of its control socket; unsolicited result codes are
+then not shown. Without --cmux the port is busy, and at says which
+process holds it.
+
 Exit status: 0 every command answered OK (or CONNECT); 1 bad flags; 2
 the device could not be opened (missing, in use or not permitted); 3 a
 command failed (ERROR, +CME ERROR, +CMS ERROR, NO CARRIER, BUSY, NO
@@ -89,6 +95,12 @@ func runAt(ctx context.Context, in io.Reader, out, errOut io.Writer, g *globals,
 		return exit(exitUsage, fmt.Errorf("at: -i reads commands from standard input; do not also give them as arguments"))
 	}
 	log := g.logger(errOut).With(catKey, catAT)
+	if st, socket, ok := heldBy(ctx, f.device); ok {
+		if err := checkHolder(f.device, st); err != nil {
+			return err
+		}
+		return runAtRemote(ctx, in, out, errOut, socket, f, args, interactive)
+	}
 	port, err := device.Open(ctx, f.device, device.Options{Baud: f.baud, RTSCTS: f.rtscts, Logger: log.With(catKey, catDevice)})
 	if err != nil {
 		return exit(exitDevice, err)

@@ -38,6 +38,7 @@ type connectFlags struct {
 	echoFailures                                             int
 	ops                                                      opsFlags
 	tun                                                      tunFlags
+	cmux                                                     cmuxFlags
 }
 
 func newConnect(g *globals) *cobra.Command {
@@ -129,6 +130,7 @@ doubt).` + namedHelp,
 	fl.BoolVar(&f.fcs32, "fcs32", false, "ask for the 32-bit FCS (RFC 1570); most networks refuse it and FCS-16 stays")
 	addOpsFlags(fl, &f.ops)
 	addTUNFlags(fl, &f.tun)
+	addCMUXFlags(fl, &f.cmux)
 	return cmd
 }
 
@@ -296,6 +298,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		APN: f.apn, PDPType: pdpType, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
+	}
+	if err := f.cmux.apply(&cfg); err != nil {
+		return cfg, err
 	}
 	if f.chatFile != "" {
 		file, err := os.Open(f.chatFile)

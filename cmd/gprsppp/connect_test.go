@@ -56,7 +56,10 @@ func startConnectWith(t *testing.T, g *globals, f connectFlags) *connectRun {
 		select {
 		case l, ok := <-r.lines:
 			if !ok {
-				t.Fatalf("connect ended before ready: %v", <-r.done)
+				err := <-r.done
+				r.cancel()
+				r.cancel = nil // ended: nothing for stop to wait for
+				t.Fatalf("connect ended before ready: %v", err)
 			}
 			if strings.HasPrefix(l, "ready:") {
 				r.ready = l

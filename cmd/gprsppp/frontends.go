@@ -321,6 +321,16 @@ func printReady(out io.Writer, l *gprsppp.Link, fe *frontEnds) ipv6State {
 	if len(fe.ready) > 0 {
 		fmt.Fprintf(out, "; %s", strings.Join(fe.ready, ", "))
 	}
+	fmt.Fprint(out, modemNote(l))
 	fmt.Fprintln(out)
 	return v6
+}
+
+// modemNote is the end of a ready line for a link with an AT channel:
+// "; modem: " and its status in words; empty for other links.
+func modemNote(l *gprsppp.Link) string {
+	if m, ok := l.ModemStatus(); ok && m.Summary() != "" {
+		return "; modem: " + m.Summary()
+	}
+	return ""
 }

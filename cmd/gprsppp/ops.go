@@ -95,7 +95,8 @@ func startOps(ctx context.Context, out io.Writer, f connectFlags, persist bool, 
 	ctx, cancel := context.WithCancel(ctx)
 	o := &ops{name: name, device: device, persist: persist, out: out, log: log,
 		up: f.ops.upScript, down: f.ops.downScript, notify: sdnotify.New(os.Getenv), cancel: cancel}
-	o.tracker = linkstate.New(linkstate.Config{Name: name, Device: device, Persist: persist, OnEvent: o.event})
+	o.tracker = linkstate.New(linkstate.Config{Name: name, Device: device, Persist: persist, OnEvent: o.event,
+		PID: os.Getpid(), ATChannel: f.cmux.on})
 	if o.up != "" || o.down != "" {
 		o.hooks = hook.Start(hook.Config{Logger: log})
 	}
@@ -140,8 +141,9 @@ func (o *ops) serveControl(ctx context.Context) {
 	}
 	o.socket = path
 	handlers := map[string]control.Handler{"status": func() (any, error) { return o.tracker.Status(), nil }}
+	withArg := map[string]control.ArgHandler{"at": answerAT(o.tracker)}
 	o.wg.Go(func() {
-		if err := control.Serve(ctx, ln, handlers, o.log); err != nil {
+		if err := control.ServeArgs(ctx, ln, handlers, withArg, o.log); err != nil {
 			o.log.Warn("control socket stopped", "err", err)
 		}
 	})

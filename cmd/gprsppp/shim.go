@@ -119,6 +119,7 @@ connection count and send size default to the module's limits (the M95's
 	fl.IntVar(&f.recvBuffer, "recv-buffer", 64<<10, "octets buffered per connection before TCP flow control holds the sender")
 	fl.BoolVar(&f.compatQISTATE, "compat-qistate", false, "no effect, accepted for old command lines: the BG96-style AT+QISTATE=1,<n> is always answered")
 	addOpsFlags(fl, &f.modem.ops)
+	addCMUXFlags(fl, &f.modem.cmux)
 	fl.StringVar(&f.modem.pcapFile, "pcap", "", "write every PPP frame of the modem's link to this pcap file (LINKTYPE_PPP_WITH_DIR)")
 	f.trace.register(fl)
 	return cmd
@@ -312,7 +313,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 		},
 		Persist: true, Holdoff: f.modem.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
 		OnUp: func(l *gprsppp.Link) {
-			fmt.Fprintf(out, "link up: address %v, DNS %v\n", l.LocalAddr(), l.DNSServers())
+			fmt.Fprintf(out, "link up: address %v, DNS %v%s\n", l.LocalAddr(), l.DNSServers(), modemNote(l))
 			ready.Do(func() { fmt.Fprintln(out, "ready") }) // the modem is, at last
 		},
 	}))

@@ -68,13 +68,14 @@ func TestShimCommand(t *testing.T) {
 }
 
 // startShim runs the shim command in-process with f, modem flags
-// defaulted for the simulator (hold-off 100 ms, keepalive 30 s × 4) and
+// defaulted for the simulator unless f names a device (hold-off 100 ms,
+// keepalive 30 s × 4) and
 // the dialect's module's limits, and returns once it printed a line
 // starting with ready. At cleanup it is interrupted and must end without
 // an error within 30 s.
 func startShim(t *testing.T, f shimFlags, ready string) {
 	t.Helper()
-	f.modem.simulate = true
+	f.modem.simulate = f.modem.device == ""
 	f.modem.holdoff = cmp.Or(f.modem.holdoff, 100*time.Millisecond)
 	f.modem.echoInterval = cmp.Or(f.modem.echoInterval, 30*time.Second)
 	f.modem.echoFailures = cmp.Or(f.modem.echoFailures, 4)

@@ -179,6 +179,9 @@ func printStatus(w io.Writer, st linkstate.Status, now time.Time) {
 	}
 	row("signal", "%s", signal)
 	row("registration", "%s", cmp.Or(st.Registration, "unknown"))
+	if st.Modem != nil && st.Modem.Summary() != "" {
+		row("modem (AT channel)", "%s at %s", st.Modem.Summary(), st.Modem.Updated.Format(time.DateTime))
+	}
 	tw.Flush()
 }
 

@@ -59,6 +59,10 @@ type Config struct {
 
 	// ErrorOn lists command prefixes ("AT+CGDCONT") answered with ERROR.
 	ErrorOn []string
+	// Answers maps command lines ("AT+COPS?", any case) to the
+	// information lines answered before OK, for commands the fake does
+	// not otherwise know.
+	Answers map[string][]string
 	// DialResult is the answer to ATD: CONNECT with optional text, or
 	// NO CARRIER, BUSY, NO ANSWER, NO DIALTONE, ERROR. Empty means
 	// "CONNECT 115200".
@@ -345,7 +349,24 @@ func (m *Modem) beforeLine(e *atdce.Engine, cmd string) bool {
 			return false
 		}
 	}
+	for c, lines := range m.cfg.Answers {
+		if strings.EqualFold(strings.TrimSpace(cmd), c) {
+			for _, l := range lines {
+				e.Info(l)
+			}
+			e.Result(nil)
+			return false
+		}
+	}
 	return true
+}
+
+// URC sends line as an unsolicited result code now (held while in data
+// mode, as a modem does).
+func (m *Modem) URC(line string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.eng.URC(line)
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -5,6 +5,8 @@
 //	→ {"cmd":"status"}
 //	← {"status":{...}}
 //	← {"error":"unknown command \"x\""}
+//	→ {"cmd":"at","arg":{"command":"AT+CSQ"}}
+//	← {"at":{"lines":["+CSQ: 20,99"],"result":"OK"}}
 //
 // DIR is, in this order: $GPRSPPP_RUNTIME_DIR; $RUNTIME_DIRECTORY (set by
 // systemd's RuntimeDirectory=); /run/gprsppp for root;
@@ -169,14 +171,26 @@ func privateDir(dir string) error {
 // Handler answers one command with a JSON-encodable value.
 type Handler func() (any, error)
 
+// ArgHandler answers one command that takes an argument, the request's
+// "arg" (nil if it has none), with a JSON-encodable value. It may take
+// its time (an AT command's answer, say): ctx ends when Serve's does, and
+// the client waits as long as its own context allows.
+type ArgHandler func(ctx context.Context, arg json.RawMessage) (any, error)
+
 // request is one request line.
 type request struct {
-	Cmd string `json:"cmd"`
+	Cmd string          `json:"cmd"`
+	Arg json.RawMessage `json:"arg,omitempty"`
 }
 
 // Serve answers requests on ln until ctx ends, then closes ln (which
 // removes the socket file) and waits for the exchanges under way.
 func Serve(ctx context.Context, ln net.Listener, handlers map[string]Handler, log *slog.Logger) error {
+	return ServeArgs(ctx, ln, handlers, nil, log)
+}
+
+// ServeArgs is Serve with commands that take an argument besides.
+func ServeArgs(ctx context.Context, ln net.Listener, handlers map[string]Handler, withArg map[string]ArgHandler, log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -190,7 +204,7 @@ func Serve(ctx context.Context, ln net.Listener, handlers map[string]Handler, lo
 	err := acceptloop.Serve(ctx, loop, ln.Accept, func(c net.Conn) {
 		wg.Go(func() {
 			defer c.Close()
-			if err := answer(c, handlers); err != nil {
+			if err := answer(ctx, c, handlers, withArg); err != nil {
 				log.Debug("control: exchange failed", "err", err)
 			}
 		})
@@ -203,7 +217,7 @@ func Serve(ctx context.Context, ln net.Listener, handlers map[string]Handler, lo
 }
 
 // answer reads one request from c and writes its reply.
-func answer(c net.Conn, handlers map[string]Handler) error {
+func answer(ctx context.Context, c net.Conn, handlers map[string]Handler, withArg map[string]ArgHandler) error {
 	c.SetDeadline(time.Now().Add(ioTimeout))
 	line, err := bufio.NewReader(&limitReader{c, maxRequest}).ReadSlice('\n')
 	if err != nil {
@@ -211,11 +225,7 @@ func answer(c net.Conn, handlers map[string]Handler) error {
 	}
 	var req request
 	reply := map[string]any{}
-	if err := json.Unmarshal(line, &req); err != nil {
-		reply["error"] = "bad request: " + err.Error()
-	} else if h, ok := handlers[req.Cmd]; !ok {
-		reply["error"] = fmt.Sprintf("unknown command %q", req.Cmd)
-	} else if v, err := h(); err != nil {
+	if v, err := run(ctx, c, line, &req, handlers, withArg); err != nil {
 		reply["error"] = err.Error()
 	} else {
 		reply[req.Cmd] = v
@@ -226,6 +236,23 @@ func answer(c net.Conn, handlers map[string]Handler) error {
 	}
 	_, err = c.Write(append(b, '\n'))
 	return err
+}
+
+// run decodes the request line into req and runs its handler.
+func run(ctx context.Context, c net.Conn, line []byte, req *request, handlers map[string]Handler, withArg map[string]ArgHandler) (any, error) {
+	if err := json.Unmarshal(line, req); err != nil {
+		return nil, fmt.Errorf("bad request: %w", err)
+	}
+	if h, ok := handlers[req.Cmd]; ok {
+		return h()
+	}
+	h, ok := withArg[req.Cmd]
+	if !ok {
+		return nil, fmt.Errorf("unknown command %q", req.Cmd)
+	}
+	c.SetDeadline(time.Time{}) // the handler bounds its own time
+	defer func() { c.SetDeadline(time.Now().Add(ioTimeout)) }()
+	return h(ctx, req.Arg)
 }
 
 // limitReader is io.LimitReader for a reader that ReadSlice buffers.
@@ -245,20 +272,44 @@ func (r *limitReader) Read(b []byte) (int, error) {
 }
 
 // Query sends cmd to the socket at path and decodes the reply's value
-// into v. An error reply becomes the error.
+// into v. An error reply becomes the error. It waits 5 s at most, less
+// if ctx says so.
 func Query(ctx context.Context, path, cmd string, v any) error {
+	deadline := time.Now().Add(ioTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	return exchange(ctx, path, deadline, request{Cmd: cmd}, v)
+}
+
+// Call sends cmd with arg, JSON-encoded, to the socket at path and
+// decodes the reply's value into v, waiting as long as ctx allows (5 s
+// without a deadline). An error reply becomes the error.
+func Call(ctx context.Context, path, cmd string, arg, v any) error {
+	b, err := json.Marshal(arg)
+	if err != nil {
+		return fmt.Errorf("control: %s: %w", cmd, err)
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(ioTimeout)
+	}
+	return exchange(ctx, path, deadline, request{Cmd: cmd, Arg: b}, v)
+}
+
+// exchange sends req and decodes the reply's value into v.
+func exchange(ctx context.Context, path string, deadline time.Time, req request, v any) error {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "unix", path)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	deadline := time.Now().Add(ioTimeout)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
-		deadline = dl
-	}
 	c.SetDeadline(deadline)
-	b, _ := json.Marshal(request{Cmd: cmd})
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	cmd := req.Cmd
+	b, _ := json.Marshal(req)
 	if _, err := c.Write(append(b, '\n')); err != nil {
 		return err
 	}

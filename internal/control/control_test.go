@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"os"
@@ -154,5 +155,55 @@ func TestListenKeepsOtherFiles(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "keep" {
 		t.Error("file replaced")
+	}
+}
+
+// A command with an argument gets it decoded, may take longer than the
+// exchange timeout of plain commands, and its caller's context bounds
+// the wait.
+func TestCallWithArg(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gprsppp", "b.sock")
+	ln, err := Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	withArg := map[string]ArgHandler{
+		"echo": func(_ context.Context, arg json.RawMessage) (any, error) {
+			var a struct{ Command string }
+			if err := json.Unmarshal(arg, &a); err != nil {
+				return nil, err
+			}
+			return strings.ToUpper(a.Command), nil
+		},
+		"hang": func(ctx context.Context, _ json.RawMessage) (any, error) {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return nil, errors.New("released")
+		},
+	}
+	served := make(chan error, 1)
+	go func() { served <- ServeArgs(ctx, ln, nil, withArg, nil) }()
+	t.Cleanup(func() {
+		close(release)
+		cancel()
+		if err := <-served; err != nil {
+			t.Error(err)
+		}
+	})
+	var got string
+	if err := Call(context.Background(), path, "echo", map[string]string{"command": "at+csq"}, &got); err != nil || got != "AT+CSQ" {
+		t.Errorf("echo: %q, %v", got, err)
+	}
+	if err := Call(context.Background(), path, "echo", "not an object", &got); err == nil {
+		t.Error("echo with a bad argument: no error")
+	}
+	short, stop := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer stop()
+	if err := Call(short, path, "hang", nil, &got); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("hang: %v, want a deadline error", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/dialer"
 )
 
 // State is where the supervisor is.
@@ -83,6 +84,16 @@ type Status struct {
 	Signal       string    `json:"signal,omitempty"`
 	SignalAt     time.Time `json:"signal_at"`
 	Registration string    `json:"registration,omitempty"`
+	// Modem is what the monitor on the modem's AT channel last read
+	// (connect --cmux), nil without one; Signal, SignalAt and
+	// Registration follow it.
+	Modem *dialer.ModemStatus `json:"modem,omitempty"`
+	// PID is the process that holds the modem's line.
+	PID int `json:"pid,omitempty"`
+	// ATChannel says the modem runs a multiplexer with an AT channel
+	// beside the data (connect --cmux), through which the control
+	// socket's "at" command talks to it.
+	ATChannel bool `json:"at_channel,omitempty"`
 }
 
 // Drops sums the counters of frames and packets dropped, bad FCS aside

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gprsppp/gprsppp"
+	"github.com/gprsppp/gprsppp/dialer"
 )
 
 // Config configures a Tracker.
@@ -38,6 +39,9 @@ type Config struct {
 	OnEvent func(Event)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PID and ATChannel are reported as they are (see Status).
+	PID       int
+	ATChannel bool
 }
 
 // Tracker follows one supervisor's links. Its methods are safe for
@@ -61,7 +65,7 @@ func New(cfg Config) *Tracker {
 		cfg.Now = time.Now
 	}
 	t := &Tracker{cfg: cfg}
-	t.st = Status{Name: cfg.Name, Device: cfg.Device, State: Dialing, Since: cfg.Now()}
+	t.st = Status{Name: cfg.Name, Device: cfg.Device, State: Dialing, Since: cfg.Now(), PID: cfg.PID, ATChannel: cfg.ATChannel}
 	return t
 }
 
@@ -178,6 +182,16 @@ func (t *Tracker) Close() {
 	}
 }
 
+// Link returns the link up, nil if none is.
+func (t *Tracker) Link() *gprsppp.Link {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cur == nil || t.cur.Err() != nil {
+		return nil
+	}
+	return t.cur
+}
+
 // Status returns the current status.
 func (t *Tracker) Status() Status {
 	t.mu.Lock()
@@ -192,9 +206,19 @@ func (t *Tracker) setState(s State) {
 	}
 }
 
-// snapshot copies the status with live counters; t.mu is held.
+// snapshot copies the status with live counters and the modem's status
+// as the current link's AT channel has it; t.mu is held.
 func (t *Tracker) snapshot() Status {
+	if t.cur != nil {
+		if m, ok := t.cur.ModemStatus(); ok && !m.Updated.IsZero() {
+			t.noteModem(m)
+		}
+	}
 	st := t.st
+	if st.Modem != nil {
+		m := *st.Modem
+		st.Modem = &m
+	}
 	st.DNS = append(st.DNS[:0:0], st.DNS...)
 	st.Link = gprsppp.Stats{}
 	if t.cur != nil {
@@ -203,6 +227,17 @@ func (t *Tracker) snapshot() Status {
 	}
 	st.Total = add(t.base, st.Link)
 	return st
+}
+
+// noteModem takes the AT channel's status m; t.mu is held.
+func (t *Tracker) noteModem(m dialer.ModemStatus) {
+	t.st.Modem = &m
+	if m.Signal != "" {
+		t.st.Signal, t.st.SignalAt = m.Signal, m.Updated
+	}
+	if r := m.RegistrationLine(); r != "" {
+		t.st.Registration = r
+	}
 }
 
 func (t *Tracker) emit(ev Event) {

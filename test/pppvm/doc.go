@@ -11,6 +11,9 @@
 //	line, err := vm.Dial(ctx)
 //	// line is in data mode: the next byte is pppd's first LCP frame.
 //
+// With Options.CMUX the modem offers a 27.010 multiplexer (AT+CMUX=0)
+// through Linux n_gsm, which needs the image's CMUX part (fetch --cmux).
+//
 // Each VM has its own state directory, so tests may boot several at once.
 // When qemu or the VM image is missing, Start skips the test, unless the
 // environment sets GPRSPPP_PPPVM=require (as CI does), which makes it fail.

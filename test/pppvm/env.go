@@ -52,6 +52,22 @@ func unavailable(t testing.TB, err error, scripts string) {
 	t.Skip(msg)
 }
 
+// unavailableCMUX skips t, or fails it if GPRSPPP_PPPVM=require, for a
+// cache without the image's CMUX part; the start script would build it,
+// which takes a download of ~150 MB and a kernel module build: that is
+// fetch's job, not a test's.
+func unavailableCMUX(t testing.TB, scripts, cache string) {
+	t.Helper()
+	msg := fmt.Sprintf("pppd VM without CMUX (no %s): run PPPVM_CACHE=%s %s --cmux, "+
+		"which builds Linux's n_gsm for the VM's kernel (a ~150 MB download), "+
+		"or set GPRSPPP_PPPVM=require to fail instead of skipping",
+		filepath.Join(cache, "cmux.cpio"), cache, filepath.Join(scripts, "fetch"))
+	if required() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
 // scriptsDir finds the pppd-vm scripts: $GPRSPPP_PPPVM_DIR, else
 // shared/peers/pppd-vm beside the repository root (the nearest directory
 // above the working directory that holds go.mod and has such a sibling).

@@ -84,6 +84,13 @@ type Options struct {
 	// False keeps the default, IPv4-only pppd (which still runs IPv6CP
 	// with random identifiers, and sends no router advertisement).
 	IPv6 bool
+	// CMUX makes the modem a 3GPP TS 27.010 multiplexer on demand, through
+	// Linux n_gsm in the VM: its line is then an emulated 16550 that
+	// answers AT+CMUX=0[,0,<speed>,<N1>...] (N1 127 unless given) and runs
+	// the modem on DLCI 1 and DLCI 2 (the README's CMUX section). It needs
+	// the image's CMUX part (fetch --cmux); without it the test skips, or
+	// fails under GPRSPPP_PPPVM=require.
+	CMUX bool
 }
 
 // VM is a running pppd VM. Its fields are set by Start and read-only.
@@ -111,6 +118,9 @@ type VM struct {
 func Start(t testing.TB, opt Options) *VM {
 	t.Helper()
 	scripts, cache := available(t)
+	if opt.CMUX && !isFile(filepath.Join(cache, "cmux.cpio")) {
+		unavailableCMUX(t, scripts, cache)
+	}
 	run, err := os.MkdirTemp("", "pppvm-")
 	if err != nil {
 		t.Fatalf("pppvm: %v", err)
@@ -165,12 +175,14 @@ func (v *VM) cleanup(t testing.TB) {
 //	hangup    pppd ends the link with an LCP Terminate-Request, then the
 //	          modem reports NO CARRIER and returns to command mode
 //	drop      pppd is killed (carrier loss, no LCP), then NO CARRIER
+//	cmuxoff   (Options.CMUX) the multiplexer ends without a frame and
+//	          the line is plain AT again; a call in it ends
 //	poweroff  the VM powers off
 //
 // hangup and drop do nothing while no call is up.
 func (v *VM) Ctl(cmd string) error {
 	switch cmd {
-	case "hangup", "drop", "poweroff":
+	case "hangup", "drop", "cmuxoff", "poweroff":
 	default:
 		return fmt.Errorf("pppvm: ctl %q: unknown command", cmd)
 	}
@@ -273,5 +285,13 @@ func scriptEnv(cache, run string, opt Options) []string {
 		"PPPVM_AUTH_PASS="+cmp.Or(opt.Password, DefaultPassword),
 		"PPPVM_PPP_OPTS="+opt.PPPOpts,
 		"PPPVM_IPV6="+map[bool]string{false: "0", true: "1"}[opt.IPv6],
+		"PPPVM_CMUX="+cmuxSetting(opt.CMUX),
 	)
+}
+
+func cmuxSetting(on bool) string {
+	if on {
+		return "1"
+	}
+	return "0"
 }
