@@ -38,7 +38,7 @@ type Mux struct {
 	wmu   sync.Mutex // serialises writes to the port
 	wq    writeQueue
 	sleep sleepState
-	decMu sync.Mutex // guards decStats
+	decMu sync.Mutex // guards dec
 	dec   DecoderStats
 
 	stats counters
@@ -53,7 +53,6 @@ type Mux struct {
 	peerN1    [MaxDLCI + 1]int
 	aggOff    bool // the peer sent FCoff
 	closing   bool // Close is shutting the multiplexer down
-	closers   []chan struct{}
 	ended     bool
 	rxSeen    bool // a frame arrived since the last keepalive check
 	keepAlive clock.Timer
@@ -65,7 +64,7 @@ type Stats struct {
 	RxDropped       uint64       // data octets dropped on a full channel buffer
 	ClosedDLC       uint64       // frames for a DLC that is not open
 	Retransmissions uint64       // SABM, DISC and control messages sent again
-	Unknown         uint64       // frames and control messages of unknown type
+	Unknown         uint64       // frames and control messages not understood, or not expected (SABM to the initiator)
 	QueueDrops      uint64       // control frames dropped on a full send queue
 }
 
@@ -306,10 +305,6 @@ func (m *Mux) finish(err error) {
 	if m.keepAlive != nil {
 		m.keepAlive.Stop()
 	}
-	for _, c := range m.closers {
-		close(c)
-	}
-	m.closers = nil
 	// The port closes once the queued frames are out (a CLD response,
 	// a UA to DISC 0), or after T2 should it not take them.
 	force := m.clk.AfterFunc(m.cfg.T2, func() { m.port.Close() })

@@ -58,9 +58,14 @@ func testOpenWriteClose(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Confi
 	}
 	waitDone(t, ini, ErrMuxClosed)
 	waitDone(t, resp, ErrClosedByPeer)
-	for _, c := range []*Channel{c1, c2, r1, r2} {
-		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) {
+	for _, c := range []*Channel{c1, c2} {
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) || !errors.Is(err, ErrMuxClosed) {
 			t.Errorf("DLCI %d read after close: %v", c.DLCI(), err)
+		}
+	}
+	for _, c := range []*Channel{r1, r2} {
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) || !errors.Is(err, ErrDisconnected) {
+			t.Errorf("DLCI %d read after the peer's close: %v", c.DLCI(), err)
 		}
 	}
 	if _, err := c1.Write([]byte("x")); !errors.Is(err, ErrChannelClosed) {
