@@ -26,6 +26,7 @@ type Mux struct {
 	clk       clock.Clock
 
 	frames  chan []Frame  // from routineRead
+	taken   chan struct{} // a batch of frames was handled
 	cmds    chan func()   // functions to run on the loop
 	readErr chan error    // why routineRead stopped
 	quit    chan struct{} // closed when the loop has ended
@@ -104,7 +105,8 @@ func newMux(port io.ReadWriteCloser, cfg Config, initiator bool) *Mux {
 		initiator: initiator,
 		log:       cfg.Logger.With("cmux", role),
 		clk:       cfg.Clock,
-		frames:    make(chan []Frame, 4),
+		frames:    make(chan []Frame),
+		taken:     make(chan struct{}, 1),
 		cmds:      make(chan func()),
 		readErr:   make(chan error, 1),
 		quit:      make(chan struct{}),
@@ -226,10 +228,19 @@ func (m *Mux) routineRead() {
 		m.decMu.Lock()
 		m.dec = dec.Stats()
 		m.decMu.Unlock()
+		// The loop takes the batch before the next read, so that once a
+		// frame ends the multiplexer (CLD, DISC 0) nothing after it is
+		// taken from the port: a line that goes back to AT commands
+		// keeps the host's next command.
 		stop := false
 		if len(batch) > 0 {
 			select {
 			case m.frames <- batch:
+				select {
+				case <-m.taken:
+				case <-m.quit:
+					stop = true
+				}
 			case <-m.quit:
 				stop = true
 			}
@@ -262,6 +273,9 @@ func (m *Mux) routineLoop(first func()) {
 				if !m.ended {
 					m.receive(f)
 				}
+			}
+			if !m.ended {
+				m.taken <- struct{}{}
 			}
 		case f := <-m.cmds:
 			f()
