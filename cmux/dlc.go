@@ -253,14 +253,14 @@ func (m *Mux) closeDLC(ch *Channel, done chan struct{}) {
 	}
 	d.closers = append(d.closers, done)
 	if d.state == dlcOpen {
-		m.startDISC(d)
+		m.startDISC(d, errClosedHere)
 	}
 }
 
-// startDISC closes the open DLC d.
-func (m *Mux) startDISC(d *dlc) {
+// startDISC closes the open DLC d; its channel fails with reason.
+func (m *Mux) startDISC(d *dlc, reason error) {
 	m.setState(d, dlcClosing, "close")
-	d.ch.fail(errClosedHere)
+	d.ch.fail(reason)
 	d.retry = m.sendRetried(m.command(d.dlci, DISC), m.cfg.T1, m.cfg.N2, func() {
 		m.dropDLC(d, errClosedHere)
 	})

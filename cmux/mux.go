@@ -26,6 +26,7 @@ type Mux struct {
 	clk       clock.Clock
 
 	frames  chan []Frame  // from routineRead
+	taken   chan struct{} // a batch of frames was handled
 	cmds    chan func()   // functions to run on the loop
 	readErr chan error    // why routineRead stopped
 	quit    chan struct{} // closed when the loop has ended
@@ -38,7 +39,7 @@ type Mux struct {
 	wmu   sync.Mutex // serialises writes to the port
 	wq    writeQueue
 	sleep sleepState
-	decMu sync.Mutex // guards decStats
+	decMu sync.Mutex // guards dec
 	dec   DecoderStats
 
 	stats counters
@@ -53,7 +54,6 @@ type Mux struct {
 	peerN1    [MaxDLCI + 1]int
 	aggOff    bool // the peer sent FCoff
 	closing   bool // Close is shutting the multiplexer down
-	closers   []chan struct{}
 	ended     bool
 	rxSeen    bool // a frame arrived since the last keepalive check
 	keepAlive clock.Timer
@@ -65,7 +65,7 @@ type Stats struct {
 	RxDropped       uint64       // data octets dropped on a full channel buffer
 	ClosedDLC       uint64       // frames for a DLC that is not open
 	Retransmissions uint64       // SABM, DISC and control messages sent again
-	Unknown         uint64       // frames and control messages of unknown type
+	Unknown         uint64       // frames and control messages not understood, or not expected (SABM to the initiator)
 	QueueDrops      uint64       // control frames dropped on a full send queue
 }
 
@@ -105,7 +105,8 @@ func newMux(port io.ReadWriteCloser, cfg Config, initiator bool) *Mux {
 		initiator: initiator,
 		log:       cfg.Logger.With("cmux", role),
 		clk:       cfg.Clock,
-		frames:    make(chan []Frame, 4),
+		frames:    make(chan []Frame),
+		taken:     make(chan struct{}, 1),
 		cmds:      make(chan func()),
 		readErr:   make(chan error, 1),
 		quit:      make(chan struct{}),
@@ -227,10 +228,19 @@ func (m *Mux) routineRead() {
 		m.decMu.Lock()
 		m.dec = dec.Stats()
 		m.decMu.Unlock()
+		// The loop takes the batch before the next read, so that once a
+		// frame ends the multiplexer (CLD, DISC 0) nothing after it is
+		// taken from the port: a line that goes back to AT commands
+		// keeps the host's next command.
 		stop := false
 		if len(batch) > 0 {
 			select {
 			case m.frames <- batch:
+				select {
+				case <-m.taken:
+				case <-m.quit:
+					stop = true
+				}
 			case <-m.quit:
 				stop = true
 			}
@@ -263,6 +273,9 @@ func (m *Mux) routineLoop(first func()) {
 				if !m.ended {
 					m.receive(f)
 				}
+			}
+			if !m.ended {
+				m.taken <- struct{}{}
 			}
 		case f := <-m.cmds:
 			f()
@@ -306,10 +319,6 @@ func (m *Mux) finish(err error) {
 	if m.keepAlive != nil {
 		m.keepAlive.Stop()
 	}
-	for _, c := range m.closers {
-		close(c)
-	}
-	m.closers = nil
 	// The port closes once the queued frames are out (a CLD response,
 	// a UA to DISC 0), or after T2 should it not take them.
 	force := m.clk.AfterFunc(m.cfg.T2, func() { m.port.Close() })

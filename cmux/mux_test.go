@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gprsppp/gprsppp/ppptest"
@@ -58,9 +59,14 @@ func testOpenWriteClose(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Confi
 	}
 	waitDone(t, ini, ErrMuxClosed)
 	waitDone(t, resp, ErrClosedByPeer)
-	for _, c := range []*Channel{c1, c2, r1, r2} {
-		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) {
+	for _, c := range []*Channel{c1, c2} {
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) || !errors.Is(err, ErrMuxClosed) {
 			t.Errorf("DLCI %d read after close: %v", c.DLCI(), err)
+		}
+	}
+	for _, c := range []*Channel{r1, r2} {
+		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrChannelClosed) || !errors.Is(err, ErrDisconnected) {
+			t.Errorf("DLCI %d read after the peer's close: %v", c.DLCI(), err)
 		}
 	}
 	if _, err := c1.Write([]byte("x")); !errors.Is(err, ErrChannelClosed) {
@@ -189,99 +195,101 @@ func testFlowControl(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Config) 
 // configured), the peer's MSC is answered, FCoff holds writes until FCon,
 // and CLD gets no response (Close returns after T2).
 func TestNGSMLikePeer(t *testing.T) {
-	a, b := ppptest.Pipe()
-	ini := NewInitiator(a, Config{N1: 127, T2: 50 * time.Millisecond})
-	t.Cleanup(func() { ini.Close() })
-	p := newFakePeer(t, b)
-	p.expect(SABM, 0)
-	p.ua(0)
-	opened := make(chan *Channel, 1)
-	go func() {
-		c, err := ini.Open(context.Background(), 1)
-		if err != nil {
-			t.Error(err)
-		}
-		opened <- c
-	}()
-	// n_gsm 6.1's NSC carries the type octet without EA, shifted: 0x41.
-	p.expectMsg(MsgPN, true)
-	p.sendMsg(Message{Type: MsgNSC, Value: []byte{0x41}})
-	p.expect(SABM, 1)
-	p.ua(1)
-	c := <-opened
-	if c == nil {
-		t.FailNow()
-	}
-	if c.N1() != 127 {
-		t.Errorf("N1 %d, want 127", c.N1())
-	}
-	// Our MSC carries RTC, RTR and DV; answer it.
-	msc := p.expectMsg(MsgMSC, true)
-	if s, _ := ParseMSC(msc.Value); s.DLCI != 1 || s.Signals != RTC|RTR|DV {
-		t.Errorf("our MSC %+v", s)
-	}
-	p.sendMsg(Message{Type: MsgMSC, Value: msc.Value})
-	// n_gsm's own MSC: answered with the same value.
-	p.sendMsg(Message{Type: MsgMSC, Command: true, Value: MSC{DLCI: 1, Signals: RTC | RTR}.Append(nil)})
-	if r := p.expectMsg(MsgMSC, false); string(r.Value) != string(MSC{DLCI: 1, Signals: RTC | RTR}.Append(nil)) {
-		t.Errorf("MSC response % x", r.Value)
-	}
-	// Unknown commands get NSC with their type octet.
-	p.sendMsg(Message{Type: MsgRPN, Command: true, Value: []byte{0x07}})
-	if r := p.expectMsg(MsgNSC, false); len(r.Value) != 1 || r.Value[0] != 0x93 {
-		t.Errorf("NSC % x", r.Value)
-	}
-	// Test is echoed.
-	p.sendMsg(Message{Type: MsgTest, Command: true, Value: []byte("ping")})
-	if r := p.expectMsg(MsgTest, false); string(r.Value) != "ping" {
-		t.Errorf("Test response %q", r.Value)
-	}
-	// FCoff holds a write; FCon releases it.
-	p.sendMsg(Message{Type: MsgFCoff, Command: true})
-	p.expectMsg(MsgFCoff, false)
-	wrote := make(chan error, 1)
-	go func() {
-		_, err := c.Write([]byte("AT\r"))
-		wrote <- err
-	}()
-	select {
-	case err := <-wrote:
-		t.Fatalf("write passed FCoff: %v", err)
-	case <-time.After(50 * time.Millisecond): // a negative check: nothing may come
-	}
-	p.sendMsg(Message{Type: MsgFCon, Command: true})
-	// The FCon response and the data race for the line.
-	for range 2 {
-		f := p.next()
-		switch f.DLCI {
-		case 0:
-			if m, _, err := ParseMessage(f.Info); err != nil || m.Type != MsgFCon || m.Command {
-				t.Errorf("got %v, want the FCon response", m)
+	synctest.Test(t, func(t *testing.T) {
+		a, b := ppptest.Pipe()
+		ini := NewInitiator(a, Config{N1: 127, T2: 50 * time.Millisecond})
+		defer ini.Close()
+		p := newFakePeer(t, b)
+		p.expect(SABM, 0)
+		p.ua(0)
+		opened := make(chan *Channel, 1)
+		go func() {
+			c, err := ini.Open(context.Background(), 1)
+			if err != nil {
+				t.Error(err)
 			}
-		case 1:
-			if string(f.Info) != "AT\r" || !f.CR || f.Type != UIH {
-				t.Errorf("data frame %v %q", f, f.Info)
+			opened <- c
+		}()
+		// n_gsm 6.1's NSC carries the type octet without EA, shifted: 0x41.
+		p.expectMsg(MsgPN, true)
+		p.sendMsg(Message{Type: MsgNSC, Value: []byte{0x41}})
+		p.expect(SABM, 1)
+		p.ua(1)
+		c := <-opened
+		if c == nil {
+			t.FailNow()
+		}
+		if c.N1() != 127 {
+			t.Errorf("N1 %d, want 127", c.N1())
+		}
+		// Our MSC carries RTC, RTR and DV; answer it.
+		msc := p.expectMsg(MsgMSC, true)
+		if s, _ := ParseMSC(msc.Value); s.DLCI != 1 || s.Signals != RTC|RTR|DV {
+			t.Errorf("our MSC %+v", s)
+		}
+		p.sendMsg(Message{Type: MsgMSC, Value: msc.Value})
+		// n_gsm's own MSC: answered with the same value.
+		p.sendMsg(Message{Type: MsgMSC, Command: true, Value: MSC{DLCI: 1, Signals: RTC | RTR}.Append(nil)})
+		if r := p.expectMsg(MsgMSC, false); string(r.Value) != string(MSC{DLCI: 1, Signals: RTC | RTR}.Append(nil)) {
+			t.Errorf("MSC response % x", r.Value)
+		}
+		// Unknown commands get NSC with their type octet.
+		p.sendMsg(Message{Type: MsgRPN, Command: true, Value: []byte{0x07}})
+		if r := p.expectMsg(MsgNSC, false); len(r.Value) != 1 || r.Value[0] != 0x93 {
+			t.Errorf("NSC % x", r.Value)
+		}
+		// Test is echoed.
+		p.sendMsg(Message{Type: MsgTest, Command: true, Value: []byte("ping")})
+		if r := p.expectMsg(MsgTest, false); string(r.Value) != "ping" {
+			t.Errorf("Test response %q", r.Value)
+		}
+		// FCoff holds a write; FCon releases it.
+		p.sendMsg(Message{Type: MsgFCoff, Command: true})
+		p.expectMsg(MsgFCoff, false)
+		wrote := make(chan error, 1)
+		go func() {
+			_, err := c.Write([]byte("AT\r"))
+			wrote <- err
+		}()
+		select {
+		case err := <-wrote:
+			t.Fatalf("write passed FCoff: %v", err)
+		case <-time.After(time.Second): // fake time: long enough for it to pass, were it to
+		}
+		p.sendMsg(Message{Type: MsgFCon, Command: true})
+		// The FCon response and the data race for the line.
+		for range 2 {
+			f := p.next()
+			switch f.DLCI {
+			case 0:
+				if m, _, err := ParseMessage(f.Info); err != nil || m.Type != MsgFCon || m.Command {
+					t.Errorf("got %v, want the FCon response", m)
+				}
+			case 1:
+				if string(f.Info) != "AT\r" || !f.CR || f.Type != UIH {
+					t.Errorf("data frame %v %q", f, f.Info)
+				}
 			}
 		}
-	}
-	if err := <-wrote; err != nil {
-		t.Fatal(err)
-	}
-	// Close: DISC 1 (UA), CLD with no response.
-	closed := make(chan struct{})
-	go func() {
-		ini.Close()
-		close(closed)
-	}()
-	p.expect(DISC, 1)
-	p.ua(1)
-	p.expectMsg(MsgCLD, true)
-	select {
-	case <-closed:
-	case <-time.After(waitTimeout):
-		t.Fatal("Close waited for a CLD response")
-	}
-	if !errors.Is(ini.Err(), ErrMuxClosed) {
-		t.Errorf("Err() = %v", ini.Err())
-	}
+		if err := <-wrote; err != nil {
+			t.Fatal(err)
+		}
+		// Close: DISC 1 (UA), CLD with no response.
+		closed := make(chan struct{})
+		go func() {
+			ini.Close()
+			close(closed)
+		}()
+		p.expect(DISC, 1)
+		p.ua(1)
+		p.expectMsg(MsgCLD, true)
+		start := time.Now()
+		<-closed
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Errorf("Close returned %v after CLD, want T2", d)
+		}
+		if !errors.Is(ini.Err(), ErrMuxClosed) {
+			t.Errorf("Err() = %v", ini.Err())
+		}
+	})
 }

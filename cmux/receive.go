@@ -91,7 +91,7 @@ func (m *Mux) onSABM(f Frame) {
 	case m.accepts <- d.ch:
 	default:
 		m.log.Info("cmux: too many channels waiting for Accept, closing", "dlci", f.DLCI)
-		m.startDISC(d)
+		m.startDISC(d, errClosedHere)
 	}
 }
 
@@ -186,7 +186,7 @@ func (m *Mux) shutdown() {
 		switch {
 		case d == nil:
 		case d.state == dlcOpen:
-			m.startDISC(d)
+			m.startDISC(d, ErrMuxClosed)
 		case d.state != dlcClosing:
 			m.dropDLC(d, ErrMuxClosed)
 		}

@@ -81,5 +81,14 @@ func TestCMUX(t *testing.T) {
 	d.own(false)
 	d.drain()
 	d.mustCommand("AT", "OK")
+
+	// DISC on DLCI 0 ends the multiplexer too (frames from TS 27.010's
+	// examples: SABM 0, its UA, DISC 0, its UA).
 	d.mustCommand("AT+CMUX=0", "OK")
+	d.expect("\n")
+	d.send("\xf9\x03\x3f\x01\x1c\xf9")
+	d.expect("\xf9\x03\x73\x01\xd7\xf9")
+	d.send("\xf9\x03\x53\x01\xfd\xf9")
+	d.expect("\xf9\x03\x73\x01\xd7\xf9")
+	d.mustCommand("AT", "OK")
 }

@@ -150,14 +150,25 @@ func pollCSQ(at io.ReadWriter, interval time.Duration, stop <-chan struct{}) (in
 }
 
 // PPP on DLCI 2 echoes 10 MB byte for byte while DLCI 1 answers AT+CSQ
-// every 100 ms, over an in-memory pipe and over a pseudo-terminal.
+// every 100 ms, over OS pipes and over a pseudo-terminal, with no data
+// dropped for a full channel buffer: flow control (MSC FC) holds the
+// senders back.
 func TestCMUXSim10MB(t *testing.T) {
 	lines := []struct {
 		name string
 		open func(t *testing.T) (io.ReadWriteCloser, io.ReadWriteCloser)
 	}{
-		{"pipe", func(*testing.T) (io.ReadWriteCloser, io.ReadWriteCloser) {
-			a, b := ppptest.Pipe()
+		{"pipe", func(t *testing.T) (io.ReadWriteCloser, io.ReadWriteCloser) {
+			// OS pipes holding a UART driver's few KiB each way: an
+			// in-memory pipe's 64 KiB and no line rate would let a
+			// sender push any amount before the receiver's MSC FC
+			// reaches it behind that backlog.
+			a, b := ppptest.OSPipe(t)
+			for _, end := range []ppptest.OSLine{a, b} {
+				if err := end.SetWriteBuffer(4096); err != nil {
+					t.Fatal(err)
+				}
+			}
 			return a, b
 		}},
 		{"pty", func(t *testing.T) (io.ReadWriteCloser, io.ReadWriteCloser) { return ppptest.PtyPair(t) }},
