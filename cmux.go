@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -97,7 +96,7 @@ func dialCMUX(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		}
 		log.Warn("the AT channel (DLCI 1) did not open: no modem status while the link is up", "err", err)
 	} else {
-		ml.monitor = dialer.NewMonitor(channelLine(atCh), dialer.MonitorConfig{Interval: cfg.StatusInterval, Logger: log})
+		ml.monitor = dialer.NewMonitor(atCh, dialer.MonitorConfig{Interval: cfg.StatusInterval, Logger: log})
 		ml.wg.Go(func() {
 			defer atCh.Close()
 			if err := ml.monitor.Run(mctx); err != nil {
@@ -109,7 +108,7 @@ func dialCMUX(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 	if err != nil {
 		return fail(fmt.Errorf("opening the data channel (DLCI %d): %w", dataDLCI, err))
 	}
-	data := channelLine(dataCh)
+	data := dataCh
 	conn, err := dialer.Dial(ctx, data, cfg.dialConfig(log))
 	if err != nil {
 		return fail(fmt.Errorf("%w%s", err, pinHint(err)))
@@ -178,22 +177,6 @@ func (l *muxLine) explain(err error) error {
 	default:
 	}
 	return err
-}
-
-// channelLine returns ch as a dialer.Line: a channel with a read deadline
-// as it is, any other wrapped to get one.
-func channelLine(ch io.ReadWriteCloser) deadlineLine {
-	if l, ok := ch.(deadlineLine); ok {
-		return l
-	}
-	return newTimedLine(ch)
-}
-
-// deadlineLine is a byte stream with a read deadline, as dialer.Dial
-// and dialer.OnlineLine need.
-type deadlineLine interface {
-	io.ReadWriteCloser
-	SetReadDeadline(t time.Time) error
 }
 
 // ModemStatus returns what the monitor on the modem's AT channel last
