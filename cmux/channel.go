@@ -187,6 +187,14 @@ func (m *Mux) resume(c *Channel) {
 	}
 }
 
+// Buffered returns the octets received and not yet read (at most the
+// multiplexer's RxBuffer).
+func (c *Channel) Buffered() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rx.Len()
+}
+
 // isThrottled reports whether the peer is to hold its data back.
 func (c *Channel) isThrottled() bool {
 	c.mu.Lock()

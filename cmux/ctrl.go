@@ -182,6 +182,11 @@ func (m *Mux) onMSC(msg Message) {
 // throttled it again: the state at send time is what counts.
 func (m *Mux) syncFC(d *dlc) {
 	if fc := d.ch.isThrottled(); fc != d.sentFC {
+		if fc {
+			m.stats.flowStops.Add(1)
+		} else {
+			m.stats.flowResumes.Add(1)
+		}
 		m.sendMSC(d, fc)
 	}
 }

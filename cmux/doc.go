@@ -31,7 +31,8 @@
 //   - Flow control without loss: Channel.Write blocks while the peer has
 //     asked to stop (MSC FC=1 on its DLC, or FCoff); a channel whose
 //     reader falls behind its bounded buffer sends MSC with FC=1, and
-//     FC=0 once drained.
+//     FC=0 once drained (both counted in Stats; Channel.Buffered says
+//     how much waits).
 //
 // Against Linux n_gsm 6.1 as the modem (the pppd VM's CMUX mode): PN
 // gets NSC (in n_gsm's own form, the type octet without EA, which is

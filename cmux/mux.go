@@ -67,10 +67,13 @@ type Stats struct {
 	Retransmissions uint64       // SABM, DISC and control messages sent again
 	Unknown         uint64       // frames and control messages not understood, or not expected (SABM to the initiator)
 	QueueDrops      uint64       // control frames dropped on a full send queue
+	FlowStops       uint64       // MSCs with FC sent: a channel's reader fell behind (over RxBuffer/4 waiting)
+	FlowResumes     uint64       // MSCs without FC sent after one with FC: the reader caught up (RxBuffer/8)
 }
 
 type counters struct {
 	rxDropped, closedDLC, retransmissions, unknown, queueDrops atomic.Uint64
+	flowStops, flowResumes                                     atomic.Uint64
 }
 
 // NewInitiator starts the initiating end of a multiplexer on port, the
@@ -150,6 +153,8 @@ func (m *Mux) Stats() Stats {
 		Retransmissions: m.stats.retransmissions.Load(),
 		Unknown:         m.stats.unknown.Load(),
 		QueueDrops:      m.stats.queueDrops.Load(),
+		FlowStops:       m.stats.flowStops.Load(),
+		FlowResumes:     m.stats.flowResumes.Load(),
 	}
 }
 

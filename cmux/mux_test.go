@@ -167,6 +167,12 @@ func testFlowControl(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Config) 
 		t.Fatalf("write finished (%v) while the reader read nothing", err)
 	default:
 	}
+	if s := resp.Stats(); s.FlowStops == 0 {
+		t.Error("Stats.FlowStops is 0 after an MSC with FC")
+	}
+	if n := r.Buffered(); n <= 128<<10/4 || n > 128<<10 {
+		t.Errorf("%d octets buffered when FC was sent, want over RxBuffer/4 and at most RxBuffer", n)
+	}
 	got := make([]byte, len(data))
 	if _, err := io.ReadFull(r, got); err != nil {
 		t.Fatal(err)
@@ -188,6 +194,9 @@ func testFlowControl(t *testing.T, pairFn func(t *testing.T, icfg, rcfg Config) 
 		case <-time.After(waitTimeout):
 			t.Fatal("FC never cleared")
 		}
+	}
+	if s := resp.Stats(); s.FlowResumes == 0 || s.FlowResumes > s.FlowStops {
+		t.Errorf("Stats: %d flow stops, %d resumes; want at least one resume, no more than the stops", s.FlowStops, s.FlowResumes)
 	}
 }
 
