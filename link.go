@@ -248,6 +248,16 @@ func (l *Link) IPv6Addrs() []netip.Addr { return l.st.IPv6Addrs() }
 // (RFC 8106).
 func (l *Link) IPv6DNSServers() []netip.Addr { return l.st.IPv6DNSServers() }
 
+// IPv6PeerAddr returns the peer's link-local address from the
+// identifier IPv6CP agreed; invalid while IPv6CP is not Opened.
+func (l *Link) IPv6PeerAddr() netip.Addr {
+	ng, up := l.s.IPv6CP()
+	if !up {
+		return netip.Addr{}
+	}
+	return ng.PeerLinkLocal()
+}
+
 // PeerAddr returns the peer's address; invalid if it never announced one.
 func (l *Link) PeerAddr() netip.Addr { return l.s.IPCP().PeerAddr }
 
