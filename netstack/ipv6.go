@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gprsppp/gprsppp/internal/clock"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -297,24 +298,41 @@ func (s *Stack) applyRA(from netip.Addr, ra RouterAdvertisement) {
 // router that never answers leaves the link-local address alone.
 func (s *Stack) routineSolicit(src netip.Addr) {
 	defer s.wg.Done()
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for i := 0; i < maxRtrSolicitations; i++ {
-		select {
-		case <-t.C:
-		case <-s.ctx.Done():
-			return
-		}
+	for i := 1; ; i++ {
 		s.mu.Lock()
 		done := s.v6.raSeen || s.v6.linkLocal != src
 		s.mu.Unlock()
 		if done {
 			return
 		}
-		s.log.Debug("netstack: router solicitation", "from", src)
-		s.writeRaw(icmpv6Packet(src, allRouters, routerSolicitation()))
-		t.Reset(rtrSolicitationInterval)
+		if i == maxRtrSolicitations {
+			s.solicit(src)
+			return
+		}
+		// The next one is timed before this one goes, so that a test
+		// on a manual clock finds the timer once it sees the packet.
+		next, t := s.after(rtrSolicitationInterval)
+		s.solicit(src)
+		select {
+		case <-next:
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
 	}
+}
+
+// solicit sends one router solicitation from src.
+func (s *Stack) solicit(src netip.Addr) {
+	s.log.Debug("netstack: router solicitation", "from", src)
+	s.writeRaw(icmpv6Packet(src, allRouters, routerSolicitation()))
+}
+
+// after returns a channel closed once d has passed on the stack's
+// clock, and its timer.
+func (s *Stack) after(d time.Duration) (<-chan struct{}, clock.Timer) {
+	ch := make(chan struct{})
+	return ch, s.clk.AfterFunc(d, func() { close(ch) })
 }
 
 // routineAdvertise sends unsolicited router advertisements every
@@ -325,22 +343,21 @@ func (s *Stack) routineAdvertise(src netip.Addr, r *Router) {
 	if every <= 0 {
 		every = defaultRAInterval
 	}
-	t := time.NewTimer(0)
-	defer t.Stop()
 	for {
-		select {
-		case <-t.C:
-		case <-s.ctx.Done():
-			return
-		}
 		s.mu.Lock()
 		moved := s.v6.linkLocal != src
 		s.mu.Unlock()
 		if moved {
 			return
 		}
+		next, t := s.after(every)
 		s.sendRA(src, allNodes, r)
-		t.Reset(every)
+		select {
+		case <-next:
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
 	}
 }
 
