@@ -233,7 +233,22 @@ func (s *Stack) handleNDP(pkt []byte) {
 
 // applyRA takes a router advertisement's prefixes (an address from
 // each autonomous /64 and our identifier) and DNS servers.
+//
+// The router lifetime is deliberately not acted on. RFC 4861 §6.3.4
+// would make a router advertising 0 no default router, and drop the
+// default route when a lifetime runs out; but a PPP link has one
+// neighbour, the peer, and every packet the stack sends goes to it
+// whatever the route table says. So ::/0 stays routed to the link from
+// the start (setup), as pppd's defaultroute6 routes it to ppp0:
+// a peer that is no router answers for destinations beyond it itself
+// (an ICMPv6 error) or drops them, and a dual-stack dial then falls
+// back to IPv4 (dialParallel). Dropping the route would only turn that
+// into a local "no route" error, at the price of a route table that
+// follows timers.
 func (s *Stack) applyRA(from netip.Addr, ra RouterAdvertisement) {
+	if ra.RouterLifetime == 0 {
+		s.log.Debug("netstack: router advertisement with router lifetime 0; IPv6 stays routed to the link's only neighbour", "router", from)
+	}
 	s.mu.Lock()
 	s.v6.raSeen = true
 	iid := s.v6.iid

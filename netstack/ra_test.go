@@ -2,6 +2,7 @@ package netstack
 
 import (
 	"bytes"
+	"context"
 	"net/netip"
 	"slices"
 	"sync"
@@ -318,5 +319,47 @@ func TestRouterSolicitationTimes(t *testing.T) {
 	}
 	if got := s.IPv6Addrs(); len(got) != 1 || !got[0].IsLinkLocalUnicast() {
 		t.Errorf("addresses %v", got)
+	}
+}
+
+// A router lifetime of 0 (not a default router) changes nothing on a
+// PPP link: the address is formed, and a connection to a destination
+// beyond the peer still goes out to it.
+func TestRouterLifetimeZeroKeepsTheRoute(t *testing.T) {
+	out := &recorder{sent: make(chan struct{}, 1)}
+	s, err := New(Config{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{HopLimit: 64, RouterLifetime: 0,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Hour, PreferredLifetime: time.Hour}}}
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if got := s.IPv6Addrs(); len(got) != 2 {
+		t.Fatalf("addresses %v", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.DialContext(ctx, "tcp", "[2001:db8:99::1]:80")
+	dst := netip.MustParseAddr("2001:db8:99::1")
+	deadline := time.After(5 * time.Second)
+	for {
+		out.mu.Lock()
+		found := slices.ContainsFunc(out.pkts, func(p []byte) bool {
+			return len(p) >= 40 && p[0]>>4 == 6 && p[6] == 6 && netip.AddrFrom16([16]byte(p[24:40])) == dst
+		})
+		out.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-out.sent:
+		case <-deadline:
+			t.Fatal("no SYN to 2001:db8:99::1 went out over the link")
+		}
 	}
 }
