@@ -177,10 +177,15 @@ func (l *Link) announce() {
 }
 
 // configureIPv6 gives the stack IPv6 once IPv6CP is Opened, with the
-// interface identifier it agreed on.
+// interface identifier it agreed on, and takes it away while IPv6CP is
+// down alone, LCP staying (under an LCP renegotiation the addresses
+// stay, as IPv4's do).
 func (l *Link) configureIPv6() error {
 	ng, up := l.s.IPv6CP()
 	if !up {
+		if l.s.IPv6Closed() {
+			l.st.RemoveIPv6()
+		}
 		return nil
 	}
 	return l.st.ConfigureIPv6(netstack.IPv6Config{InterfaceID: uint64(ng.LocalID), Router: l.router})

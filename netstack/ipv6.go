@@ -138,6 +138,29 @@ func (s *Stack) ConfigureIPv6(cfg IPv6Config) error {
 	return nil
 }
 
+// RemoveIPv6 turns IPv6 off again, as when IPv6CP goes down while the
+// link stays: the link-local and global addresses go (sockets bound to
+// them are aborted), and with them the RDNSS servers and the timers;
+// router discovery stops. ConfigureIPv6 turns it on again. Without
+// IPv6 it does nothing.
+func (s *Stack) RemoveIPv6() {
+	s.mu.Lock()
+	old := s.v6
+	if old.iid == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.v6.timers.stopAll()
+	s.v6 = ipv6State{}
+	s.mu.Unlock()
+	for _, a := range append([]netip.Addr{old.linkLocal}, old.global...) {
+		s.ipstack.RemoveAddress(nicID, tcpip.AddrFrom16(a.As16()))
+		s.abortBoundTo(a)
+	}
+	s.log.Info("netstack: IPv6 addresses removed", "addrs", append([]netip.Addr{old.linkLocal}, old.global...))
+	s.notify()
+}
+
 // withIID returns prefix's upper 64 bits with iid as the lower ones.
 func withIID(prefix netip.Addr, iid uint64) netip.Addr {
 	a := prefix.As16()

@@ -363,3 +363,48 @@ func TestRouterLifetimeZeroKeepsTheRoute(t *testing.T) {
 		}
 	}
 }
+
+// RemoveIPv6 takes the addresses, the DNS servers and the lifetimes'
+// timers away and tells Changed; ConfigureIPv6 brings IPv6 back.
+func TestRemoveIPv6(t *testing.T) {
+	clk := clock.NewManual(time.Unix(1_700_000_000, 0))
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.RemoveIPv6() // without IPv6: nothing
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{HopLimit: 64, RouterLifetime: time.Minute,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Hour, PreferredLifetime: time.Hour}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Hour}
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if len(s.IPv6Addrs()) != 2 || len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("after the advertisement: %v, DNS %v", s.IPv6Addrs(), s.IPv6DNSServers())
+	}
+	changed := s.Changed()
+	s.RemoveIPv6()
+	select {
+	case <-changed:
+	default:
+		t.Error("no change")
+	}
+	if len(s.IPv6Addrs()) != 0 || len(s.IPv6DNSServers()) != 0 || len(s.DNSServers()) != 0 {
+		t.Errorf("left: %v, DNS %v", s.IPv6Addrs(), s.DNSServers())
+	}
+	// Past the old lifetimes nothing fires (their timers went), and the
+	// old solicitation routine ends when its timer fires.
+	clk.Advance(2 * time.Hour)
+	if n := clk.Pending(); n != 0 {
+		t.Errorf("%d timers left", n)
+	}
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.IPv6Addrs(); len(got) != 1 || got[0] != netip.MustParseAddr("fe80::2") {
+		t.Errorf("after ConfigureIPv6 again: %v", got)
+	}
+}
