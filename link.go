@@ -112,6 +112,10 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		st.ForwardTCP(opt.forward)
 	}
 	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router}
+	// Taken before IPv6 is configured, so that a router advertisement
+	// answering the first solicitation before routineWatch runs is
+	// not missed.
+	changed := st.Changed()
 	if err := l.configureIPv6(); err != nil {
 		s.Close()
 		st.Close()
@@ -126,22 +130,24 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	}
 	s.SetIPHandler(l.deliverInbound)
 	l.wg.Add(1)
-	go l.routineWatch()
+	go l.routineWatch(changed)
 	return l, nil
 }
 
 // routineWatch moves the stack to what a renegotiation agreed on, and
 // closes it as soon as the link ends, so that sockets fail promptly
 // rather than time out.
-func (l *Link) routineWatch() {
+func (l *Link) routineWatch(changed <-chan struct{}) {
 	defer l.wg.Done()
 	for done := false; !done; {
 		select {
 		case <-l.s.Reopened():
 			l.renumber()
-		case <-l.st.Changed():
+		case <-changed:
 			// An IPv6 address or DNS server arrived (a router
-			// advertisement): tell Renumbered's waiters.
+			// advertisement): tell Renumbered's waiters. The next
+			// channel is taken first, so no change falls between.
+			changed = l.st.Changed()
 			l.announce()
 		case <-l.s.Done():
 			done = true
