@@ -113,6 +113,10 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		st.ForwardTCP(opt.forward)
 	}
 	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router}
+	// Taken before IPv6 is configured, so that a router advertisement
+	// answering the first solicitation before routineWatch runs is
+	// not missed.
+	changed := st.Changed()
 	if err := l.configureIPv6(); err != nil {
 		s.Close()
 		st.Close()
@@ -127,22 +131,24 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	}
 	s.SetIPHandler(l.deliverInbound)
 	l.wg.Add(1)
-	go l.routineWatch()
+	go l.routineWatch(changed)
 	return l, nil
 }
 
 // routineWatch moves the stack to what a renegotiation agreed on, and
 // closes it as soon as the link ends, so that sockets fail promptly
 // rather than time out.
-func (l *Link) routineWatch() {
+func (l *Link) routineWatch(changed <-chan struct{}) {
 	defer l.wg.Done()
 	for done := false; !done; {
 		select {
 		case <-l.s.Reopened():
 			l.renumber()
-		case <-l.st.Changed():
+		case <-changed:
 			// An IPv6 address or DNS server arrived (a router
-			// advertisement): tell Renumbered's waiters.
+			// advertisement): tell Renumbered's waiters. The next
+			// channel is taken first, so no change falls between.
+			changed = l.st.Changed()
 			l.announce()
 		case <-l.s.Done():
 			done = true
@@ -178,10 +184,15 @@ func (l *Link) announce() {
 }
 
 // configureIPv6 gives the stack IPv6 once IPv6CP is Opened, with the
-// interface identifier it agreed on.
+// interface identifier it agreed on, and takes it away while IPv6CP is
+// down alone, LCP staying (under an LCP renegotiation the addresses
+// stay, as IPv4's do).
 func (l *Link) configureIPv6() error {
 	ng, up := l.s.IPv6CP()
 	if !up {
+		if l.s.IPv6Closed() {
+			l.st.RemoveIPv6()
+		}
 		return nil
 	}
 	return l.st.ConfigureIPv6(netstack.IPv6Config{InterfaceID: uint64(ng.LocalID), Router: l.router})
@@ -248,6 +259,16 @@ func (l *Link) IPv6Addrs() []netip.Addr { return l.st.IPv6Addrs() }
 // IPv6DNSServers returns the DNS servers router advertisements gave
 // (RFC 8106).
 func (l *Link) IPv6DNSServers() []netip.Addr { return l.st.IPv6DNSServers() }
+
+// IPv6PeerAddr returns the peer's link-local address from the
+// identifier IPv6CP agreed; invalid while IPv6CP is not Opened.
+func (l *Link) IPv6PeerAddr() netip.Addr {
+	ng, up := l.s.IPv6CP()
+	if !up {
+		return netip.Addr{}
+	}
+	return ng.PeerLinkLocal()
+}
 
 // PeerAddr returns the peer's address; invalid if it never announced one.
 func (l *Link) PeerAddr() netip.Addr { return l.s.IPCP().PeerAddr }

@@ -42,3 +42,34 @@ type Activator interface {
 	// as long as ctx allows, and returns its network.
 	Activate(ctx context.Context, apn, user, password string) (Network, error)
 }
+
+// IPv6Network is implemented by a Network that may carry IPv6 (a
+// gprsppp link): its IPv6 addresses, the link-local one first, then the
+// global ones router advertisements gave; none without IPv6.
+type IPv6Network interface {
+	IPv6Addrs() []netip.Addr
+}
+
+// DisplayAddr is the address a module shows for a context: its IPv4
+// address; on an IPv6-only link its first global IPv6 address, else
+// (no router advertisement yet) its link-local one; invalid if it has
+// none of them.
+func DisplayAddr(n Network) netip.Addr {
+	if a := n.LocalAddr(); a.IsValid() {
+		return a
+	}
+	v6, ok := n.(IPv6Network)
+	if !ok {
+		return netip.Addr{}
+	}
+	var ll netip.Addr
+	for _, a := range v6.IPv6Addrs() {
+		if !a.IsLinkLocalUnicast() {
+			return a
+		}
+		if !ll.IsValid() {
+			ll = a
+		}
+	}
+	return ll
+}

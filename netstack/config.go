@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
+
+	"github.com/gprsppp/gprsppp/internal/clock"
 )
 
 // Writer sends one IPv4 packet over the PPP link.
@@ -70,6 +72,13 @@ type Config struct {
 	// Logger receives debug logs about dropped packets and similar events.
 	// Nil means silent.
 	Logger *slog.Logger
+
+	// Clock times IPv6 router discovery: router solicitations, a router
+	// stack's advertisements, and the lifetimes of SLAAC addresses and
+	// RDNSS servers. gVisor's own timers (TCP, and the Happy Eyeballs
+	// fallback, which races real connections) keep the system clock.
+	// Nil means the system clock.
+	Clock clock.Clock
 }
 
 // defaultMTU is used when Config.MTU is zero: the RFC 1661 default MRU.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gprsppp/gprsppp/internal/clock"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -137,6 +138,29 @@ func (s *Stack) ConfigureIPv6(cfg IPv6Config) error {
 	return nil
 }
 
+// RemoveIPv6 turns IPv6 off again, as when IPv6CP goes down while the
+// link stays: the link-local and global addresses go (sockets bound to
+// them are aborted), and with them the RDNSS servers and the timers;
+// router discovery stops. ConfigureIPv6 turns it on again. Without
+// IPv6 it does nothing.
+func (s *Stack) RemoveIPv6() {
+	s.mu.Lock()
+	old := s.v6
+	if old.iid == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.v6.timers.stopAll()
+	s.v6 = ipv6State{}
+	s.mu.Unlock()
+	for _, a := range append([]netip.Addr{old.linkLocal}, old.global...) {
+		s.ipstack.RemoveAddress(nicID, tcpip.AddrFrom16(a.As16()))
+		s.abortBoundTo(a)
+	}
+	s.log.Info("netstack: IPv6 addresses removed", "addrs", append([]netip.Addr{old.linkLocal}, old.global...))
+	s.notify()
+}
+
 // withIID returns prefix's upper 64 bits with iid as the lower ones.
 func withIID(prefix netip.Addr, iid uint64) netip.Addr {
 	a := prefix.As16()
@@ -232,7 +256,22 @@ func (s *Stack) handleNDP(pkt []byte) {
 
 // applyRA takes a router advertisement's prefixes (an address from
 // each autonomous /64 and our identifier) and DNS servers.
+//
+// The router lifetime is deliberately not acted on. RFC 4861 §6.3.4
+// would make a router advertising 0 no default router, and drop the
+// default route when a lifetime runs out; but a PPP link has one
+// neighbour, the peer, and every packet the stack sends goes to it
+// whatever the route table says. So ::/0 stays routed to the link from
+// the start (setup), as pppd's defaultroute6 routes it to ppp0:
+// a peer that is no router answers for destinations beyond it itself
+// (an ICMPv6 error) or drops them, and a dual-stack dial then falls
+// back to IPv4 (dialParallel). Dropping the route would only turn that
+// into a local "no route" error, at the price of a route table that
+// follows timers.
 func (s *Stack) applyRA(from netip.Addr, ra RouterAdvertisement) {
+	if ra.RouterLifetime == 0 {
+		s.log.Debug("netstack: router advertisement with router lifetime 0; IPv6 stays routed to the link's only neighbour", "router", from)
+	}
 	s.mu.Lock()
 	s.v6.raSeen = true
 	iid := s.v6.iid
@@ -297,24 +336,41 @@ func (s *Stack) applyRA(from netip.Addr, ra RouterAdvertisement) {
 // router that never answers leaves the link-local address alone.
 func (s *Stack) routineSolicit(src netip.Addr) {
 	defer s.wg.Done()
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for i := 0; i < maxRtrSolicitations; i++ {
-		select {
-		case <-t.C:
-		case <-s.ctx.Done():
-			return
-		}
+	for i := 1; ; i++ {
 		s.mu.Lock()
 		done := s.v6.raSeen || s.v6.linkLocal != src
 		s.mu.Unlock()
 		if done {
 			return
 		}
-		s.log.Debug("netstack: router solicitation", "from", src)
-		s.writeRaw(icmpv6Packet(src, allRouters, routerSolicitation()))
-		t.Reset(rtrSolicitationInterval)
+		if i == maxRtrSolicitations {
+			s.solicit(src)
+			return
+		}
+		// The next one is timed before this one goes, so that a test
+		// on a manual clock finds the timer once it sees the packet.
+		next, t := s.after(rtrSolicitationInterval)
+		s.solicit(src)
+		select {
+		case <-next:
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
 	}
+}
+
+// solicit sends one router solicitation from src.
+func (s *Stack) solicit(src netip.Addr) {
+	s.log.Debug("netstack: router solicitation", "from", src)
+	s.writeRaw(icmpv6Packet(src, allRouters, routerSolicitation()))
+}
+
+// after returns a channel closed once d has passed on the stack's
+// clock, and its timer.
+func (s *Stack) after(d time.Duration) (<-chan struct{}, clock.Timer) {
+	ch := make(chan struct{})
+	return ch, s.clk.AfterFunc(d, func() { close(ch) })
 }
 
 // routineAdvertise sends unsolicited router advertisements every
@@ -325,22 +381,21 @@ func (s *Stack) routineAdvertise(src netip.Addr, r *Router) {
 	if every <= 0 {
 		every = defaultRAInterval
 	}
-	t := time.NewTimer(0)
-	defer t.Stop()
 	for {
-		select {
-		case <-t.C:
-		case <-s.ctx.Done():
-			return
-		}
 		s.mu.Lock()
 		moved := s.v6.linkLocal != src
 		s.mu.Unlock()
 		if moved {
 			return
 		}
+		next, t := s.after(every)
 		s.sendRA(src, allNodes, r)
-		t.Reset(every)
+		select {
+		case <-next:
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gprsppp/gprsppp/internal/clock"
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
@@ -24,7 +25,7 @@ type lifetimes struct {
 
 // expiry is one running timer and its generation.
 type expiry struct {
-	t   *time.Timer
+	t   clock.Timer
 	gen uint64
 }
 
@@ -53,7 +54,7 @@ func (s *Stack) armAddr(a netip.Addr, valid time.Duration) {
 	l.addrs[a].stop()
 	l.gen++
 	gen := l.gen
-	l.addrs[a] = expiry{time.AfterFunc(valid, func() { s.expireAddr(a, gen) }), gen}
+	l.addrs[a] = expiry{s.clk.AfterFunc(valid, func() { s.expireAddr(a, gen) }), gen}
 }
 
 // disarmAddr stops the timer of an address that went; s.mu is held.
@@ -68,7 +69,7 @@ func (s *Stack) armDNS(lifetime time.Duration) {
 	l.dns.stop()
 	l.gen++
 	gen := l.gen
-	l.dns = expiry{time.AfterFunc(lifetime, func() { s.expireDNS(gen) }), gen}
+	l.dns = expiry{s.clk.AfterFunc(lifetime, func() { s.expireDNS(gen) }), gen}
 }
 
 // expireAddr removes a SLAAC address whose lifetime ran out.

@@ -2,6 +2,7 @@ package netstack
 
 import (
 	"bytes"
+	"context"
 	"net/netip"
 	"slices"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/gprsppp/gprsppp/internal/clock"
 )
 
 // dnsmasqRA is the ICMPv6 body of the router advertisement the pppd test
@@ -226,10 +228,11 @@ func FuzzDeliverIPv6(f *testing.F) {
 }
 
 // What an advertisement gives ends with its lifetime unless another
-// advertisement renews it: the address and the DNS servers both go, and
-// Changed tells so.
+// advertisement renews it: the address and the DNS servers both go, at
+// their lifetimes on the stack's clock, and Changed tells so.
 func TestRouterAdvertisementLifetimes(t *testing.T) {
-	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}})
+	clk := clock.NewManual(time.Unix(1_700_000_000, 0))
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,28 +243,168 @@ func TestRouterAdvertisementLifetimes(t *testing.T) {
 	ra := RouterAdvertisement{
 		HopLimit: 64, RouterLifetime: time.Minute,
 		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
-			ValidLifetime: time.Second, PreferredLifetime: time.Second}},
-		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Second,
+			ValidLifetime: 10 * time.Second, PreferredLifetime: 10 * time.Second}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: 20 * time.Second,
 	}
-	changed := s.Changed()
-	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
-	if got := s.IPv6Addrs(); len(got) != 2 || len(s.IPv6DNSServers()) != 1 {
-		t.Fatalf("after the advertisement: %v, DNS %v", got, s.IPv6DNSServers())
+	advertise := func(ra RouterAdvertisement) {
+		s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
 	}
-	// An advertisement without RDNSS keeps the servers.
+	state := func() (int, int) { return len(s.IPv6Addrs()), len(s.IPv6DNSServers()) }
+	advertise(ra)
+	if a, d := state(); a != 2 || d != 1 {
+		t.Fatalf("after the advertisement: %v, DNS %v", s.IPv6Addrs(), s.IPv6DNSServers())
+	}
+	// At 6 s an advertisement without RDNSS renews the address to 16 s
+	// and keeps the servers, whose lifetime still ends at 20 s.
+	clk.Advance(6 * time.Second)
 	noDNS := ra
 	noDNS.DNS = nil
-	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, noDNS.Append(nil)))
-	if len(s.IPv6DNSServers()) != 1 {
-		t.Fatalf("an advertisement without RDNSS dropped the servers")
+	advertise(noDNS)
+	clk.Advance(10*time.Second - time.Millisecond) // 15.999 s
+	if a, d := state(); a != 2 || d != 1 {
+		t.Fatalf("at 15.999 s: %v, DNS %v; want the renewed address and the servers", s.IPv6Addrs(), s.IPv6DNSServers())
 	}
-	deadline := time.After(10 * time.Second)
-	for len(s.IPv6Addrs()) != 1 || len(s.IPv6DNSServers()) != 0 {
-		select {
-		case <-changed:
-			changed = s.Changed()
-		case <-deadline:
-			t.Fatalf("still %v, DNS %v after the lifetimes", s.IPv6Addrs(), s.IPv6DNSServers())
+	changed := s.Changed()
+	clk.Advance(time.Millisecond) // 16 s: the address's renewed lifetime ends
+	select {
+	case <-changed:
+	default:
+		t.Error("no change when the address expired")
+	}
+	if a, d := state(); a != 1 || d != 1 {
+		t.Fatalf("at 16 s: %v, DNS %v; want the link-local address and the servers", s.IPv6Addrs(), s.IPv6DNSServers())
+	}
+	clk.Advance(4 * time.Second) // 20 s: the servers' lifetime ends
+	if a, d := state(); a != 1 || d != 0 {
+		t.Fatalf("at 20 s: %v, DNS %v; want the servers gone", s.IPv6Addrs(), s.IPv6DNSServers())
+	}
+	if n := clk.Pending(); n != 0 {
+		t.Errorf("%d timers left", n)
+	}
+}
+
+// A host solicits at once, then 4 s apart on the stack's clock, three
+// times in all when no router answers (RFC 4861 §6.3.7), and keeps its
+// link-local address.
+func TestRouterSolicitationTimes(t *testing.T) {
+	clk := clock.NewManual(time.Unix(1_700_000_000, 0))
+	out := &recorder{sent: make(chan struct{}, 1)}
+	s, err := New(Config{Out: out, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		out.mu.Lock()
+		defer out.mu.Unlock()
+		return len(out.pkts)
+	}
+	for i := 1; i <= maxRtrSolicitations; i++ {
+		out.next(t, icmpv6RouterSolicit) // the timer of the next is armed before it goes
+		if i == maxRtrSolicitations {
+			break
 		}
+		clk.Advance(rtrSolicitationInterval - time.Millisecond)
+		if n := count(); n != 0 {
+			t.Fatalf("solicitation %d came before 4 s", i+1)
+		}
+		clk.Advance(time.Millisecond)
+	}
+	// The third is the last: no timer for a fourth.
+	if n := clk.Pending(); n != 0 {
+		t.Errorf("after three solicitations: %d timers", n)
+	}
+	if got := s.IPv6Addrs(); len(got) != 1 || !got[0].IsLinkLocalUnicast() {
+		t.Errorf("addresses %v", got)
+	}
+}
+
+// A router lifetime of 0 (not a default router) changes nothing on a
+// PPP link: the address is formed, and a connection to a destination
+// beyond the peer still goes out to it.
+func TestRouterLifetimeZeroKeepsTheRoute(t *testing.T) {
+	out := &recorder{sent: make(chan struct{}, 1)}
+	s, err := New(Config{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{HopLimit: 64, RouterLifetime: 0,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Hour, PreferredLifetime: time.Hour}}}
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if got := s.IPv6Addrs(); len(got) != 2 {
+		t.Fatalf("addresses %v", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.DialContext(ctx, "tcp", "[2001:db8:99::1]:80")
+	dst := netip.MustParseAddr("2001:db8:99::1")
+	deadline := time.After(5 * time.Second)
+	for {
+		out.mu.Lock()
+		found := slices.ContainsFunc(out.pkts, func(p []byte) bool {
+			return len(p) >= 40 && p[0]>>4 == 6 && p[6] == 6 && netip.AddrFrom16([16]byte(p[24:40])) == dst
+		})
+		out.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-out.sent:
+		case <-deadline:
+			t.Fatal("no SYN to 2001:db8:99::1 went out over the link")
+		}
+	}
+}
+
+// RemoveIPv6 takes the addresses, the DNS servers and the lifetimes'
+// timers away and tells Changed; ConfigureIPv6 brings IPv6 back.
+func TestRemoveIPv6(t *testing.T) {
+	clk := clock.NewManual(time.Unix(1_700_000_000, 0))
+	s, err := New(Config{Out: &recorder{sent: make(chan struct{}, 1)}, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.RemoveIPv6() // without IPv6: nothing
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ra := RouterAdvertisement{HopLimit: 64, RouterLifetime: time.Minute,
+		Prefixes: []PrefixInfo{{Prefix: netip.MustParsePrefix("2001:db8:64::/64"), Autonomous: true,
+			ValidLifetime: time.Hour, PreferredLifetime: time.Hour}},
+		DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}, DNSLifetime: time.Hour}
+	s.DeliverInbound(icmpv6Packet(netip.MustParseAddr("fe80::1"), allNodes, ra.Append(nil)))
+	if len(s.IPv6Addrs()) != 2 || len(s.IPv6DNSServers()) != 1 {
+		t.Fatalf("after the advertisement: %v, DNS %v", s.IPv6Addrs(), s.IPv6DNSServers())
+	}
+	changed := s.Changed()
+	s.RemoveIPv6()
+	select {
+	case <-changed:
+	default:
+		t.Error("no change")
+	}
+	if len(s.IPv6Addrs()) != 0 || len(s.IPv6DNSServers()) != 0 || len(s.DNSServers()) != 0 {
+		t.Errorf("left: %v, DNS %v", s.IPv6Addrs(), s.DNSServers())
+	}
+	// Past the old lifetimes nothing fires (their timers went), and the
+	// old solicitation routine ends when its timer fires.
+	clk.Advance(2 * time.Hour)
+	if n := clk.Pending(); n != 0 {
+		t.Errorf("%d timers left", n)
+	}
+	if err := s.ConfigureIPv6(IPv6Config{InterfaceID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.IPv6Addrs(); len(got) != 1 || got[0] != netip.MustParseAddr("fe80::2") {
+		t.Errorf("after ConfigureIPv6 again: %v", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/gprsppp/gprsppp/internal/clock"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -28,6 +29,7 @@ type Stack struct {
 	sndBufs   sendBuffers
 	listening ports // TCP ports with a listener
 	log       *slog.Logger
+	clk       clock.Clock // router discovery's timers
 
 	mu         sync.Mutex // guards localAddr, dnsServers, v6 and changed
 	localAddr  netip.Addr
@@ -56,7 +58,11 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real
+	}
 	s := &Stack{
+		clk:        cfg.Clock,
 		ep:         newEndpoint(cfg.Out, mtu, cfg.Logger),
 		localAddr:  cfg.LocalAddr,
 		dnsServers: slices.Clone(cfg.DNSServers),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gprsppp/gprsppp/ipv6cp"
 	"github.com/gprsppp/gprsppp/ppp"
+	"github.com/gprsppp/gprsppp/ppp/fsm"
 )
 
 // ncpState records which network control protocols have failed in the
@@ -60,6 +61,7 @@ func (s *Session) ipv6cpUp(ng ipv6cp.Negotiated) {
 	s.ipv6Neg = ng
 	s.mu.Unlock()
 	s.cfg.Logger.Info("IPv6 up", "local", ng.LocalLinkLocal(), "peer", ng.PeerLinkLocal())
+	s.ipv6Closed.Store(false)
 	s.ipv6Up.Store(true)
 	s.deliverEarlyIP()
 	// With IPCP still negotiating, Up waits for it: a dual-stack link
@@ -69,7 +71,23 @@ func (s *Session) ipv6cpUp(ng ipv6cp.Negotiated) {
 	}
 }
 
-func (s *Session) ipv6cpDown() { s.ipv6Up.Store(false) }
+// ipv6cpDown: IPv6 stops. When IPv6CP goes down alone (the peer closed
+// or renegotiates it, or rejected it late) while LCP stays Opened,
+// Reopened tells the link, which takes the IPv6 addresses off its stack
+// until IPv6CP opens again, as pppd's ipv6cp_down takes them off ppp0.
+// Under an LCP that goes down the link keeps them, as it keeps IPv4's.
+func (s *Session) ipv6cpDown() {
+	s.ipv6Up.Store(false)
+	if s.wasUp && s.lcp.State() == fsm.Opened {
+		s.ipv6Closed.Store(true)
+		s.signalReopened()
+	}
+}
+
+// IPv6Closed reports whether IPv6CP went down alone, LCP staying
+// Opened, and has not opened again since; not while IPv6CP is merely
+// waiting for a renegotiated LCP.
+func (s *Session) IPv6Closed() bool { return s.ipv6Closed.Load() }
 
 func (s *Session) ipv6cpFinished(err error) { s.ncpFailed(ppp.ProtocolIPv6CP, err) }
 

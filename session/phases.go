@@ -213,6 +213,11 @@ func (s *Session) networkUp() {
 		close(s.up)
 		return
 	}
+	s.signalReopened()
+}
+
+// signalReopened sends the Reopened value, unless one is waiting.
+func (s *Session) signalReopened() {
 	select {
 	case s.reopened <- struct{}{}:
 	default:

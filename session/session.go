@@ -75,14 +75,16 @@ type Session struct {
 	ipv6Neg ipv6cp.Negotiated
 	lcpOut  lcp.Negotiated
 
-	w       writer
-	dec     ppp.Decoder   // owned by routineRead
-	rxFCS   atomic.Uint32 // the FCS dec expects, set by routineLoop: see setRecvFCS
-	ipUp    atomic.Bool   // IPCP is Opened: IPv4 flows
-	ipv6Up  atomic.Bool   // IPv6CP is Opened: IPv6 flows
-	rxSeen  atomic.Bool   // a frame arrived since the last timer event
-	handler atomic.Pointer[func([]byte)]
-	stats   counters
+	w      writer
+	dec    ppp.Decoder   // owned by routineRead
+	rxFCS  atomic.Uint32 // the FCS dec expects, set by routineLoop: see setRecvFCS
+	ipUp   atomic.Bool   // IPCP is Opened: IPv4 flows
+	ipv6Up atomic.Bool   // IPv6CP is Opened: IPv6 flows
+	// ipv6Closed: IPv6CP went down alone, LCP staying (IPv6Closed).
+	ipv6Closed atomic.Bool
+	rxSeen     atomic.Bool // a frame arrived since the last timer event
+	handler    atomic.Pointer[func([]byte)]
+	stats      counters
 }
 
 // frame is a received control packet on its way to the loop.
@@ -127,10 +129,12 @@ func Start(rw io.ReadWriteCloser, cfg Config) *Session {
 // Up is closed once IPCP is Opened and IP packets flow.
 func (s *Session) Up() <-chan struct{} { return s.up }
 
-// Reopened receives a value when IPCP is Opened again after a
-// renegotiation (of LCP or of IPCP alone), which may have changed the
-// addresses, the DNS servers or the MRU: IPCP and LCP then tell the new
-// ones. Values do not queue: one tells of any number of reopenings.
+// Reopened receives a value when IPCP or IPv6CP is Opened again after a
+// renegotiation (of LCP or of the NCP alone), which may have changed the
+// addresses, the DNS servers or the MRU: IPCP, IPv6CP and LCP then tell
+// the new ones; and when IPv6CP goes down while LCP stays Opened
+// (IPv6CP then reports it is not). Values do not queue: one tells of
+// any number of changes.
 func (s *Session) Reopened() <-chan struct{} { return s.reopened }
 
 // Done is closed when the link has ended; Err then tells why.

@@ -2,6 +2,7 @@ package shim
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -43,4 +44,13 @@ type Backend interface {
 	Activate(ctx context.Context, apn, user, password string) (Network, error)
 	// Info reports the modem's identity and radio state.
 	Info(ctx context.Context) ModemInfo
+}
+
+// ipv4Text is a context's IPv4 address as the IPv4-only dialects show
+// it, "0.0.0.0" on an IPv6-only link (their way of saying none).
+func ipv4Text(a netip.Addr) string {
+	if !a.Is4() {
+		return "0.0.0.0"
+	}
+	return a.String()
 }

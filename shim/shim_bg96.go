@@ -302,7 +302,7 @@ func (s *shimSession) cmdBG96QIACT(c *shimCmd) error {
 	case at.Read:
 		for _, x := range s.bg().ctxs[1:] {
 			if n := x.px.Network(); n != nil {
-				s.line(fmt.Sprintf("+QIACT: %d,1,1,%q", x.id, n.LocalAddr()))
+				s.line(bg96QIACTLine(x.id, modemsock.DisplayAddr(n)))
 			}
 		}
 		return nil
@@ -534,6 +534,17 @@ func (s *shimSession) cmdBG96QISTATE(c *shimCmd) error {
 	return nil
 }
 
+// bg96QIACTLine is a context's line of AT+QIACT?: its <context_type> is
+// 1 with an IPv4 address, 2 with an IPv6 one (an IPv6-only link), as
+// the BG96's TCP/IP manual numbers them.
+func bg96QIACTLine(id int, a netip.Addr) string {
+	typ := 1
+	if a.Is6() {
+		typ = 2
+	}
+	return fmt.Sprintf("+QIACT: %d,1,%d,%q", id, typ, a)
+}
+
 func (s *shimSession) bg96StateLine(k *bg96Socket) {
 	ip, rport, lport := k.host, k.rport, k.lport
 	if k.sock != nil && k.sock.Remote().IsValid() {
@@ -543,7 +554,7 @@ func (s *shimSession) bg96StateLine(k *bg96Socket) {
 	if k.typ == bg96TCPListener || k.typ == bg96UDPService {
 		ip = "127.0.0.1"
 		if x := s.bg().ctxs[k.ctx]; x.px.Network() != nil {
-			ip = x.px.Network().LocalAddr().String()
+			ip = modemsock.DisplayAddr(x.px.Network()).String()
 		}
 	}
 	s.line(fmt.Sprintf("+QISTATE: %d,%q,%q,%d,%d,%d,%d,%d,%d,\"uart1\"",
@@ -791,7 +802,7 @@ func (s *shimSession) cmdBG96CGPADDR(c *shimCmd) error {
 	case at.Action:
 		for _, x := range s.bg().ctxs[1:] {
 			if n := x.px.Network(); n != nil {
-				s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, n.LocalAddr()))
+				s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, modemsock.DisplayAddr(n)))
 			}
 		}
 		return nil
@@ -806,7 +817,7 @@ func (s *shimSession) cmdBG96CGPADDR(c *shimCmd) error {
 		}
 		addr := "0.0.0.0"
 		if n := x.px.Network(); n != nil {
-			addr = n.LocalAddr().String()
+			addr = modemsock.DisplayAddr(n).String()
 		}
 		s.line(fmt.Sprintf("+CGPADDR: %d,%s", x.id, addr))
 	}

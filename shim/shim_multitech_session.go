@@ -33,7 +33,7 @@ func (s *shimSession) cmdMTConnectionStart(c *shimCmd) error {
 			s.mtFailResult(mtErrGPRSFailed)
 			return
 		}
-		s.line(t.px.Network().LocalAddr().String())
+		s.line(ipv4Text(t.px.Network().LocalAddr()))
 		s.mtInfo(mtGprsActivation)
 	})
 	return errShimFinal
@@ -78,7 +78,7 @@ func (s *shimSession) cmdMTDisplayIP(c *shimCmd) error {
 	if n == nil {
 		return s.mtFail(mtErrNoLink)
 	}
-	s.line(fmt.Sprintf("#MY IP: %q", n.LocalAddr().String()))
+	s.line(fmt.Sprintf("#MY IP: %q", ipv4Text(n.LocalAddr())))
 	s.line(`#PEER IP: "0.0.0.0"`)
 	s.line(`#GATEWAY IP: "0.0.0.0"`)
 	return nil

@@ -291,10 +291,16 @@ func (s *shimSession) cmdQILOCIP(c *shimCmd) error {
 	if c.Op != at.Action || p.network() == nil {
 		return errShimState
 	}
+	a := p.network().LocalAddr()
+	if !a.IsValid() {
+		// The M95 is an IPv4 module: AT+QILOCIP has no IPv6 form.
+		s.log.Info("shim: AT+QILOCIP: the link has no IPv4 address, and the M95 shows no IPv6 one")
+		return errShimState
+	}
 	if p.state == pdpGPRSAct {
 		s.setState(p, pdpStatus)
 	}
-	s.line(p.network().LocalAddr().String())
+	s.line(a.String())
 	return errShimFinal // the address is the whole answer: no OK
 }
 

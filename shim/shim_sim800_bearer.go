@@ -38,7 +38,7 @@ func (s *shimSession) cmdSIM800SAPBR(c *shimCmd) error {
 	case cmd == 2:
 		status, addr := 3, "0.0.0.0"
 		if n := st.bearer.Network(); n != nil {
-			status, addr = 1, n.LocalAddr().String()
+			status, addr = 1, ipv4Text(n.LocalAddr())
 		}
 		s.line(fmt.Sprintf("+SAPBR: %d,%d,%q", cid, status, addr))
 	case cmd == 1:
@@ -129,6 +129,11 @@ func (s *shimSession) cmdSIM800CIFSR(c *shimCmd) error {
 	}
 	n := st.px.Network()
 	if c.Op != at.Action || n == nil || st.stage < simIPGprsact || st.stage == simPDPDeact {
+		return errShimState
+	}
+	if !n.LocalAddr().IsValid() {
+		// The SIM800 is an IPv4 module: AT+CIFSR has no IPv6 form.
+		s.log.Info("shim: AT+CIFSR: the link has no IPv4 address, and the SIM800 shows no IPv6 one")
 		return errShimState
 	}
 	if st.stage == simIPGprsact {

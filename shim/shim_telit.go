@@ -343,7 +343,7 @@ func (s *shimSession) telitActivate(x *telitContext, user, pass, prefix string) 
 			s.log.Debug("shim: activation failed", "context", x.id, "err", err)
 			s.errorResult(telitErr(telitErrActivation))
 		} else {
-			s.line(prefix + x.px.Network().LocalAddr().String())
+			s.line(prefix + modemsock.DisplayAddr(x.px.Network()).String())
 			s.result("OK")
 		}
 		s.resume()

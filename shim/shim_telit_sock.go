@@ -298,7 +298,7 @@ func telitAddr(a netip.AddrPort) string {
 // telitLocalIP is the address of connection ID id's context.
 func (s *shimSession) telitLocalIP(id int) string {
 	if n := s.telitNetwork(id); n != nil {
-		return n.LocalAddr().String()
+		return modemsock.DisplayAddr(n).String()
 	}
 	return "0.0.0.0"
 }

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/gprsppp/gprsppp/internal/linkstate"
 	"github.com/gprsppp/gprsppp/internal/testenv"
 )
 
@@ -43,5 +47,72 @@ func TestConnectBadPDPType(t *testing.T) {
 	code, stderr := runBinary(t, "connect", "--sim", "--pdp-type", "PPP", "--socks5", freeAddr(t))
 	if code == 0 || !strings.Contains(stderr, "--pdp-type") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// The scripts' IPv6 variables: pppd's LLLOCAL and LLREMOTE, and the
+// global addresses and DNS servers, space-separated; empty without IPv6.
+func TestHookEnvIPv6(t *testing.T) {
+	o := &ops{name: "l", device: "sim"}
+	st := linkstate.Status{
+		IPv6:     []netip.Addr{netip.MustParseAddr("fe80::2"), netip.MustParseAddr("2001:db8:64::2"), netip.MustParseAddr("2001:db8:65::2")},
+		IPv6Peer: netip.MustParseAddr("fe80::1"),
+		IPv6DNS:  []netip.Addr{netip.MustParseAddr("2001:db8:64::1"), netip.MustParseAddr("2001:db8:64::53")},
+	}
+	for _, tc := range []struct {
+		name string
+		ev   linkstate.Event
+		want map[string]string
+	}{{
+		name: "change",
+		ev:   linkstate.Event{Kind: linkstate.EventChanged, Status: st},
+		want: map[string]string{"LLLOCAL": "fe80::2", "LLREMOTE": "fe80::1", "GPRSPPP_EVENT": "change", "IPLOCAL": "",
+			"GPRSPPP_IPV6_GLOBAL": "2001:db8:64::2 2001:db8:65::2", "GPRSPPP_IPV6_DNS": "2001:db8:64::1 2001:db8:64::53"},
+	}, {
+		name: "IPv4 only",
+		ev:   linkstate.Event{Kind: linkstate.EventUp, Status: linkstate.Status{Address: netip.MustParseAddr("10.64.64.2")}},
+		want: map[string]string{"LLLOCAL": "", "LLREMOTE": "", "GPRSPPP_EVENT": "up", "IPLOCAL": "10.64.64.2",
+			"GPRSPPP_IPV6_GLOBAL": "", "GPRSPPP_IPV6_DNS": ""},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, kv := range o.scriptEnv(tc.ev) {
+				k, v, _ := strings.Cut(kv, "=")
+				if _, ok := tc.want[k]; ok {
+					got[k] = v
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// gprsppp status shows the IPv6 addresses, the peer's and the DNS
+// servers; the list shows the global address beside the IPv4 one.
+func TestStatusIPv6(t *testing.T) {
+	st := linkstate.Status{Name: "a", Device: "sim", State: linkstate.Up, Address: netip.MustParseAddr("10.64.64.2"),
+		IPv6:     []netip.Addr{netip.MustParseAddr("fe80::2"), netip.MustParseAddr("2001:db8:64::2")},
+		IPv6Peer: netip.MustParseAddr("fe80::1"), IPv6DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}}
+	var out bytes.Buffer
+	printStatus(&out, st, time.Now())
+	for _, want := range []string{
+		"ipv6:         [fe80::2 2001:db8:64::2] (peer fe80::1)\n",
+		"ipv6 dns:     [2001:db8:64::1]\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in\n%s", want, out.String())
+		}
+	}
+	if got := listAddrs(st); got != "10.64.64.2,2001:db8:64::2" {
+		t.Errorf("list cell %q", got)
+	}
+	st.Address = netip.Addr{}
+	if got := listAddrs(st); got != "2001:db8:64::2" {
+		t.Errorf("IPv6-only list cell %q", got)
+	}
+	if got := addrSummary(st); got != "address none, DNS []; IPv6 [fe80::2 2001:db8:64::2], IPv6 DNS [2001:db8:64::1]" {
+		t.Errorf("summary %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -196,7 +197,16 @@ func (o *ops) event(ev linkstate.Event) {
 		o.status("dial failed: " + ev.Err.Error() + o.next())
 	case linkstate.EventUp:
 		o.readyOnce.Do(func() { o.notify.Notify("READY=1") })
-		o.status(fmt.Sprintf("up: address %v, DNS %v", st.Address, st.DNS))
+		o.status("up: " + addrSummary(st))
+		if o.up != "" {
+			o.hooks.Run(o.up, o.scriptArgs(st), o.scriptEnv(ev))
+		}
+	case linkstate.EventChanged:
+		// A router advertisement (or a renegotiation) changed the
+		// addresses: the up script runs again, told so by
+		// GPRSPPP_EVENT=change, since the IPv6 global address normally
+		// arrives only after the link is up.
+		o.status("up: " + addrSummary(st))
 		if o.up != "" {
 			o.hooks.Run(o.up, o.scriptArgs(st), o.scriptEnv(ev))
 		}
@@ -254,11 +264,15 @@ func (o *ops) scriptEnv(ev linkstate.Event) []string {
 	for i, a := range st.DNS[:min(2, len(st.DNS))] {
 		env = append(env, fmt.Sprintf("DNS%d=%v", i+1, a))
 	}
+	env = append(env, ipv6Env(st)...)
 	if o.socket != "" {
 		env = append(env, "GPRSPPP_SOCKET="+o.socket)
 	}
-	if ev.Kind == linkstate.EventUp {
+	switch ev.Kind {
+	case linkstate.EventUp:
 		return append(env, "GPRSPPP_EVENT=up")
+	case linkstate.EventChanged:
+		return append(env, "GPRSPPP_EVENT=change")
 	}
 	reason := ""
 	if ev.Err != nil {
@@ -268,6 +282,40 @@ func (o *ops) scriptEnv(ev linkstate.Event) []string {
 		"CONNECT_TIME="+strconv.FormatInt(int64(ev.Duration.Seconds()), 10),
 		"BYTES_SENT="+strconv.FormatUint(ev.Stats.OctetsOut, 10),
 		"BYTES_RCVD="+strconv.FormatUint(ev.Stats.OctetsIn, 10))
+}
+
+// ipv6Env is the IPv6 part of the scripts' environment: pppd's
+// ipv6-up variables LLLOCAL and LLREMOTE (the link-local addresses from
+// IPv6CP), and ours: the global addresses SLAAC formed and the DNS
+// servers router advertisements gave, each space-separated. Empty
+// values without IPv6.
+func ipv6Env(st linkstate.Status) []string {
+	var local netip.Addr
+	var global []string
+	for _, a := range st.IPv6 {
+		if a.IsLinkLocalUnicast() {
+			local = a
+		} else {
+			global = append(global, a.String())
+		}
+	}
+	var dns []string
+	for _, a := range st.IPv6DNS {
+		dns = append(dns, a.String())
+	}
+	return []string{
+		"LLLOCAL=" + addrText(local), "LLREMOTE=" + addrText(st.IPv6Peer),
+		"GPRSPPP_IPV6_GLOBAL=" + strings.Join(global, " "), "GPRSPPP_IPV6_DNS=" + strings.Join(dns, " "),
+	}
+}
+
+// addrSummary tells a link's addresses and DNS servers on one line.
+func addrSummary(st linkstate.Status) string {
+	s := fmt.Sprintf("address %v, DNS %v", cmp.Or(addrText(st.Address), "none"), st.DNS)
+	if len(st.IPv6) > 0 {
+		s += fmt.Sprintf("; IPv6 %v, IPv6 DNS %v", st.IPv6, st.IPv6DNS)
+	}
+	return s
 }
 
 // addrText is a's text, empty if a is the zero Addr.

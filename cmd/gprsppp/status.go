@@ -135,10 +135,27 @@ func listStatus(ctx context.Context, out io.Writer, found []linkSocket) error {
 			fmt.Fprintf(tw, "%s\t?\t%v\n", s.name, err) // the last cell sets no column's width
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\n", s.name, st.State, addrText(st.Address), roundDuration(st.Uptime))
+		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\n", s.name, st.State, listAddrs(st), roundDuration(st.Uptime))
 	}
 	fmt.Fprintln(tw, "(gprsppp status NAME shows one)")
 	return tw.Flush()
+}
+
+// listAddrs is the ADDRESS cell of a link: its IPv4 address and its
+// first global IPv6 one (the link-local is the same fe80:: form on every
+// link), each where it has one.
+func listAddrs(st linkstate.Status) string {
+	addrs := []string{}
+	if st.Address.IsValid() {
+		addrs = append(addrs, st.Address.String())
+	}
+	for _, a := range st.IPv6 {
+		if !a.IsLinkLocalUnicast() {
+			addrs = append(addrs, a.String())
+			break
+		}
+	}
+	return strings.Join(addrs, ",")
 }
 
 // printStatus prints one link's status for a person.
@@ -154,6 +171,10 @@ func printStatus(w io.Writer, st linkstate.Status, now time.Time) {
 	if st.Address.IsValid() {
 		row("address", "%v (peer %s)", st.Address, cmp.Or(addrText(st.Peer), "unknown"))
 		row("dns", "%v", st.DNS)
+	}
+	if len(st.IPv6) > 0 {
+		row("ipv6", "%v (peer %s)", st.IPv6, cmp.Or(addrText(st.IPv6Peer), "unknown"))
+		row("ipv6 dns", "%v", st.IPv6DNS)
 	}
 	if st.State == linkstate.Up {
 		row("uptime", "%s", roundDuration(st.Uptime))

@@ -12,6 +12,8 @@ package linkmetrics
 
 import (
 	"net/http"
+	"net/netip"
+	"slices"
 
 	"github.com/gprsppp/gprsppp/internal/linkstate"
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +31,7 @@ type descs struct {
 	bytesIn, bytesOut, framesIn, framesOut   *prometheus.Desc
 	packetsIn, packetsOut, fcsErrors, drops  *prometheus.Desc
 	signalRSSI, signalDBm, signalTime, state *prometheus.Desc
+	address, dnsServer                       *prometheus.Desc
 }
 
 var _ prometheus.Collector = (*Collector)(nil)
@@ -56,6 +59,8 @@ func NewCollector(status func() linkstate.Status, name string) *Collector {
 		signalRSSI: d("modem_signal_rssi", "The modem's AT+CSQ <rssi> at the last dial: 0 (-113 dBm or less) to 31 (-51 dBm or more); absent if unknown."),
 		signalDBm:  d("modem_signal_dbm", "The modem's signal strength at the last dial, in dBm, from AT+CSQ; absent if unknown."),
 		signalTime: d("modem_signal_timestamp_seconds", "When the signal quality was read (Unix time); absent if it never was."),
+		address:    d("link_address_info", "1 for each address of the link up: IPv4 from IPCP, IPv6 link-local from IPv6CP and global from router advertisements.", "family", "address"),
+		dnsServer:  d("link_dns_server_info", "1 for each DNS server of the link up: IPv4 from IPCP, IPv6 from router advertisements (RDNSS).", "family", "address"),
 	}}
 }
 
@@ -65,6 +70,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, desc := range []*prometheus.Desc{
 		d.up, d.state, d.uptime, d.redials, d.bytesIn, d.bytesOut, d.framesIn, d.framesOut,
 		d.packetsIn, d.packetsOut, d.fcsErrors, d.drops, d.signalRSSI, d.signalDBm, d.signalTime,
+		d.address, d.dnsServer,
 	} {
 		ch <- desc
 	}
@@ -117,6 +123,27 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if !st.SignalAt.IsZero() {
 		gauge(d.signalTime, float64(st.SignalAt.UnixNano())/1e9)
+	}
+	if st.State == linkstate.Up {
+		info(ch, d.address, append([]netip.Addr{st.Address}, st.IPv6...))
+		info(ch, d.dnsServer, append(slices.Clone(st.DNS), st.IPv6DNS...))
+	}
+}
+
+// info sends desc at 1 for each valid address, labelled with its family
+// and text; a repeat is sent once, as the registry requires.
+func info(ch chan<- prometheus.Metric, desc *prometheus.Desc, addrs []netip.Addr) {
+	var seen []netip.Addr
+	for _, a := range addrs {
+		if !a.IsValid() || slices.Contains(seen, a) {
+			continue
+		}
+		seen = append(seen, a)
+		family := "ipv4"
+		if a.Is6() {
+			family = "ipv6"
+		}
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, 1, family, a.String())
 	}
 }
 

@@ -83,6 +83,30 @@ func TestMetrics(t *testing.T) {
 			"gprsppp_modem_signal_rssi": 20, "gprsppp_modem_signal_dbm": -73, "gprsppp_modem_signal_timestamp_seconds": 1_700_000_000,
 		},
 	}, {
+		name: "up, dual stack",
+		st: linkstate.Status{
+			State: linkstate.Up, Address: netip.MustParseAddr("10.64.64.2"), DNS: []netip.Addr{netip.MustParseAddr("10.64.64.1")},
+			IPv6:    []netip.Addr{netip.MustParseAddr("fe80::2"), netip.MustParseAddr("2001:db8:64::2")},
+			IPv6DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1"), netip.MustParseAddr("10.64.64.1")},
+		},
+		want: map[string]float64{
+			`gprsppp_link_address_info{address="10.64.64.2",family="ipv4"}`:        1,
+			`gprsppp_link_address_info{address="fe80::2",family="ipv6"}`:           1,
+			`gprsppp_link_address_info{address="2001:db8:64::2",family="ipv6"}`:    1,
+			`gprsppp_link_dns_server_info{address="10.64.64.1",family="ipv4"}`:     1,
+			`gprsppp_link_dns_server_info{address="2001:db8:64::1",family="ipv6"}`: 1,
+		},
+	}, {
+		name: "up, IPv6 only",
+		st:   linkstate.Status{State: linkstate.Up, IPv6: []netip.Addr{netip.MustParseAddr("fe80::2")}},
+		want: map[string]float64{`gprsppp_link_address_info{address="fe80::2",family="ipv6"}`: 1},
+		none: []string{`gprsppp_link_address_info{address="invalid IP",family="ipv4"}`},
+	}, {
+		name: "down: the last link's addresses are not shown",
+		st:   linkstate.Status{State: linkstate.Down, Address: netip.MustParseAddr("10.64.64.2"), IPv6: []netip.Addr{netip.MustParseAddr("fe80::2")}},
+		want: map[string]float64{"gprsppp_link_up": 0},
+		none: []string{`gprsppp_link_address_info{address="10.64.64.2",family="ipv4"}`, `gprsppp_link_address_info{address="fe80::2",family="ipv6"}`},
+	}, {
 		name: "dialing, signal unknown",
 		st:   linkstate.Status{State: linkstate.Dialing, Signal: "99,99", SignalAt: readAt},
 		want: map[string]float64{"gprsppp_link_up": 0, `gprsppp_link_state{state="dialing"}`: 1, "gprsppp_link_uptime_seconds": 0},

@@ -67,6 +67,14 @@ type Status struct {
 	Address netip.Addr   `json:"address"`
 	Peer    netip.Addr   `json:"peer"`
 	DNS     []netip.Addr `json:"dns"`
+	// IPv6 are the link's IPv6 addresses, the link-local one first, then
+	// those SLAAC formed from router advertisements; IPv6Peer is the
+	// peer's link-local address and IPv6DNS the DNS servers router
+	// advertisements gave (RFC 8106). All empty without IPv6CP. They
+	// follow the link as advertisements come and go.
+	IPv6     []netip.Addr `json:"ipv6,omitempty"`
+	IPv6Peer netip.Addr   `json:"ipv6_peer,omitzero"`
+	IPv6DNS  []netip.Addr `json:"ipv6_dns,omitempty"`
 	// Uptime is how long the current link has been up; zero if none is.
 	Uptime time.Duration `json:"uptime_ns"`
 	// Link counts the current link's traffic (zero if none is up); Total
@@ -132,6 +140,10 @@ const (
 	// EventDown: Link ended, with Err, after Duration, having counted
 	// Stats.
 	EventDown
+	// EventChanged: the link that is up renegotiated or a router
+	// advertisement changed its IPv6 addresses or DNS servers; Status
+	// has the new ones.
+	EventChanged
 )
 
 // Event is one change, with the status just after it.

@@ -3,7 +3,7 @@
 // the Prometheus metrics show (state, address, uptime, counters of the
 // current link and of all links, redials, the last reason a link ended,
 // the modem's signal and registration), and tells an Event handler of
-// each dial, link up and link down, for hooks, sd_notify and the
+// each dial, link up, change of address and link down, for hooks, sd_notify and the
 // pppd-style "Connect time" line.
 //
 // Wiring:
@@ -16,6 +16,7 @@ package linkstate
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -121,11 +122,11 @@ func (t *Tracker) dialFailed(err error) {
 
 func (t *Tracker) up(l *gprsppp.Link) {
 	m := l.Modem()
+	renumbered := l.Renumbered() // before the addresses are read: no change is missed
 	t.mu.Lock()
 	t.cur, t.upAt = l, t.cfg.Now()
 	t.setState(Up)
-	t.st.Address, t.st.Peer = l.LocalAddr(), l.PeerAddr()
-	t.st.DNS = l.DNSServers()
+	t.setAddrs(l)
 	t.st.Speed = m.Speed
 	if m.Signal != "" {
 		t.st.Signal, t.st.SignalAt = m.Signal, t.upAt
@@ -136,15 +137,56 @@ func (t *Tracker) up(l *gprsppp.Link) {
 	ev := Event{Kind: EventUp, Link: l, Status: t.snapshot()}
 	t.wg.Add(1)
 	t.mu.Unlock()
-	go t.routineWatch(l)
+	go t.routineWatch(l, renumbered)
 	t.emit(ev)
 }
 
-// routineWatch waits for l to end and reports it.
-func (t *Tracker) routineWatch(l *gprsppp.Link) {
+// setAddrs copies l's addresses and DNS servers; t.mu is held.
+func (t *Tracker) setAddrs(l *gprsppp.Link) {
+	t.st.Address, t.st.Peer = l.LocalAddr(), l.PeerAddr()
+	t.st.DNS = l.DNSServers()
+	t.st.IPv6, t.st.IPv6Peer, t.st.IPv6DNS = l.IPv6Addrs(), l.IPv6PeerAddr(), l.IPv6DNSServers()
+}
+
+// routineWatch follows l's renumberings and router advertisements, and
+// reports it down when it ends.
+func (t *Tracker) routineWatch(l *gprsppp.Link, renumbered <-chan struct{}) {
 	defer t.wg.Done()
-	<-l.Done()
-	t.finish(l)
+	for {
+		select {
+		case <-renumbered:
+			renumbered = l.Renumbered()
+			t.changed(l)
+		case <-l.Done():
+			t.finish(l)
+			return
+		}
+	}
+}
+
+// changed takes l's new addresses and reports them, if l is still the
+// link up and they did change.
+func (t *Tracker) changed(l *gprsppp.Link) {
+	t.mu.Lock()
+	if t.cur != l || l.Err() != nil {
+		t.mu.Unlock()
+		return
+	}
+	before := t.snapshot()
+	t.setAddrs(l)
+	ev := Event{Kind: EventChanged, Link: l, Status: t.snapshot()}
+	t.mu.Unlock()
+	if sameAddrs(before, ev.Status) {
+		return
+	}
+	t.emit(ev)
+}
+
+// sameAddrs reports whether a and b have the same addresses and DNS
+// servers.
+func sameAddrs(a, b Status) bool {
+	return a.Address == b.Address && a.Peer == b.Peer && a.IPv6Peer == b.IPv6Peer &&
+		slices.Equal(a.DNS, b.DNS) && slices.Equal(a.IPv6, b.IPv6) && slices.Equal(a.IPv6DNS, b.IPv6DNS)
 }
 
 // finish reports l down, unless that was done already: once l has
@@ -219,7 +261,8 @@ func (t *Tracker) snapshot() Status {
 		m := *st.Modem
 		st.Modem = &m
 	}
-	st.DNS = append(st.DNS[:0:0], st.DNS...)
+	st.DNS = slices.Clone(st.DNS)
+	st.IPv6, st.IPv6DNS = slices.Clone(st.IPv6), slices.Clone(st.IPv6DNS)
 	st.Link = gprsppp.Stats{}
 	if t.cur != nil {
 		st.Link = t.cur.Stats()

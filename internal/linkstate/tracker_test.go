@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -117,5 +118,69 @@ func TestTrackerFollowsSupervisor(t *testing.T) {
 	}
 	for len(networks) > 0 {
 		(<-networks).Close()
+	}
+}
+
+// A dual-stack link: the status carries the IPv6 link-local addresses
+// from IPv6CP at once, and the global address and DNS server of the
+// router advertisement as soon as it comes (an EventChanged, unless it
+// came before the link was reported up).
+func TestTrackerFollowsIPv6(t *testing.T) {
+	events := make(chan Event, 100)
+	tr := New(Config{Name: "test", Device: "pipe", OnEvent: func(ev Event) { events <- ev }})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, b := ppptest.Pipe()
+	networks := make(chan *gprsppp.Link, 1)
+	dial := func(ctx context.Context) (*gprsppp.Link, error) {
+		go func() {
+			n, _ := gprsppp.OpenNetwork(ctx, b, gprsppp.NetworkConfig{
+				IPv6: &gprsppp.NetworkIPv6{DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}}})
+			networks <- n
+		}()
+		return gprsppp.Open(ctx, a, gprsppp.Config{PDPType: gprsppp.PDPTypeIPv4v6})
+	}
+	sup := gprsppp.NewSupervisor(tr.Wrap(gprsppp.SupervisorConfig{Dial: dial}))
+	runErr := make(chan error, 1)
+	go func() { runErr <- sup.Run(ctx) }()
+
+	global := netip.MustParseAddr("2001:db8:64::2")
+	var up bool
+	var st Status
+	deadline := time.After(20 * time.Second)
+	for !slices.Contains(st.IPv6, global) {
+		select {
+		case ev := <-events:
+			switch ev.Kind {
+			case EventUp:
+				up = true
+			case EventChanged:
+				if !up {
+					t.Fatal("EventChanged before EventUp")
+				}
+			case EventDialing:
+				continue
+			default:
+				t.Fatalf("event %d: %+v", ev.Kind, ev)
+			}
+			st = ev.Status
+		case <-deadline:
+			t.Fatalf("no status with %v within 20 s; last %+v", global, st)
+		}
+	}
+	want := Status{IPv6: []netip.Addr{netip.MustParseAddr("fe80::2"), global}, IPv6Peer: netip.MustParseAddr("fe80::1"),
+		IPv6DNS: []netip.Addr{netip.MustParseAddr("2001:db8:64::1")}}
+	got := Status{IPv6: st.IPv6, IPv6Peer: st.IPv6Peer, IPv6DNS: st.IPv6DNS}
+	if diff := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+		t.Errorf("IPv6 status (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(st.IPv6, tr.Status().IPv6, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+		t.Errorf("Status() (-event +Status()):\n%s", diff)
+	}
+	cancel()
+	<-runErr
+	tr.Close()
+	if n := <-networks; n != nil {
+		n.Close()
 	}
 }
