@@ -187,6 +187,7 @@ type shimSession struct {
 	capture *dce.Payload   // the payload a handler asked for
 	pending []byte         // host input the engine did not take yet (suspended)
 	closing bool           // Serve is returning: no more host input
+	quiet   time.Time      // the command line's last input or answer (afterQuiet)
 	// lineLeft is how many commands of the line being run follow the
 	// one running (the SIM800's AT+CIFSR answers no OK when last).
 	lineLeft int

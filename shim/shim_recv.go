@@ -2,6 +2,7 @@ package shim
 
 import (
 	"fmt"
+	"time"
 )
 
 // deliver gives c's buffered data to the host as AT+QINDI says: pushed
@@ -111,8 +112,40 @@ func (s *shimSession) deliverClosed(c *shimConn) {
 	s.line(c.urcPrefix() + "CLOSED")
 }
 
-// flushRecv delivers what waited for a command to finish.
-func (s *shimSession) flushRecv() { s.pers.flushRecv() }
+// flushRecv delivers what waited for a command to finish, and marks the
+// moment the port's command line last had input or an answer.
+func (s *shimSession) flushRecv() {
+	s.quiet = s.cfg.Clock.Now()
+	s.pers.flushRecv()
+}
+
+// urcGuard is how long an unsolicited result announcing data (SRING,
+// +CIPRXGET: 1, CLOSED) waits after the port's last command input or
+// answer, so that it does not follow a final result at once. attentive's
+// reader thread reuses the buffer holding a response for the next line
+// before its caller has parsed it, so a URC right behind an OK turns the
+// response into the URC. On a module the radio's latency keeps them
+// apart.
+const urcGuard = 50 * time.Millisecond
+
+// afterQuiet runs f on the loop once the port has been quiet for
+// urcGuard, and reports true, unless it is quiet already (false: the
+// caller goes on at once). due marks a run already scheduled, so that
+// one waits at most once.
+func (s *shimSession) afterQuiet(due *bool, f func()) bool {
+	wait := urcGuard - s.cfg.Clock.Now().Sub(s.quiet)
+	if wait <= 0 {
+		return false
+	}
+	if !*due {
+		*due = true
+		s.afterFunc(wait, func() {
+			*due = false
+			f()
+		})
+	}
+	return true
+}
 
 // m95FlushRecv is flushRecv for the M95.
 func (s *shimSession) m95FlushRecv() {

@@ -120,6 +120,7 @@ type sim800Conn struct {
 
 	notified bool   // +CIPRXGET: 1 sent; again once the buffer is drained
 	told     bool   // CLOSED sent
+	urcDue   bool   // a URC that waited for a command waits urcGuard more
 	waiting  []byte // a payload waiting for room in the send queue
 	wait     func() // answers the payload once it is queued
 }

@@ -104,6 +104,13 @@ func (s *shimSession) sim800Deliver(k *sim800Conn) {
 	if s.busy() || s.e.InPayload() || k.sock == nil {
 		return
 	}
+	if st.rxget == 1 && s.sim800URCDue(k) && s.afterQuiet(&k.urcDue, func() {
+		if st.conns.Holds(k.id, k) {
+			s.sim800Deliver(k)
+		}
+	}) {
+		return
+	}
 	if st.rxget == 1 {
 		if k.sock.Buffered() > 0 && !k.notified {
 			k.notified = true
@@ -120,6 +127,12 @@ func (s *shimSession) sim800Deliver(k *sim800Conn) {
 		k.told = true
 		s.line(st.prefix(k.id) + "CLOSED")
 	}
+}
+
+// sim800URCDue reports whether k has a URC to give in manual receive:
+// +CIPRXGET: 1 for data not yet announced, or CLOSED.
+func (s *shimSession) sim800URCDue(k *sim800Conn) bool {
+	return k.sock.Buffered() > 0 && !k.notified || k.state == simClosed && !k.told
 }
 
 // sim800Push writes k's data as it came (at most a packet of 1460 at a

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/gprsppp/gprsppp/at"
 	"github.com/gprsppp/gprsppp/modemsock"
@@ -125,9 +124,6 @@ var telitCfgDefault = telitSockCfg{cid: 1, pktSz: 300, maxTo: 90, connTo: 600, t
 type telitPort struct {
 	s *shimSession
 	m *telitModule
-	// quiet is when the port's last command line input or answer was
-	// handled (flushRecv); SRINGs wait telitRingDelay after it.
-	quiet time.Time
 }
 
 func newTelitPort(s *shimSession) *telitPort {

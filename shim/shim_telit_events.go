@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"time"
 
 	"github.com/gprsppp/gprsppp/modemsock"
 )
@@ -172,18 +171,9 @@ func (s *shimSession) telitRing(k *telitSocket) {
 	}
 }
 
-// telitRingDelay is how long an SRING waits after the port's last
-// command input or answer, so that it does not follow a final result at
-// once: attentive's reader thread reuses the buffer holding a response
-// for the next line before its caller has parsed it, so an SRING right
-// behind an OK turns the response into "SRING: 1". On a module the
-// radio's latency keeps them apart.
-const telitRingDelay = 50 * time.Millisecond
-
 // telitFlush delivers what waited for this port's command line: online
-// data at once, an SRING telitRingDelay later.
+// data at once, an SRING urcGuard later.
 func (s *shimSession) telitFlush() {
-	s.pers.(*telitPort).quiet = s.cfg.Clock.Now()
 	for _, k := range s.tl().socks.All() {
 		if k.port == s && k.sock != nil && k.sock.Buffered() > 0 {
 			s.telitDeliver(k)
@@ -192,22 +182,13 @@ func (s *shimSession) telitFlush() {
 }
 
 // telitRingLater calls telitDeliver for k once the port has been quiet
-// for telitRingDelay; it reports false if it is quiet already.
+// for urcGuard; it reports false if it is quiet already.
 func (s *shimSession) telitRingLater(k *telitSocket) bool {
-	wait := telitRingDelay - s.cfg.Clock.Now().Sub(s.pers.(*telitPort).quiet)
-	if wait <= 0 {
-		return false
-	}
-	if !k.ringDue {
-		k.ringDue = true
-		s.afterFunc(wait, func() {
-			k.ringDue = false
-			if s.tl().socks.Holds(k.id, k) && k.port == s && k.sock != nil {
-				s.telitDeliver(k)
-			}
-		})
-	}
-	return true
+	return s.afterQuiet(&k.ringDue, func() {
+		if s.tl().socks.Holds(k.id, k) && k.port == s && k.sock != nil {
+			s.telitDeliver(k)
+		}
+	})
 }
 
 // telitContextLost closes the sockets of a context whose network went

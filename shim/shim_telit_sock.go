@@ -43,7 +43,7 @@ type telitSocket struct {
 
 	closure  int  // AT#SLASTCLOSURE's cause: 0 not closed by the peer, 1 FIN, 2 reset or error
 	rung     bool // SRING told of the data; again once the buffer was empty
-	ringDue  bool // an SRING that waited for a command waits telitRingDelay more
+	ringDue  bool // an SRING that waited for a command waits urcGuard more
 	received int  // octets read by the host (AT#SI's received, with the buffer)
 }
 
