@@ -32,6 +32,7 @@ package session
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gprsppp/gprsppp/lcp"
@@ -103,8 +104,9 @@ type writer struct {
 	batch []byte
 	dead bool
 
-	batchLimit int       // octets gathered into one Write; owned by routineWrite
-	rate       rateMeter // the line's rate; owned by routineWrite
+	batchLimit int          // octets gathered into one Write; owned by routineWrite
+	rate       rateMeter    // the line's rate; owned by routineWrite
+	peakDelay  atomic.Int64 // the longest a frame sent waited, in ns; stored by routineWrite
 
 	fq   flowQueue // framed IPv4 packets for routineWrite
 	pool sync.Pool // of *queued, the queue's buffers
@@ -177,9 +179,13 @@ func (w *writer) enqueue(pkt []byte) error {
 // take appends a dequeued frame to the batch unless it waited too long.
 func (w *writer) take(q *queued, now time.Time) int {
 	defer w.pool.Put(q)
-	if now.Sub(q.at) > MaxQueueDelay {
+	waited := now.Sub(q.at)
+	if waited > MaxQueueDelay {
 		w.s.stats.queueDrops.Add(1)
 		return 0
+	}
+	if int64(waited) > w.peakDelay.Load() {
+		w.peakDelay.Store(int64(waited))
 	}
 	w.batch = append(w.batch, q.frame...)
 	return 1

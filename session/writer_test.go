@@ -156,3 +156,38 @@ func TestQueueDelayBoundsBurst(t *testing.T) {
 		})
 	}
 }
+
+// Stats.PeakQueueDelay is the longest a packet the line carried waited;
+// a packet dropped for waiting past MaxQueueDelay does not count.
+func TestPeakQueueDelay(t *testing.T) {
+	clk := clock.NewManual(time.Unix(0, 0))
+	line := newClockLine(clk, 11520)
+	late, sent := bytes.Repeat([]byte("A"), 100), bytes.Repeat([]byte("B"), 100)
+	s := &Session{cfg: Config{Clock: clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
+	s.w.init(s)
+	if got := s.Stats().PeakQueueDelay; got != 0 {
+		t.Fatalf("PeakQueueDelay before any packet = %v, want 0", got)
+	}
+	s.w.enqueue(late)
+	clk.Advance(MaxQueueDelay)
+	s.w.enqueue(sent)
+	clk.Advance(700 * time.Millisecond)
+	s.wg.Add(1)
+	go s.w.routineWrite()
+	t.Cleanup(func() {
+		close(s.done)
+		s.wg.Wait()
+	})
+	select {
+	case <-line.wrote:
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing written within 10 s")
+	}
+	if n := len(line.carried(sent)); n != 1 {
+		t.Fatalf("the line carried the second packet %d times, want once", n)
+	}
+	st := s.Stats()
+	if st.PeakQueueDelay != 700*time.Millisecond || st.QueueDrops != 1 {
+		t.Errorf("PeakQueueDelay %v, QueueDrops %d; want 700ms and 1", st.PeakQueueDelay, st.QueueDrops)
+	}
+}

@@ -198,6 +198,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		return err
 	}
 	defer ops.close()
+	ops.queueReport = g.verbose
 	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial:    dialFunc(out, f.simulate, cfg, inbound, log),
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
