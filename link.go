@@ -45,7 +45,7 @@ type Link struct {
 // The Link owns rw and closes it when the link ends; on error rw is
 // closed too.
 func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{trackUnacked: cfg.TrackUnacked})
+	return open(ctx, rw, cfg.session(), linkOptions{trackUnacked: cfg.TrackUnacked, lineRate: cfg.LineRate})
 }
 
 // OpenNetwork runs the network side of a link on rw: it assigns the
@@ -67,6 +67,8 @@ type linkOptions struct {
 	extraAddrs []netip.Addr
 	// trackUnacked is Config.TrackUnacked.
 	trackUnacked bool
+	// lineRate is Config.LineRate.
+	lineRate int
 }
 
 func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
@@ -95,6 +97,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		// Forwarding needs the packets addressed to other hosts.
 		Promiscuous:  opt.forward != nil,
 		TrackUnacked: opt.trackUnacked,
+		LineRate:     opt.lineRate,
 		Logger:       cfg.Logger,
 	})
 	if err != nil {

@@ -26,7 +26,9 @@ type Stack struct {
 	ipstack   *stack.Stack
 	ep        *endpoint
 	sndBufs   sendBuffers
-	listening ports // TCP ports with a listener
+	listening ports          // TCP ports with a listener
+	rwc       *windowControl // nil when receive-window control is off
+	wg        sync.WaitGroup // routineWindows
 	log       *slog.Logger
 
 	mu         sync.Mutex // guards localAddr and dnsServers, which Renumber changes
@@ -60,6 +62,9 @@ func New(cfg Config) (*Stack, error) {
 		log:        cfg.Logger,
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if cfg.LineRate > 0 && !cfg.NoWindowControl {
+		s.rwc = newWindowControl(cfg.LineRate, mtu)
+	}
 	s.ipstack = stack.New(stack.Options{
 		// IPv4 only: the link negotiates IPCP, not IPV6CP.
 		NetworkProtocols: []stack.NetworkProtocolFactory{ipv4.NewProtocol},
@@ -79,6 +84,9 @@ func New(cfg Config) (*Stack, error) {
 		s.cancel()
 		s.ipstack.Destroy()
 		return nil, err
+	}
+	if s.rwc != nil {
+		s.wg.Go(func() { s.rwc.routineWindows(s.ctx.Done()) })
 	}
 	return s, nil
 }
@@ -229,6 +237,7 @@ func (s *Stack) CloseWithError(reason error) error {
 	s.closeOnce.Do(func() {
 		s.downReason = reason
 		s.cancel()
+		s.wg.Wait()
 		// Stop the link first, so aborting connections below cannot
 		// block on a Writer whose link is already gone.
 		s.ep.Close()

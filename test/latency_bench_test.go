@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/netip"
@@ -24,10 +25,15 @@ const (
 	sinkPort   = 5002 // reads and counts: an upload
 )
 
+// noWindowControl turns the client's receive-window control off, to
+// measure without it: go test -bench LatencyUnderLoad ./test -args -no-rwc
+var noWindowControl = flag.Bool("no-rwc", false, "dial the simulator without receive-window control")
+
 // dialSimLine dials the simulator over a line paced as line describes
 // and returns the client's link with the network side's counter of
 // octets its sink received. The network side also serves sourcePort and
-// sinkPort.
+// sinkPort. The client knows the line's rate, as a link over a serial
+// line would, unless -no-rwc.
 func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.Link, *atomic.Int64) {
 	client, modemEnd := ppptest.OSPipe(b)
 	// A UART's driver queues a few KiB, not a pipe's 64.
@@ -53,7 +59,11 @@ func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.L
 	}()
 	dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer dcancel()
-	link, err := gprsppp.DialPort(dctx, client, gprsppp.Config{})
+	cfg := gprsppp.Config{LineRate: line.BitsPerSecond / 10}
+	if *noWindowControl {
+		cfg.LineRate = 0
+	}
+	link, err := gprsppp.DialPort(dctx, client, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
