@@ -19,32 +19,46 @@ import (
 // behind seconds of a download. Connections receiving in bulk get equal
 // shares, so that two downloads share the line evenly.
 //
+// The round trip is the link's: the smallest any connection has seen,
+// for the line's delay dominates every path through it, and a
+// connection opened while the queue was full saw it longer than it is
+// (two downloads opened one after the other, sized by their own round
+// trips, split the line one to three). That round trip is shorter than
+// a full segment's, and this host's own delays (a busy CPU, a reader
+// that lags) add to it, so the windows carry a gain that follows the line:
+// while connections receive in bulk, it grows when the line carried
+// less than it could and shrinks back toward one when it was full.
+//
 // The window is set through the endpoint's receive buffer size
 // (SO_RCVBUF), which also turns gVisor's receive buffer moderation off
 // for the endpoint; gVisor never shrinks a window it has advertised, so
 // a smaller one takes effect as the data in flight arrives.
 type windowControl struct {
-	rate int // octets a second the line carries toward the stack; 0: off
-	mss  int
+	rate int           // octets a second the line carries toward the stack
+	mss  int           // the largest segment a peer sends
+	in   func() uint64 // IPv4 octets received from the link so far
 
 	mu    sync.Mutex // guards conns
 	conns map[*tcpConn]*rwcState
+
+	// Owned by routineWindows.
+	gain    float64       // the windows' gain over a round trip's worth
+	minRTT  time.Duration // the smallest smoothed round trip of any connection; 0 if none yet
+	last    time.Time     // the last tick
+	since   time.Time     // the start of the utilisation period
+	inStart uint64        // in() at since
+	bulkAll bool          // connections received in bulk at every tick since
 }
 
 // rwcState is what windowControl knows of one connection; owned by
 // routineWindows once registered.
 type rwcState struct {
-	read   int64         // octets read at the last tick
-	rate   float64       // octets a second read, averaged over rwcAverage
-	minRTT time.Duration // the smallest smoothed round trip seen; 0 if none yet
-	buf    int           // the receive buffer size last set; 0 if none
+	read int64   // octets read at the last tick
+	rate float64 // octets a second read, averaged over about a second
+	buf  int     // the receive buffer size last set; 0 if none
 }
 
-// Tuning of the control. The gain over one round trip's worth and the
-// segments of headroom keep the line busy although the round trip seen
-// at the handshake is shorter than a full segment's (a 1500-octet frame
-// takes 130 ms at 115200 bit/s) and the peer's segments arrive in
-// bursts of delayed ACKs.
+// Tuning of the control.
 const (
 	// rwcTick is how often windows are recomputed.
 	rwcTick = 100 * time.Millisecond
@@ -54,23 +68,40 @@ const (
 	// rwcBulkShare marks a connection as receiving in bulk when it
 	// reads at least this fraction of the line's rate.
 	rwcBulkShare = 1.0 / 16
-	// rwcGainNum / rwcGainDen is the gain over one round trip's worth.
-	rwcGainNum, rwcGainDen = 5, 4
-	// rwcHeadroom is the segments added to the line's share.
+	// rwcGain is the gain over one round trip's worth to start with
+	// and to come back to; rwcMaxGain bounds it.
+	rwcGain, rwcMaxGain = 1.25, 4
+	// rwcHeadroom is the segments added to each window, for the
+	// peer's bursts and this side's delayed ACKs.
 	rwcHeadroom = 3
+	// rwcPeriodFrames sets the period over which the line's
+	// utilisation is measured: at least a second, and at least this
+	// many full frames of line time, so that one frame more or less
+	// makes little difference.
+	rwcPeriodFrames = 24
+	// rwcIdle and rwcFull bound the utilisation, IPv4 octets received
+	// over what the line carries: below rwcIdle the line waited for
+	// data (PPP's framing costs about 1%), and the gain grows by
+	// rwcGrow; above rwcFull it was full, and the gain shrinks by
+	// rwcShrink toward rwcGain, draining what queued.
+	rwcIdle, rwcFull   = 0.95, 0.975
+	rwcGrow, rwcShrink = 1.25, 0.9
 	// rwcDefaultRTT stands for a connection's round trip before it has
 	// one: a cellular line's order of magnitude.
 	rwcDefaultRTT = 200 * time.Millisecond
 )
 
-func newWindowControl(rate int, mtu uint32) *windowControl {
-	return &windowControl{rate: rate, mss: int(mtu) - 40, conns: map[*tcpConn]*rwcState{}}
+func newWindowControl(rate int, mtu uint32, in func() uint64) *windowControl {
+	return &windowControl{rate: rate, mss: int(mtu) - 40, in: in, conns: map[*tcpConn]*rwcState{}, gain: rwcGain}
 }
 
-// add has c's window controlled until remove.
+// add has c's window controlled until remove; c starts with a window
+// as if it were alone, at the starting gain.
 func (w *windowControl) add(c *tcpConn) {
+	st := &rwcState{}
+	w.set(c, st, windowFor(w.rate, w.mss, 0, rwcGain, 1))
 	w.mu.Lock()
-	w.conns[c] = &rwcState{}
+	w.conns[c] = st
 	w.mu.Unlock()
 }
 
@@ -85,19 +116,26 @@ func (w *windowControl) remove(c *tcpConn) {
 func (w *windowControl) routineWindows(done <-chan struct{}) {
 	t := time.NewTicker(rwcTick)
 	defer t.Stop()
+	w.last = time.Now()
+	w.since, w.inStart, w.bulkAll = w.last, w.in(), true
 	for {
 		select {
-		case <-t.C:
-			w.tick(rwcTick)
+		case now := <-t.C:
+			w.tick(now)
 		case <-done:
 			return
 		}
 	}
 }
 
-// tick measures each connection over the d since the last tick and sets
-// its window.
-func (w *windowControl) tick(d time.Duration) {
+// tick measures each connection since the last tick and sets its
+// window.
+func (w *windowControl) tick(now time.Time) {
+	d := now.Sub(w.last)
+	w.last = now
+	if d <= 0 {
+		return
+	}
 	w.mu.Lock()
 	conns := make([]*tcpConn, 0, len(w.conns))
 	states := make([]*rwcState, 0, len(w.conns))
@@ -112,32 +150,60 @@ func (w *windowControl) tick(d time.Duration) {
 		read := c.read.Load()
 		st.rate += (float64(read-st.read)/d.Seconds() - st.rate) * rwcAverage
 		st.read = read
-		if st.rate >= float64(w.rate)*rwcBulkShare {
+		if w.isBulk(st) {
 			bulk++
 		}
 		var info tcpip.TCPInfoOption
-		if err := c.ep.GetSockOpt(&info); err == nil && info.RTT > 0 && (st.minRTT == 0 || info.RTT < st.minRTT) {
-			st.minRTT = info.RTT
+		if err := c.ep.GetSockOpt(&info); err == nil && info.RTT > 0 && (w.minRTT == 0 || info.RTT < w.minRTT) {
+			w.minRTT = info.RTT
 		}
 	}
+	w.adapt(now, bulk > 0)
 	for i, c := range conns {
 		st := states[i]
 		share := 1
-		if st.rate >= float64(w.rate)*rwcBulkShare {
-			share = max(bulk, 1)
+		if w.isBulk(st) {
+			share = bulk
 		}
-		w.set(c, st, w.window(st.minRTT, share))
+		w.set(c, st, windowFor(w.rate, w.mss, w.minRTT, w.gain, share))
 	}
 }
 
-// window is the receive window for a connection with round trip rtt
-// (0 if unknown) that gets one share of the line.
-func (w *windowControl) window(rtt time.Duration, shares int) int {
+func (w *windowControl) isBulk(st *rwcState) bool {
+	return st.rate >= float64(w.rate)*rwcBulkShare
+}
+
+// adapt follows the line's utilisation with the gain, at the end of
+// each period in which connections received in bulk throughout.
+func (w *windowControl) adapt(now time.Time, bulk bool) {
+	w.bulkAll = w.bulkAll && bulk
+	period := max(time.Second, time.Duration(int64(rwcPeriodFrames*(w.mss+48))*int64(time.Second)/int64(w.rate)))
+	d := now.Sub(w.since)
+	if d < period {
+		return
+	}
+	in := w.in()
+	if w.bulkAll {
+		u := float64(in-w.inStart) / (float64(w.rate) * d.Seconds())
+		switch {
+		case u < rwcIdle:
+			w.gain = min(w.gain*rwcGrow, rwcMaxGain)
+		case u > rwcFull:
+			w.gain = max(w.gain*rwcShrink, rwcGain)
+		}
+	}
+	w.since, w.inStart, w.bulkAll = now, in, true
+}
+
+// windowFor is the receive window for a connection with round trip rtt
+// (0 if unknown) that gets one of shares of a line carrying rate octets
+// a second, at gain, with segments of mss octets.
+func windowFor(rate, mss int, rtt time.Duration, gain float64, shares int) int {
 	if rtt == 0 {
 		rtt = rwcDefaultRTT
 	}
-	bdp := int(int64(w.rate) * int64(rtt) / int64(time.Second))
-	return bdp*rwcGainNum/rwcGainDen/shares + rwcHeadroom*w.mss
+	bdp := float64(rate) * rtt.Seconds()
+	return int(bdp*gain)/shares + rwcHeadroom*mss
 }
 
 // set gives c a receive buffer for a window of wnd octets, unless its

@@ -63,7 +63,7 @@ func New(cfg Config) (*Stack, error) {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if cfg.LineRate > 0 && !cfg.NoWindowControl {
-		s.rwc = newWindowControl(cfg.LineRate, mtu)
+		s.rwc = newWindowControl(cfg.LineRate, mtu, s.ep.counters.bytesIn.Load)
 	}
 	s.ipstack = stack.New(stack.Options{
 		// IPv4 only: the link negotiates IPCP, not IPV6CP.

@@ -35,6 +35,13 @@ var noWindowControl = flag.Bool("no-rwc", false, "dial the simulator without rec
 // sinkPort. The client knows the line's rate, as a link over a serial
 // line would, unless -no-rwc.
 func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.Link, *atomic.Int64) {
+	link, sunk, _ := dialSimLineRate(b, line, patternSize, line.BitsPerSecond/10)
+	return link, sunk
+}
+
+// dialSimLineRate is dialSimLine with the line rate the client is told
+// (zero: none; -no-rwc makes it zero), and returns the paced line too.
+func dialSimLineRate(b testing.TB, line sim.LineConfig, patternSize, lineRate int) (*gprsppp.Link, *atomic.Int64, *sim.Line) {
 	client, modemEnd := ppptest.OSPipe(b)
 	// A UART's driver queues a few KiB, not a pipe's 64.
 	if err := client.SetWriteBuffer(4096); err != nil {
@@ -59,7 +66,7 @@ func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.L
 	}()
 	dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer dcancel()
-	cfg := gprsppp.Config{LineRate: line.BitsPerSecond / 10}
+	cfg := gprsppp.Config{LineRate: lineRate}
 	if *noWindowControl {
 		cfg.LineRate = 0
 	}
@@ -76,7 +83,7 @@ func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.L
 			b.Logf("downlink FIFO: %d frames dropped, peak delay %v", s.TxDrops, s.TxPeakDelay)
 		}
 	})
-	return link, sunk
+	return link, sunk, paced
 }
 
 // bulkServices are the network side's source and sink.
