@@ -56,7 +56,25 @@ type serialPort struct {
 var (
 	_ Port         = (*serialPort)(nil)
 	_ ModemControl = (*serialPort)(nil)
+	_ OutputQueuer = (*serialPort)(nil)
 )
+
+// OutputQueued implements OutputQueuer: the octets the tty driver holds
+// for the line.
+func (p *serialPort) OutputQueued() (int, error) {
+	if p.closed.Load() {
+		return 0, p.opErr("read output queue", net.ErrClosed)
+	}
+	var n int
+	err := control(p.ctl, func(fd int) (err error) {
+		n, err = unix.IoctlGetInt(fd, ioctlOutQ)
+		return err
+	})
+	if err != nil {
+		return 0, p.opErr("read output queue", err)
+	}
+	return n, nil
+}
 
 // openSerial opens the serial device or pty slave at path.
 func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode) (Port, error) {

@@ -1,6 +1,7 @@
 package dialer
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
@@ -38,6 +39,15 @@ type carrierWatch struct {
 	out   []byte // bytes ready for Read
 	buf   []byte
 	err   error // sticky: ErrNoCarrier seen, or rw's read error
+}
+
+// OutputQueued reports the octets the line holds unsent, where it tells
+// them; else it fails with errors.ErrUnsupported.
+func (w *carrierWatch) OutputQueued() (int, error) {
+	if q, ok := w.ReadWriteCloser.(interface{ OutputQueued() (int, error) }); ok {
+		return q.OutputQueued()
+	}
+	return 0, errors.ErrUnsupported
 }
 
 func (w *carrierWatch) Read(p []byte) (int, error) {

@@ -176,8 +176,19 @@ const (
 // drop-tail FIFO toward the client, while the link is idle, during a bulk
 // download, during a bulk upload and during both, with the bulk goodput
 // each way as a fraction of the line rate. Each case dials a new link.
-func BenchmarkLatencyUnderLoad(b *testing.B) {
-	line := sim.LineConfig{BitsPerSecond: 115200, Latency: 100 * time.Millisecond, TxBuffer: 4 * time.Second}
+func BenchmarkLatencyUnderLoad(b *testing.B) { latencyCases(b, 115200) }
+
+// BenchmarkLatencyUnderLoad9600 is BenchmarkLatencyUnderLoad at 9600
+// bit/s, GPRS class 2 under poor radio, where one full frame takes the
+// line 1.6 s.
+func BenchmarkLatencyUnderLoad9600(b *testing.B) { latencyCases(b, 9600) }
+
+// BenchmarkLatencyUnderLoad2M is BenchmarkLatencyUnderLoad at 2 Mbit/s.
+func BenchmarkLatencyUnderLoad2M(b *testing.B) { latencyCases(b, 2_000_000) }
+
+// latencyCases runs the four cases at bps bit/s.
+func latencyCases(b *testing.B, bps int) {
+	line := sim.LineConfig{BitsPerSecond: bps, Latency: 100 * time.Millisecond, TxBuffer: 4 * time.Second}
 	for _, tc := range []struct {
 		name     string
 		down, up bool
