@@ -33,7 +33,7 @@ import (
 )
 
 // runtimeDir gives the test a control socket directory of its own.
-func runtimeDir(t *testing.T) string {
+func runtimeDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	t.Setenv("GPRSPPP_RUNTIME_DIR", dir)
