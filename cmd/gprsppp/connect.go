@@ -23,7 +23,7 @@ import (
 // connectFlags holds the connect command's flags.
 type connectFlags struct {
 	device, apn, user, passwordFile, pinFile, dial, chatFile string
-	baud                                                     int
+	baud, lineRate                                           int
 	rtscts                                                   bool
 	socks5, httpProxy, proxyUser, proxyPasswordFile          string
 	locals, remotes, allow, simInbound                       []string
@@ -92,6 +92,7 @@ doubt).` + namedHelp,
 	fl := cmd.Flags()
 	fl.StringVar(&f.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
 	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
+	fl.IntVar(&f.lineRate, "line-rate", 0, "octets a second the line carries toward this host, where known (a 115200 bit/s serial line: 11520); keeps the network's queue short through the receive windows of TCP connections (0: unknown, no such control)")
 	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
 	fl.StringVar(&f.apn, "apn", "", "access point name (AT+CGDCONT); empty keeps the modem's")
 	fl.StringVar(&f.user, "user", "", "PPP username, if the network asks for PAP or CHAP")
@@ -260,6 +261,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if f.registerTimeout < 0 {
 		return gprsppp.Config{}, fmt.Errorf("--register-timeout %v: must not be negative", f.registerTimeout)
 	}
+	if f.lineRate < 0 {
+		return gprsppp.Config{}, fmt.Errorf("--line-rate %d: must not be negative", f.lineRate)
+	}
 	dc := dialer.DialConfig{APN: f.apn, PIN: pin, DialString: f.dial}
 	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
@@ -270,6 +274,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		APN: f.apn, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
+		LineRate: f.lineRate,
 	}
 	if f.chatFile != "" {
 		file, err := os.Open(f.chatFile)
