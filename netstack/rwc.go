@@ -68,9 +68,11 @@ const (
 	// rwcBulkShare marks a connection as receiving in bulk when it
 	// reads at least this fraction of the line's rate.
 	rwcBulkShare = 1.0 / 16
-	// rwcGain is the gain over one round trip's worth to start with
-	// and to come back to; rwcMaxGain bounds it.
-	rwcGain, rwcMaxGain = 1.25, 4
+	// rwcLineGain is the share of a round trip's worth added for a
+	// full segment's time on the line; rwcGain, the window's gain to
+	// start with and to come back to; rwcMaxGain bounds it.
+	rwcLineGain         = 1.25
+	rwcGain, rwcMaxGain = 1, 4
 	// rwcHeadroom is the segments added to each window, for the
 	// peer's bursts and this side's delayed ACKs.
 	rwcHeadroom = 3
@@ -81,11 +83,12 @@ const (
 	rwcPeriodFrames = 24
 	// rwcIdle and rwcFull bound the utilisation, IPv4 octets received
 	// over what the line carries: below rwcIdle the line waited for
-	// data (PPP's framing costs about 1%), and the gain grows by
-	// rwcGrow; above rwcFull it was full, and the gain shrinks by
-	// rwcShrink toward rwcGain, draining what queued.
-	rwcIdle, rwcFull   = 0.95, 0.975
-	rwcGrow, rwcShrink = 1.25, 0.9
+	// data (PPP's framing costs about 1%), and the gain grows by as
+	// much as the line fell short of rwcFull, at most rwcMaxGrow times;
+	// above rwcFull it was full, and the gain shrinks by rwcShrink
+	// toward rwcGain, draining what queued.
+	rwcIdle, rwcFull      = 0.95, 0.975
+	rwcMaxGrow, rwcShrink = 2, 0.9
 	// rwcDefaultRTT stands for a connection's round trip before it has
 	// one: a cellular line's order of magnitude.
 	rwcDefaultRTT = 200 * time.Millisecond
@@ -187,7 +190,13 @@ func (w *windowControl) adapt(now time.Time, bulk bool) {
 		u := float64(in-w.inStart) / (float64(w.rate) * d.Seconds())
 		switch {
 		case u < rwcIdle:
-			w.gain = min(w.gain*rwcGrow, rwcMaxGain)
+			// Grow in proportion to the shortfall: a window half
+			// the size it needs doubles at once.
+			grow := float64(rwcMaxGrow)
+			if u > 0 {
+				grow = min(rwcFull/u, rwcMaxGrow)
+			}
+			w.gain = min(w.gain*grow, rwcMaxGain)
 		case u > rwcFull:
 			w.gain = max(w.gain*rwcShrink, rwcGain)
 		}
@@ -197,13 +206,16 @@ func (w *windowControl) adapt(now time.Time, bulk bool) {
 
 // windowFor is the receive window for a connection with round trip rtt
 // (0 if unknown) that gets one of shares of a line carrying rate octets
-// a second, at gain, with segments of mss octets.
+// a second, with segments of mss octets, at gain. The gain multiplies
+// the whole window, headroom and all: on a line with little delay of
+// its own the headroom is most of it, and a round trip made longer by
+// the uplink's queue (a download's ACKs behind an upload) needs more.
 func windowFor(rate, mss int, rtt time.Duration, gain float64, shares int) int {
 	if rtt == 0 {
 		rtt = rwcDefaultRTT
 	}
 	bdp := float64(rate) * rtt.Seconds()
-	return int(bdp*gain)/shares + rwcHeadroom*mss
+	return int((bdp*rwcLineGain/float64(shares) + rwcHeadroom*float64(mss)) * gain)
 }
 
 // set gives c a receive buffer for a window of wnd octets, unless its

@@ -1,6 +1,7 @@
 package netstack
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -15,11 +16,11 @@ func TestWindowFor(t *testing.T) {
 		shares int
 		want   int
 	}{
-		// 11520 octets a second × 210 ms = 2419 octets; × 1.25 = 3024.
-		{"115200 bit/s alone", 11520, 210 * time.Millisecond, 1.25, 1, 3024 + 3*mss},
-		{"115200 bit/s, one of two", 11520, 210 * time.Millisecond, 1.25, 2, 1512 + 3*mss},
-		{"no round trip yet", 11520, 0, 1, 1, 2304 + 3*mss},
-		{"2 Mbit/s at gain 2", 200000, 250 * time.Millisecond, 2, 1, 100000 + 3*mss},
+		// 11520 octets a second × 210 ms × 1.25 = 3024 octets.
+		{"115200 bit/s alone", 11520, 210 * time.Millisecond, 1, 1, 3024 + 3*mss},
+		{"115200 bit/s, one of two", 11520, 210 * time.Millisecond, 1, 2, 1512 + 3*mss},
+		{"no round trip yet", 11520, 0, 1, 1, 2880 + 3*mss},
+		{"2 Mbit/s at gain 2", 200000, 200 * time.Millisecond, 2, 1, 2 * (50000 + 3*mss)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,11 +49,12 @@ func TestWindowControlAdapt(t *testing.T) {
 		}
 		return w.gain
 	}
-	if g := period(0.5, true); g != rwcGain*rwcGrow {
-		t.Fatalf("gain after a half-idle period %v, want %v", g, rwcGain*rwcGrow)
+	const want = rwcGain * rwcFull / 0.75
+	if g := period(0.75, true); math.Abs(g-want) > 0.01 {
+		t.Fatalf("gain after a period at 0.75 of the line %v, want %v", g, want)
 	}
-	if g := period(0.5, false); g != rwcGain*rwcGrow {
-		t.Fatalf("gain after a period without bulk receivers %v, want it kept at %v", g, rwcGain*rwcGrow)
+	if g := period(0.5, false); math.Abs(g-want) > 0.01 {
+		t.Fatalf("gain after a period without bulk receivers %v, want it kept at %v", g, want)
 	}
 	for range 20 {
 		period(0.5, true)
