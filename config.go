@@ -106,6 +106,14 @@ type Config struct {
 	// the QI* shim's AT+QISACK needs; it costs a little per segment.
 	TrackUnacked bool
 
+	// LineRate is the rate, in octets a second, at which the line
+	// carries data toward this host, where it is known (the radio's, or
+	// a serial line's when that is slower: 115200 bit/s carries 11520).
+	// With it the link's TCP connections keep the queue toward this host
+	// short by their receive windows (see netstack.Config.LineRate).
+	// Zero (the default) means unknown, and no such control.
+	LineRate int
+
 	// Trace, if set, sees every PPP frame received (sent false) and sent
 	// (sent true), without FCS, for packet captures; see package pcap.
 	Trace func(sent bool, frame []byte)

@@ -64,7 +64,7 @@ func DialPort(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		}
 		port.Close()
 	}
-	l, err := open(ctx, dialer.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked})
+	l, err := open(ctx, dialer.WatchCarrier(line), cfg.session(), linkOptions{hangup: hangup, trackUnacked: cfg.TrackUnacked, lineRate: cfg.LineRate})
 	if err != nil {
 		hangup(err)
 		return nil, err

@@ -50,7 +50,7 @@ type Link struct {
 // The Link owns rw and closes it when the link ends; on error rw is
 // closed too.
 func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{trackUnacked: cfg.TrackUnacked})
+	return open(ctx, rw, cfg.session(), linkOptions{trackUnacked: cfg.TrackUnacked, lineRate: cfg.LineRate})
 }
 
 // OpenNetwork runs the network side of a link on rw: it assigns the
@@ -75,6 +75,8 @@ type linkOptions struct {
 	// router is NetworkConfig.IPv6 turned into what the network side's
 	// stack advertises; nil for a client.
 	router *netstack.Router
+	// lineRate is Config.LineRate.
+	lineRate int
 }
 
 func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt linkOptions) (*Link, error) {
@@ -103,6 +105,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 		// Forwarding needs the packets addressed to other hosts.
 		Promiscuous:  opt.forward != nil,
 		TrackUnacked: opt.trackUnacked,
+		LineRate:     opt.lineRate,
 		Logger:       cfg.Logger,
 	})
 	if err != nil {

@@ -15,6 +15,14 @@ type Port interface {
 	SetReadDeadline(t time.Time) error
 }
 
+// OutputQueuer is implemented by ports that tell how many octets they
+// have accepted but not sent yet (TIOCOUTQ): a serial port's driver
+// queues a few KiB, seconds of a slow line, that a writer would rather
+// keep in a queue of its own where it can manage them.
+type OutputQueuer interface {
+	OutputQueued() (int, error)
+}
+
 // ModemControl is implemented by ports with modem control lines: real
 // serial ports (not ptys, sockets or TCP).
 type ModemControl interface {

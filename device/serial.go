@@ -17,36 +17,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pollInterval bounds each read timeout handed to go.bug.st/serial. Its
-// Read computes its deadline once, on entry, and only the close pipe
-// interrupts it, so a Read sliced into waits of at most pollInterval is
-// how a deadline set while a Read is pending takes effect: within
-// pollInterval. The cost is one select(2) per pollInterval on an idle
-// line.
-const pollInterval = 100 * time.Millisecond
-
 // serialPort is a serial device or pty slave opened through go.bug.st/serial.
 //
-// It holds two descriptors for the tty. sp is the library's: Reads go
-// through it, and it does the line settings, exclusive access (TIOCEXCL),
-// DTR, DCD and flushing. ctl is opened first, before TIOCEXCL shuts out
-// further opens; it is non-blocking and run by the Go poller. The library
-// has no switch for RTS/CTS (it forces CRTSCTS off), so ctl sets it, and
-// Writes go through ctl because the library's Write blocks in write(2),
-// where Close cannot reach it: with RTS/CTS on and CTS never raised it would
-// hang forever.
+// It holds two descriptors for the tty. sp is the library's: it does
+// the line settings, exclusive access (TIOCEXCL), DTR, DCD and flushing.
+// ctl is opened first, before TIOCEXCL shuts out further opens; it is
+// non-blocking and run by the Go poller. The library has no switch for
+// RTS/CTS (it forces CRTSCTS off), so ctl sets it. Reads and Writes go
+// through ctl: the library's Write blocks in write(2), where Close cannot
+// reach it (with RTS/CTS on and CTS never raised it would hang forever),
+// and its Read adds a select(2) to every read(2) and takes a deadline
+// only on entry, where the poller takes one at any time.
 type serialPort struct {
 	path string
 	sp   serial.Port
 	ctl  *os.File
 	lock *lockFile // nil without a lock file
 	log  *slog.Logger
-
-	readMu  sync.Mutex    // serialises Reads; the library's read timeout belongs to the Read holding it
-	timeout time.Duration // last timeout given to sp.SetReadTimeout, guarded by readMu
-
-	mu       sync.Mutex
-	deadline time.Time // read deadline, guarded by mu
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -56,7 +43,25 @@ type serialPort struct {
 var (
 	_ Port         = (*serialPort)(nil)
 	_ ModemControl = (*serialPort)(nil)
+	_ OutputQueuer = (*serialPort)(nil)
 )
+
+// OutputQueued implements OutputQueuer: the octets the tty driver holds
+// for the line.
+func (p *serialPort) OutputQueued() (int, error) {
+	if p.closed.Load() {
+		return 0, p.opErr("read output queue", net.ErrClosed)
+	}
+	var n int
+	err := control(p.ctl, func(fd int) (err error) {
+		n, err = unix.IoctlGetInt(fd, ioctlOutQ)
+		return err
+	})
+	if err != nil {
+		return 0, p.opErr("read output queue", err)
+	}
+	return n, nil
+}
 
 // openSerial opens the serial device or pty slave at path.
 func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode) (Port, error) {
@@ -77,7 +82,7 @@ func openSerial(ctx context.Context, path string, opt Options, mode *serial.Mode
 		lock.release()
 		return nil, err
 	}
-	p := &serialPort{path: path, sp: sp, ctl: ctl, lock: lock, log: opt.logger(), timeout: serial.NoTimeout}
+	p := &serialPort{path: path, sp: sp, ctl: ctl, lock: lock, log: opt.logger()}
 	if opt.RTSCTS {
 		if err := p.setRTSCTS(); err != nil {
 			p.Close()
@@ -131,64 +136,30 @@ func (p *serialPort) setRTSCTS() error {
 	return nil
 }
 
-// Read reads through the library, which reports its read timeout as
-// (0, nil); Read turns that into os.ErrDeadlineExceeded at the deadline and
-// into another wait before it.
+// Read reads through ctl, run by the Go poller: one read(2) for what
+// the tty holds while data flows (the library's Read adds a select(2)
+// to each), the read deadline and Close handled by the poller.
 func (p *serialPort) Read(b []byte) (int, error) {
 	if len(b) == 0 {
-		// The library would block, then take the empty read for a hangup.
 		return 0, nil
 	}
-	p.readMu.Lock()
-	defer p.readMu.Unlock()
-	for {
-		if p.closed.Load() {
-			return 0, p.opErr("read", net.ErrClosed)
-		}
-		wait, err := p.nextWait()
-		if err != nil {
-			return 0, err
-		}
-		if wait != p.timeout {
-			if err := p.sp.SetReadTimeout(wait); err != nil {
-				return 0, p.opErr("read", err)
-			}
-			p.timeout = wait
-		}
-		n, err := p.sp.Read(b)
-		if err != nil {
-			return n, p.readErr(err)
-		}
-		if n > 0 {
-			return n, nil
-		}
+	if p.closed.Load() {
+		return 0, p.opErr("read", net.ErrClosed)
 	}
+	n, err := p.ctl.Read(b)
+	if err != nil {
+		return n, p.readErr(err)
+	}
+	return n, nil
 }
 
-// nextWait returns how long the next library Read may wait, or
-// os.ErrDeadlineExceeded if the read deadline has passed.
-func (p *serialPort) nextWait() (time.Duration, error) {
-	p.mu.Lock()
-	deadline := p.deadline
-	p.mu.Unlock()
-	if deadline.IsZero() {
-		return pollInterval, nil
-	}
-	left := time.Until(deadline)
-	if left <= 0 {
-		return 0, p.opErr("read", os.ErrDeadlineExceeded)
-	}
-	return min(left, pollInterval), nil
-}
-
-// readErr translates an error from the library's Read.
+// readErr translates an error from Read.
 func (p *serialPort) readErr(err error) error {
 	if p.closed.Load() {
 		return p.opErr("read", net.ErrClosed)
 	}
-	var pe *serial.PortError
-	if errors.As(err, &pe) && pe.Code() == serial.PortClosed {
-		// Not closed by us: the read came back empty, the device is gone.
+	if errors.Is(err, io.EOF) {
+		// The read came back empty: the device is gone.
 		return io.EOF
 	}
 	if errors.Is(err, syscall.EIO) {
@@ -215,14 +186,14 @@ func (p *serialPort) SetReadDeadline(t time.Time) error {
 	if p.closed.Load() {
 		return p.opErr("set deadline", net.ErrClosed)
 	}
-	p.mu.Lock()
-	p.deadline = t
-	p.mu.Unlock()
+	if err := p.ctl.SetReadDeadline(t); err != nil {
+		return p.opErr("set deadline", err)
+	}
 	return nil
 }
 
-// Close closes the library's descriptor, which wakes a pending Read through
-// its close pipe and waits for it, then ctl, which wakes a pending Write.
+// Close closes the library's descriptor, then ctl, which wakes a pending
+// Read or Write.
 // The last close drops DTR. Then it removes the lock file, if it still
 // names this process. Close is idempotent.
 func (p *serialPort) Close() error {

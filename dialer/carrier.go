@@ -1,6 +1,8 @@
 package dialer
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -40,6 +42,15 @@ type carrierWatch struct {
 	err   error // sticky: ErrNoCarrier seen, or rw's read error
 }
 
+// OutputQueued reports the octets the line holds unsent, where it tells
+// them; else it fails with errors.ErrUnsupported.
+func (w *carrierWatch) OutputQueued() (int, error) {
+	if q, ok := w.ReadWriteCloser.(interface{ OutputQueued() (int, error) }); ok {
+		return q.OutputQueued()
+	}
+	return 0, errors.ErrUnsupported
+}
+
 func (w *carrierWatch) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
@@ -66,25 +77,38 @@ func (w *carrierWatch) Read(p []byte) (int, error) {
 	return 0, w.err
 }
 
-// scan moves bytes to out, holding back a possible report.
+// scan moves bytes to out, holding back a possible report. Between a
+// frame's first octet and its closing flag nothing can start a report,
+// so those runs move in one append.
 func (w *carrierWatch) scan(b []byte) {
-	for i, c := range b {
-		if w.armed || w.held > 0 {
-			if c == noCarrier[w.held] {
-				w.held++
-				if w.held == len(noCarrier) {
-					w.err = fmt.Errorf("dialer: carrier lost: %w", ErrNoCarrier)
-					w.held = 0
-					return // the rest is the report's CR LF and command-mode output
-				}
-				continue
+	for len(b) > 0 {
+		if !w.armed && w.held == 0 {
+			i := bytes.IndexByte(b, flag)
+			if i < 0 {
+				w.out = append(w.out, b...)
+				return
 			}
-			if w.held > 0 {
-				w.out = append(w.out, noCarrier[:w.held]...)
+			w.out = append(w.out, b[:i+1]...)
+			w.armed = true
+			b = b[i+1:]
+			continue
+		}
+		c := b[0]
+		b = b[1:]
+		if c == noCarrier[w.held] {
+			w.held++
+			if w.held == len(noCarrier) {
+				w.err = fmt.Errorf("dialer: carrier lost: %w", ErrNoCarrier)
 				w.held = 0
+				return // the rest is the report's CR LF and command-mode output
 			}
+			continue
+		}
+		if w.held > 0 {
+			w.out = append(w.out, noCarrier[:w.held]...)
+			w.held = 0
 		}
 		w.armed = c == flag
-		w.out = append(w.out, b[i])
+		w.out = append(w.out, c)
 	}
 }

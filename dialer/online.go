@@ -60,6 +60,16 @@ func (m *OnlineLine) Write(p []byte) (int, error) {
 	return m.port.Write(p)
 }
 
+// OutputQueued reports the octets the port holds unsent, where it
+// tells them (device.OutputQueuer); else it fails with
+// errors.ErrUnsupported.
+func (m *OnlineLine) OutputQueued() (int, error) {
+	if q, ok := m.port.(interface{ OutputQueued() (int, error) }); ok {
+		return q.OutputQueued()
+	}
+	return 0, errors.ErrUnsupported
+}
+
 // Close makes pending and later Reads and Writes fail; the port stays
 // open.
 func (m *OnlineLine) Close() error {

@@ -69,6 +69,23 @@ type Config struct {
 	// of the connection's state after every segment; off by default.
 	TrackUnacked bool
 
+	// LineRate is the rate, in octets a second, at which the link
+	// carries packets toward this stack, where it is known: a serial
+	// line's (115200 bit/s carries 11520), a simulated line's. Zero (the
+	// default) means unknown. With a rate, the stack controls the
+	// receive windows of its TCP connections (see NoWindowControl).
+	LineRate int
+
+	// NoWindowControl turns receive-window control off. With it on (the
+	// default, when LineRate is known), each TCP connection advertises
+	// a receive window of about what the line carries in one of its
+	// round trips, shared evenly among the connections receiving in
+	// bulk, so that the queue in front of the line (an operator's, which
+	// may hold seconds) stays short while one download still fills the
+	// line (after DRWA; see windowControl). Off, gVisor's receive buffer
+	// moderation grows each window with what the application reads.
+	NoWindowControl bool
+
 	// Logger receives debug logs about dropped packets and similar events.
 	// Nil means silent.
 	Logger *slog.Logger
@@ -95,6 +112,8 @@ func (c *Config) validate() error {
 		return errors.New("netstack: Config.Out is required")
 	case c.MTU != 0 && c.MTU < minMTU:
 		return errors.New("netstack: Config.MTU is below the IPv4 minimum of 68")
+	case c.LineRate < 0:
+		return errors.New("netstack: Config.LineRate must not be negative")
 	}
 	for _, a := range c.ExtraAddrs {
 		if !a.Is4() {

@@ -23,11 +23,15 @@ type tcpConn struct {
 	id           tcp.TCPEndpointID
 	laddr, raddr net.Addr
 	closed       atomic.Bool
+	read         atomic.Int64 // octets read, for the receive-window control
 }
 
 func newTCPConn(s *Stack, wq *waiter.Queue, ep tcpip.Endpoint) *tcpConn {
 	c := &tcpConn{TCPConn: gonet.NewTCPConn(wq, ep), ep: ep, s: s}
 	c.sb, c.id = s.sndBufs.track(ep)
+	if s.rwc != nil {
+		s.rwc.add(c)
+	}
 	// A connected socket's addresses never change; remembering them keeps
 	// LocalAddr and RemoteAddr working after Close, as in the net package.
 	c.laddr = c.TCPConn.LocalAddr()
@@ -52,6 +56,7 @@ func (c *tcpConn) Unacked() (int, error) {
 // Read implements net.Conn.
 func (c *tcpConn) Read(b []byte) (int, error) {
 	n, err := c.TCPConn.Read(b)
+	c.read.Add(int64(n))
 	return n, c.fix("read", err)
 }
 
@@ -78,6 +83,9 @@ func (c *tcpConn) Close() error {
 		return c.opError("close", net.ErrClosed)
 	}
 	c.s.sndBufs.forget(c.id)
+	if c.s.rwc != nil {
+		c.s.rwc.remove(c)
+	}
 	return c.TCPConn.Close()
 }
 

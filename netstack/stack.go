@@ -27,7 +27,9 @@ type Stack struct {
 	ipstack   *stack.Stack
 	ep        *endpoint
 	sndBufs   sendBuffers
-	listening ports // TCP ports with a listener
+	listening ports          // TCP ports with a listener
+	rwc       *windowControl // nil when receive-window control is off
+	wg        sync.WaitGroup // routineWindows, router discovery's goroutines
 	log       *slog.Logger
 	clk       clock.Clock // router discovery's timers
 
@@ -35,8 +37,7 @@ type Stack struct {
 	localAddr  netip.Addr
 	dnsServers []netip.Addr
 	v6         ipv6State
-	changed    chan struct{}  // closed and replaced at each change (Changed)
-	wg         sync.WaitGroup // router discovery goroutines
+	changed    chan struct{} // closed and replaced at each change (Changed)
 
 	// ctx is cancelled when Close starts; blocking calls watch it.
 	ctx        context.Context
@@ -70,6 +71,9 @@ func New(cfg Config) (*Stack, error) {
 		changed:    make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if cfg.LineRate > 0 && !cfg.NoWindowControl {
+		s.rwc = newWindowControl(cfg.LineRate, mtu, s.ep.counters.bytesIn.Load)
+	}
 	s.ipstack = stack.New(stack.Options{
 		// IPv4, and IPv6 for when IPv6CP opens (ConfigureIPv6); it
 		// has no address until then.
@@ -90,6 +94,9 @@ func New(cfg Config) (*Stack, error) {
 		s.cancel()
 		s.ipstack.Destroy()
 		return nil, err
+	}
+	if s.rwc != nil {
+		s.wg.Go(func() { s.rwc.routineWindows(s.ctx.Done()) })
 	}
 	return s, nil
 }
@@ -250,6 +257,7 @@ func (s *Stack) CloseWithError(reason error) error {
 		s.mu.Lock()
 		s.v6.timers.stopAll()
 		s.mu.Unlock()
+		s.wg.Wait()
 		// Stop the link first, so aborting connections below cannot
 		// block on a Writer whose link is already gone.
 		s.ep.Close()

@@ -41,6 +41,24 @@ func (l OSLine) SetWriteBuffer(n int) error {
 	return ferr
 }
 
+// OutputQueued reports the octets written to l that the other end has
+// not read yet (FIONREAD, alias TIOCINQ, on the pipe), as TIOCOUTQ does on a serial
+// port.
+func (l OSLine) OutputQueued() (int, error) {
+	rc, err := l.w.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var ierr error
+	if err := rc.Control(func(fd uintptr) {
+		n, ierr = unix.IoctlGetInt(int(fd), unix.TIOCINQ)
+	}); err != nil {
+		return 0, err
+	}
+	return n, ierr
+}
+
 // Close closes both pipes' ends held by l.
 func (l OSLine) Close() error {
 	l.r.Close()

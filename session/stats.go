@@ -1,6 +1,9 @@
 package session
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Stats counts a link's traffic and the damage it saw.
 type Stats struct {
@@ -37,6 +40,10 @@ type Stats struct {
 	// ACKsFiltered counts TCP pure ACKs the output queue dropped for a
 	// newer ACK of their connection that replaced them (see flowQueue).
 	ACKsFiltered uint64 `json:"acks_filtered"`
+	// PeakQueueDelay is the longest an IPv4 packet that reached the line
+	// waited in the output queue (not in the buffers below it: the
+	// line's driver's, the modem's); zero if none was sent.
+	PeakQueueDelay time.Duration `json:"peak_queue_delay_ns"`
 	// WriteErrors counts failed writes to the line.
 	WriteErrors uint64 `json:"write_errors"`
 	// CodeRejectsIgnored counts LCP and IPCP Code-Rejects of codes this
@@ -63,6 +70,7 @@ func (s *Session) Stats() Stats {
 		BadHeaders: s.stats.badHeaders.Load(), ControlDrops: s.stats.controlDrops.Load(),
 		IPDrops: s.stats.ipDrops.Load(), QueueDrops: s.stats.queueDrops.Load() + s.w.fq.overflows.Load(),
 		CodelDrops: s.w.fq.codelDrops.Load(), ACKsFiltered: s.w.fq.acksDropped.Load(),
+		PeakQueueDelay:     time.Duration(s.w.peakDelay.Load()),
 		WriteErrors:        s.stats.writeErrors.Load(),
 		CodeRejectsIgnored: s.codeRejectsIgnored(),
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -155,5 +156,129 @@ func TestQueueDelayBoundsBurst(t *testing.T) {
 				t.Errorf("QueueDrops + CodelDrops = %d + %d, want %d", st.QueueDrops, st.CodelDrops, want)
 			}
 		})
+	}
+}
+
+// Stats.PeakQueueDelay is the longest a packet the line carried waited;
+// a packet dropped for waiting past MaxQueueDelay does not count.
+func TestPeakQueueDelay(t *testing.T) {
+	clk := clock.NewManual(time.Unix(0, 0))
+	line := newClockLine(clk, 11520)
+	late, sent := bytes.Repeat([]byte("A"), 100), bytes.Repeat([]byte("B"), 100)
+	s := &Session{cfg: Config{Clock: clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
+	s.w.init(s)
+	if got := s.Stats().PeakQueueDelay; got != 0 {
+		t.Fatalf("PeakQueueDelay before any packet = %v, want 0", got)
+	}
+	s.w.enqueue(ppp.ProtocolIPv4, late)
+	clk.Advance(MaxQueueDelay)
+	s.w.enqueue(ppp.ProtocolIPv4, sent)
+	clk.Advance(700 * time.Millisecond)
+	s.wg.Add(1)
+	go s.w.routineWrite()
+	t.Cleanup(func() {
+		close(s.done)
+		s.wg.Wait()
+	})
+	select {
+	case <-line.wrote:
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing written within 10 s")
+	}
+	if n := len(line.carried(sent)); n != 1 {
+		t.Fatalf("the line carried the second packet %d times, want once", n)
+	}
+	st := s.Stats()
+	if st.PeakQueueDelay != 700*time.Millisecond || st.QueueDrops != 1 {
+		t.Errorf("PeakQueueDelay %v, QueueDrops %d; want 700ms and 1", st.PeakQueueDelay, st.QueueDrops)
+	}
+}
+
+// queuedLine is a clockLine whose driver queue it reports, as a tty's
+// TIOCOUTQ does: what was written and the line has not carried by the
+// clock's time.
+type queuedLine struct {
+	*clockLine
+	mu     sync.Mutex // guards until
+	until  time.Time  // when the line will have carried all it was given
+	writes chan int   // the queue each Write found
+}
+
+func (l *queuedLine) Write(b []byte) (int, error) {
+	now := l.clk.Now()
+	l.mu.Lock()
+	found := l.queuedAt(now)
+	if l.until.Before(now) {
+		l.until = now
+	}
+	l.until = l.until.Add(l.octetTime(len(b)))
+	l.mu.Unlock()
+	l.writes <- found
+	l.clockLine.mu.Lock()
+	l.frames = append(l.frames, b)
+	l.clockLine.mu.Unlock()
+	return len(b), nil
+}
+
+// queuedAt is the octets not carried yet at now; l.mu is held.
+func (l *queuedLine) queuedAt(now time.Time) int {
+	if !now.Before(l.until) {
+		return 0
+	}
+	return int(l.until.Sub(now) * time.Duration(l.rate) / time.Second)
+}
+
+func (l *queuedLine) OutputQueued() (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.queuedAt(l.clk.Now()), nil
+}
+
+// Once it knows the line's rate, the writer keeps what the line's
+// driver holds to about batchTime of line time, and the rest in the
+// flow queue, instead of filling the driver's buffer.
+func TestWriterLimitsLineQueue(t *testing.T) {
+	const rate = 11520 // 115200 bit/s
+	clk := clock.NewManual(time.Unix(0, 0))
+	line := &queuedLine{clockLine: newClockLine(clk, rate), writes: make(chan int, 64)} // never blocks the writer
+	s := &Session{cfg: Config{Clock: clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
+	s.w.init(s)
+	s.w.rate.rate = rate
+	pkt := bytes.Repeat([]byte("D"), 1000)
+	for range 40 { // 3.5 s of line time, more than a driver's buffer
+		s.w.enqueue(ppp.ProtocolIPv4, pkt)
+	}
+	s.wg.Add(1)
+	go s.w.routineWrite()
+	t.Cleanup(func() {
+		close(s.done)
+		s.wg.Wait()
+	})
+	// The limit at the line's rate is a frame, and the batch a frame
+	// more; the writer's measured rate, which runs high, may allow a
+	// little more. Without the limit the writer hands the line
+	// everything at once.
+	limit := 2 * (fqQuantum + 16)
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; i < 10; {
+		select {
+		case found := <-line.writes:
+			if found > limit {
+				t.Fatalf("write %d found %d octets in the driver, want at most %d", i, found, limit)
+			}
+			i++
+			continue
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes within 10 s", i)
+		}
+		// The line carries what it was given while the writer waits
+		// for it.
+		if clk.Pending() > 0 {
+			clk.Advance(10 * time.Millisecond)
+		} else {
+			runtime.Gosched()
+		}
 	}
 }

@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/netip"
@@ -24,11 +25,23 @@ const (
 	sinkPort   = 5002 // reads and counts: an upload
 )
 
+// noWindowControl turns the client's receive-window control off, to
+// measure without it: go test -bench LatencyUnderLoad ./test -args -no-rwc
+var noWindowControl = flag.Bool("no-rwc", false, "dial the simulator without receive-window control")
+
 // dialSimLine dials the simulator over a line paced as line describes
 // and returns the client's link with the network side's counter of
 // octets its sink received. The network side also serves sourcePort and
-// sinkPort.
+// sinkPort. The client knows the line's rate, as a link over a serial
+// line would, unless -no-rwc.
 func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.Link, *atomic.Int64) {
+	link, sunk, _ := dialSimLineRate(b, line, patternSize, line.BitsPerSecond/10)
+	return link, sunk
+}
+
+// dialSimLineRate is dialSimLine with the line rate the client is told
+// (zero: none; -no-rwc makes it zero), and returns the paced line too.
+func dialSimLineRate(b testing.TB, line sim.LineConfig, patternSize, lineRate int) (*gprsppp.Link, *atomic.Int64, *sim.Line) {
 	client, modemEnd := ppptest.OSPipe(b)
 	// A UART's driver queues a few KiB, not a pipe's 64.
 	if err := client.SetWriteBuffer(4096); err != nil {
@@ -53,7 +66,11 @@ func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.L
 	}()
 	dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer dcancel()
-	link, err := gprsppp.DialPort(dctx, client, gprsppp.Config{})
+	cfg := gprsppp.Config{LineRate: lineRate}
+	if *noWindowControl {
+		cfg.LineRate = 0
+	}
+	link, err := gprsppp.DialPort(dctx, client, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,7 +83,7 @@ func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.L
 			b.Logf("downlink FIFO: %d frames dropped, peak delay %v", s.TxDrops, s.TxPeakDelay)
 		}
 	})
-	return link, sunk
+	return link, sunk, paced
 }
 
 // bulkServices are the network side's source and sink.
@@ -153,14 +170,25 @@ const (
 	echoSize = 32
 )
 
-// BenchmarkLatencyUnderLoad reproduces issue 10's measurement: the round
+// BenchmarkLatencyUnderLoad measures the round
 // trip of a small TCP echo (the simulator's port 7) over a line paced at
 // 115200 bit/s with 100 ms of latency each way and the operator's 4 s
 // drop-tail FIFO toward the client, while the link is idle, during a bulk
 // download, during a bulk upload and during both, with the bulk goodput
 // each way as a fraction of the line rate. Each case dials a new link.
-func BenchmarkLatencyUnderLoad(b *testing.B) {
-	line := sim.LineConfig{BitsPerSecond: 115200, Latency: 100 * time.Millisecond, TxBuffer: 4 * time.Second}
+func BenchmarkLatencyUnderLoad(b *testing.B) { latencyCases(b, 115200) }
+
+// BenchmarkLatencyUnderLoad9600 is BenchmarkLatencyUnderLoad at 9600
+// bit/s, GPRS class 2 under poor radio, where one full frame takes the
+// line 1.6 s.
+func BenchmarkLatencyUnderLoad9600(b *testing.B) { latencyCases(b, 9600) }
+
+// BenchmarkLatencyUnderLoad2M is BenchmarkLatencyUnderLoad at 2 Mbit/s.
+func BenchmarkLatencyUnderLoad2M(b *testing.B) { latencyCases(b, 2_000_000) }
+
+// latencyCases runs the four cases at bps bit/s.
+func latencyCases(b *testing.B, bps int) {
+	line := sim.LineConfig{BitsPerSecond: bps, Latency: 100 * time.Millisecond, TxBuffer: 4 * time.Second}
 	for _, tc := range []struct {
 		name     string
 		down, up bool

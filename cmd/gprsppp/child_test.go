@@ -25,14 +25,14 @@ type child struct {
 
 // startChild starts this binary as "gprsppp args..."; at cleanup a
 // process still running is killed.
-func startChild(t *testing.T, args ...string) *child {
+func startChild(t testing.TB, args ...string) *child {
 	t.Helper()
 	return startCommand(t, exec.Command(os.Args[0], args...))
 }
 
 // startCommand starts cmd, which runs this binary as gprsppp (directly,
 // or through a wrapper such as ip netns exec), as startChild does.
-func startCommand(t *testing.T, cmd *exec.Cmd) *child {
+func startCommand(t testing.TB, cmd *exec.Cmd) *child {
 	t.Helper()
 	c := &child{cmd: cmd, out: newLines(), log: newLines(), done: make(chan struct{})}
 	// Without atexit_sleep_ms=0 a race-enabled binary lingers a second on exit.
@@ -70,7 +70,7 @@ func startCommand(t *testing.T, cmd *exec.Cmd) *child {
 // startProcess starts this binary as "gprsppp args..." and returns once
 // it printed a line starting with ready. At cleanup it is interrupted, as
 // Ctrl-C does, and must exit 0.
-func startProcess(t *testing.T, ready string, args ...string) *child {
+func startProcess(t testing.TB, ready string, args ...string) *child {
 	t.Helper()
 	c := startChild(t, args...)
 	t.Cleanup(func() { c.stop(t) })
@@ -80,7 +80,7 @@ func startProcess(t *testing.T, ready string, args ...string) *child {
 
 // runBinary runs this binary as "gprsppp args..." to its end and returns
 // its exit status and standard error.
-func runBinary(t *testing.T, args ...string) (code int, stderr string) {
+func runBinary(t testing.TB, args ...string) (code int, stderr string) {
 	t.Helper()
 	c := startChild(t, args...)
 	code = c.wait(t, 30*time.Second)
@@ -92,7 +92,7 @@ func (c *child) name() string { return "gprsppp " + strings.Join(c.cmd.Args[1:],
 
 // await waits up to d for a line of standard output starting with
 // prefix, failing the test if the process ends first.
-func (c *child) await(t *testing.T, prefix string, d time.Duration) string {
+func (c *child) await(t testing.TB, prefix string, d time.Duration) string {
 	t.Helper()
 	l, err := c.out.take(func(l string) bool { return strings.HasPrefix(l, prefix) }, d)
 	if err != nil {
@@ -103,7 +103,7 @@ func (c *child) await(t *testing.T, prefix string, d time.Duration) string {
 
 // waitLog returns the first log line, from those not yet taken, that
 // holds every one of want, waiting up to 30 s.
-func (c *child) waitLog(t *testing.T, want ...string) string {
+func (c *child) waitLog(t testing.TB, want ...string) string {
 	t.Helper()
 	l, err := c.log.take(func(l string) bool { return containsAll(l, want...) }, 30*time.Second)
 	if err != nil {
@@ -113,7 +113,7 @@ func (c *child) waitLog(t *testing.T, want ...string) string {
 }
 
 // waitCount waits up to 30 s until n log lines contain s.
-func (c *child) waitCount(t *testing.T, s string, n int) {
+func (c *child) waitCount(t testing.TB, s string, n int) {
 	t.Helper()
 	if !c.log.await(func() bool { return c.count(s) >= n }, 30*time.Second) {
 		t.Fatalf("%s: the log has %d lines with %q, not %d, after 30 s", c.name(), c.count(s), s, n)
@@ -136,7 +136,7 @@ func (c *child) logText(keep func(string) bool) string {
 }
 
 // wait waits up to d for the process to end and returns its exit status.
-func (c *child) wait(t *testing.T, d time.Duration) int {
+func (c *child) wait(t testing.TB, d time.Duration) int {
 	t.Helper()
 	select {
 	case <-c.done:
@@ -153,7 +153,7 @@ func (c *child) wait(t *testing.T, d time.Duration) int {
 // stop interrupts the process, as Ctrl-C does, checks that it ends with
 // status 0 within 30 s, and returns its whole log. Only the first call
 // interrupts; later ones return the log.
-func (c *child) stop(t *testing.T) []string {
+func (c *child) stop(t testing.TB) []string {
 	t.Helper()
 	c.stopOnce.Do(func() {
 		select {

@@ -24,7 +24,7 @@ import (
 type connectFlags struct {
 	device, apn, user, passwordFile, pinFile, dial, chatFile string
 	pdpType                                                  string
-	baud                                                     int
+	baud, lineRate                                           int
 	rtscts                                                   bool
 	socks5, httpProxy, proxyUser, proxyPasswordFile          string
 	locals, remotes, allow, simInbound                       []string
@@ -102,6 +102,7 @@ doubt).` + namedHelp,
 	fl := cmd.Flags()
 	fl.StringVar(&f.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
 	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
+	fl.IntVar(&f.lineRate, "line-rate", 0, "octets a second the line carries toward this host, where known (a 115200 bit/s serial line: 11520); keeps the network's queue short through the receive windows of TCP connections (0: unknown, no such control)")
 	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
 	fl.StringVar(&f.apn, "apn", "", "access point name (AT+CGDCONT); empty keeps the modem's")
 	fl.StringVar(&f.pdpType, "pdp-type", "IP", "PDP type written with --apn: IP, IPV6 or IPV4V6 (dual stack); it chooses IPCP, IPv6CP or both")
@@ -219,6 +220,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 		return err
 	}
 	defer ops.close()
+	ops.queueReport = g.verbose
 	sup := gprsppp.NewSupervisor(ops.wrap(gprsppp.SupervisorConfig{
 		Dial:    dialFunc(out, f.simulate, cfg, inbound, log),
 		Persist: f.persist, Holdoff: f.holdoff, MaxFail: maxfail, Logger: log.With(catKey, catLink),
@@ -288,6 +290,9 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 	if err != nil {
 		return gprsppp.Config{}, fmt.Errorf("--pdp-type: %w", err)
 	}
+	if f.lineRate < 0 {
+		return gprsppp.Config{}, fmt.Errorf("--line-rate %d: must not be negative", f.lineRate)
+	}
 	dc := dialer.DialConfig{APN: f.apn, PDPType: pdpType, PIN: pin, DialString: f.dial}
 	if err := dc.Validate(); err != nil {
 		return gprsppp.Config{}, err
@@ -298,6 +303,7 @@ func connectConfig(f connectFlags, log *slog.Logger) (gprsppp.Config, error) {
 		APN: f.apn, PDPType: pdpType, PIN: pin, DialString: f.dial, RegistrationTimeout: f.registerTimeout,
 		EchoInterval: f.echoInterval, EchoFailures: f.echoFailures, EchoAdaptive: true,
 		FCS32: f.fcs32, Logger: log.With(catKey, catPPP), ModemLogger: log.With(catKey, catAT),
+		LineRate: f.lineRate,
 	}
 	if err := f.cmux.apply(&cfg); err != nil {
 		return cfg, err

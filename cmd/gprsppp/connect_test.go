@@ -96,7 +96,7 @@ func (r *connectRun) stop(t *testing.T) {
 }
 
 // freeAddr returns a loopback TCP address nobody listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -55,6 +55,7 @@ func TestConnectBadFlags(t *testing.T) {
 		{"-R same port twice", []string{"--sim", "-R", "2222:127.0.0.1:22", "-R", "2222:127.0.0.1:23"}, exitUsage, "port 2222 is already forwarded"},
 		{"allow prefix too long", []string{"--sim", "--allow", "10.0.0.0/33"}, exitUsage, `allow "10.0.0.0/33"`},
 		{"allow not an address", []string{"--sim", "--allow", "banana"}, exitUsage, `allow "banana"`},
+		{"negative line rate", []string{"--sim", "--line-rate", "-1"}, exitUsage, "--line-rate -1: must not be negative"},
 		{"invalid APN", []string{"--device", file, "--apn", `in"ternet`}, exitUsage, "invalid APN"},
 		{"device is a regular file", []string{"--device", file}, exitDevice, "is a regular file, not a serial port"},
 		{"device is a directory", []string{"--device", dir}, exitDevice, "is a directory, not a serial port"},

@@ -66,6 +66,10 @@ type ops struct {
 	notify       *sdnotify.Notifier
 	readyOnce    sync.Once
 	socket       string // the control socket's path, if serving
+	// queueReport has each link that ends report its output queue's
+	// figures after the connect time (connect -v); set before the link
+	// is dialled.
+	queueReport bool
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -212,6 +216,9 @@ func (o *ops) event(ev linkstate.Event) {
 		}
 	case linkstate.EventDown:
 		fmt.Fprintln(o.out, connectTime(ev.Duration, ev.Stats))
+		if o.queueReport {
+			fmt.Fprintln(o.out, queueFigures(ev.Stats))
+		}
 		reason := "link down"
 		if ev.Err != nil {
 			reason += ": " + ev.Err.Error()
@@ -242,6 +249,15 @@ func connectTime(d time.Duration, s gprsppp.Stats) string {
 	tenths := (int64(d.Seconds()) + 5) / 6 // tenths of a minute, rounded as pppd does
 	return fmt.Sprintf("Connect time %d.%d minutes. Sent %d bytes, received %d bytes.",
 		tenths/10, tenths%10, s.OctetsOut, s.OctetsIn)
+}
+
+// queueFigures is what the output queue did to a link's IPv4 packets,
+// on one line: those dropped because the queue was full or they waited
+// past its limit, those CoDel dropped, the pure ACKs a newer one
+// replaced, and the longest a packet sent waited.
+func queueFigures(s gprsppp.Stats) string {
+	return fmt.Sprintf("Output queue: %d packets dropped full or late, %d by CoDel, %d ACKs filtered; peak queue delay %d ms.",
+		s.QueueDrops, s.CodelDrops, s.ACKsFiltered, s.PeakQueueDelay.Milliseconds())
 }
 
 // scriptArgs are pppd's ip-up arguments: interface, device, speed, local

@@ -33,7 +33,7 @@ import (
 )
 
 // runtimeDir gives the test a control socket directory of its own.
-func runtimeDir(t *testing.T) string {
+func runtimeDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	t.Setenv("GPRSPPP_RUNTIME_DIR", dir)
@@ -469,5 +469,48 @@ func TestShimStatusMetrics(t *testing.T) {
 	}
 	if m := scrapeMetrics(t, "http://"+metrics+"/metrics"); m["gprsppp_link_up"] != 1 {
 		t.Errorf("link_up %v", m["gprsppp_link_up"])
+	}
+}
+
+func TestQueueFiguresFormat(t *testing.T) {
+	got := queueFigures(gprsppp.Stats{QueueDrops: 2, CodelDrops: 31, ACKsFiltered: 977, PeakQueueDelay: 812700 * time.Microsecond})
+	want := "Output queue: 2 packets dropped full or late, 31 by CoDel, 977 ACKs filtered; peak queue delay 812 ms."
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+var queueFiguresLine = regexp.MustCompile(`^Output queue: (\d+) packets dropped full or late, (\d+) by CoDel, (\d+) ACKs filtered; peak queue delay (\d+) ms\.$`)
+
+// With -v, each link that ends reports its output queue's figures just
+// after its connect time; without, it does not.
+func TestConnectVerboseQueueFigures(t *testing.T) {
+	for _, verbose := range []bool{false, true} {
+		t.Run(fmt.Sprint("verbose=", verbose), func(t *testing.T) {
+			runtimeDir(t)
+			socks := freeAddr(t)
+			r := startConnectWith(t, &globals{verbose: verbose}, connectFlags{simulate: true, socks5: socks, maxfail: 1})
+			curl(t, "--socks5-hostname", socks, "http://"+simName+"/")
+			lines := stopCollect(t, r)
+			i := slices.IndexFunc(lines, connectTimeLine.MatchString)
+			if i < 0 || i+1 >= len(lines) {
+				t.Fatalf("no Connect time line followed by another: %q", lines)
+			}
+			if !verbose {
+				if slices.ContainsFunc(lines, queueFiguresLine.MatchString) {
+					t.Errorf("queue figures without -v: %q", lines)
+				}
+				return
+			}
+			f := queueFiguresLine.FindStringSubmatch(lines[i+1])
+			if f == nil {
+				t.Fatalf("line after the connect time %q, want the queue figures", lines[i+1])
+			}
+			// The sim's line is unpaced: a request's packets wait for
+			// the line for far less than the queue's limit.
+			if peak, _ := strconv.Atoi(f[4]); peak >= 3000 {
+				t.Errorf("%q: peak delay at or past the queue's limit", lines[i+1])
+			}
+		})
 	}
 }

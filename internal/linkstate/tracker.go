@@ -289,7 +289,7 @@ func (t *Tracker) emit(ev Event) {
 	}
 }
 
-// add sums two sets of counters.
+// add sums two sets of counters, and takes the greater peak.
 func add(a, b gprsppp.Stats) gprsppp.Stats {
 	return gprsppp.Stats{
 		FramesIn: a.FramesIn + b.FramesIn, OctetsIn: a.OctetsIn + b.OctetsIn,
@@ -301,5 +301,6 @@ func add(a, b gprsppp.Stats) gprsppp.Stats {
 		IPDrops: a.IPDrops + b.IPDrops, QueueDrops: a.QueueDrops + b.QueueDrops,
 		CodelDrops: a.CodelDrops + b.CodelDrops, ACKsFiltered: a.ACKsFiltered + b.ACKsFiltered,
 		WriteErrors: a.WriteErrors + b.WriteErrors, CodeRejectsIgnored: a.CodeRejectsIgnored + b.CodeRejectsIgnored,
+		PeakQueueDelay: max(a.PeakQueueDelay, b.PeakQueueDelay),
 	}
 }

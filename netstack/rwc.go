@@ -1,0 +1,231 @@
+package netstack
+
+import (
+	"sync"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
+
+// Receive-window control keeps the queue toward this stack short on a
+// slow line whose other end (an operator's network, a modem) queues
+// seconds of data that no queue discipline of ours can reach. Each TCP
+// connection of the stack advertises a receive window of about what the
+// line carries in one of its round trips, shared among the connections
+// that are receiving in bulk, after DRWA (Jiang et al., "Tackling
+// Bufferbloat in 3G/4G Networks", IMC 2012): the sender then has no
+// more in flight than keeps the line busy, so little waits in the
+// queue, and a keystroke's reply waits behind that little instead of
+// behind seconds of a download. Connections receiving in bulk get equal
+// shares, so that two downloads share the line evenly.
+//
+// The round trip is the link's: the smallest any connection has seen,
+// for the line's delay dominates every path through it, and a
+// connection opened while the queue was full saw it longer than it is
+// (two downloads opened one after the other, sized by their own round
+// trips, split the line one to three). That round trip is shorter than
+// a full segment's, and this host's own delays (a busy CPU, a reader
+// that lags) add to it, so the windows carry a gain that follows the line:
+// while connections receive in bulk, it grows when the line carried
+// less than it could and shrinks back toward one when it was full.
+//
+// The window is set through the endpoint's receive buffer size
+// (SO_RCVBUF), which also turns gVisor's receive buffer moderation off
+// for the endpoint; gVisor never shrinks a window it has advertised, so
+// a smaller one takes effect as the data in flight arrives.
+type windowControl struct {
+	rate int           // octets a second the line carries toward the stack
+	mss  int           // the largest segment a peer sends
+	in   func() uint64 // IPv4 octets received from the link so far
+
+	mu    sync.Mutex // guards conns
+	conns map[*tcpConn]*rwcState
+
+	// Owned by routineWindows.
+	gain    float64       // the windows' gain over a round trip's worth
+	minRTT  time.Duration // the smallest smoothed round trip of any connection; 0 if none yet
+	last    time.Time     // the last tick
+	since   time.Time     // the start of the utilisation period
+	inStart uint64        // in() at since
+	bulkAll bool          // connections received in bulk at every tick since
+}
+
+// rwcState is what windowControl knows of one connection; owned by
+// routineWindows once registered.
+type rwcState struct {
+	read int64   // octets read at the last tick
+	rate float64 // octets a second read, averaged over about a second
+	buf  int     // the receive buffer size last set; 0 if none
+}
+
+// Tuning of the control.
+const (
+	// rwcTick is how often windows are recomputed.
+	rwcTick = 100 * time.Millisecond
+	// rwcAverage is the weight of one tick's reading rate in a
+	// connection's average: about a second's memory.
+	rwcAverage = 1.0 / 8
+	// rwcBulkShare marks a connection as receiving in bulk when it
+	// reads at least this fraction of the line's rate.
+	rwcBulkShare = 1.0 / 16
+	// rwcLineGain is the share of a round trip's worth added for a
+	// full segment's time on the line; rwcGain, the window's gain to
+	// start with and to come back to; rwcMaxGain bounds it.
+	rwcLineGain         = 1.25
+	rwcGain, rwcMaxGain = 1, 4
+	// rwcHeadroom is the segments added to each window, for the
+	// peer's bursts and this side's delayed ACKs.
+	rwcHeadroom = 3
+	// rwcPeriodFrames sets the period over which the line's
+	// utilisation is measured: at least a second, and at least this
+	// many full frames of line time, so that one frame more or less
+	// makes little difference.
+	rwcPeriodFrames = 24
+	// rwcIdle and rwcFull bound the utilisation, IPv4 octets received
+	// over what the line carries: below rwcIdle the line waited for
+	// data (PPP's framing costs about 1%), and the gain grows by as
+	// much as the line fell short of rwcFull, at most rwcMaxGrow times;
+	// above rwcFull it was full, and the gain shrinks by rwcShrink
+	// toward rwcGain, draining what queued.
+	rwcIdle, rwcFull      = 0.95, 0.975
+	rwcMaxGrow, rwcShrink = 2, 0.9
+	// rwcDefaultRTT stands for a connection's round trip before it has
+	// one: a cellular line's order of magnitude.
+	rwcDefaultRTT = 200 * time.Millisecond
+)
+
+func newWindowControl(rate int, mtu uint32, in func() uint64) *windowControl {
+	return &windowControl{rate: rate, mss: int(mtu) - 40, in: in, conns: map[*tcpConn]*rwcState{}, gain: rwcGain}
+}
+
+// add has c's window controlled until remove; c starts with a window
+// as if it were alone, at the starting gain.
+func (w *windowControl) add(c *tcpConn) {
+	st := &rwcState{}
+	w.set(c, st, windowFor(w.rate, w.mss, 0, rwcGain, 1))
+	w.mu.Lock()
+	w.conns[c] = st
+	w.mu.Unlock()
+}
+
+// remove stops controlling c.
+func (w *windowControl) remove(c *tcpConn) {
+	w.mu.Lock()
+	delete(w.conns, c)
+	w.mu.Unlock()
+}
+
+// routineWindows recomputes the windows every rwcTick until done.
+func (w *windowControl) routineWindows(done <-chan struct{}) {
+	t := time.NewTicker(rwcTick)
+	defer t.Stop()
+	w.last = time.Now()
+	w.since, w.inStart, w.bulkAll = w.last, w.in(), true
+	for {
+		select {
+		case now := <-t.C:
+			w.tick(now)
+		case <-done:
+			return
+		}
+	}
+}
+
+// tick measures each connection since the last tick and sets its
+// window.
+func (w *windowControl) tick(now time.Time) {
+	d := now.Sub(w.last)
+	w.last = now
+	if d <= 0 {
+		return
+	}
+	w.mu.Lock()
+	conns := make([]*tcpConn, 0, len(w.conns))
+	states := make([]*rwcState, 0, len(w.conns))
+	for c, st := range w.conns {
+		conns = append(conns, c)
+		states = append(states, st)
+	}
+	w.mu.Unlock()
+	bulk := 0
+	for i, c := range conns {
+		st := states[i]
+		read := c.read.Load()
+		st.rate += (float64(read-st.read)/d.Seconds() - st.rate) * rwcAverage
+		st.read = read
+		if w.isBulk(st) {
+			bulk++
+		}
+		var info tcpip.TCPInfoOption
+		if err := c.ep.GetSockOpt(&info); err == nil && info.RTT > 0 && (w.minRTT == 0 || info.RTT < w.minRTT) {
+			w.minRTT = info.RTT
+		}
+	}
+	w.adapt(now, bulk > 0)
+	for i, c := range conns {
+		st := states[i]
+		share := 1
+		if w.isBulk(st) {
+			share = bulk
+		}
+		w.set(c, st, windowFor(w.rate, w.mss, w.minRTT, w.gain, share))
+	}
+}
+
+func (w *windowControl) isBulk(st *rwcState) bool {
+	return st.rate >= float64(w.rate)*rwcBulkShare
+}
+
+// adapt follows the line's utilisation with the gain, at the end of
+// each period in which connections received in bulk throughout.
+func (w *windowControl) adapt(now time.Time, bulk bool) {
+	w.bulkAll = w.bulkAll && bulk
+	period := max(time.Second, time.Duration(int64(rwcPeriodFrames*(w.mss+48))*int64(time.Second)/int64(w.rate)))
+	d := now.Sub(w.since)
+	if d < period {
+		return
+	}
+	in := w.in()
+	if w.bulkAll {
+		u := float64(in-w.inStart) / (float64(w.rate) * d.Seconds())
+		switch {
+		case u < rwcIdle:
+			// Grow in proportion to the shortfall: a window half
+			// the size it needs doubles at once.
+			grow := float64(rwcMaxGrow)
+			if u > 0 {
+				grow = min(rwcFull/u, rwcMaxGrow)
+			}
+			w.gain = min(w.gain*grow, rwcMaxGain)
+		case u > rwcFull:
+			w.gain = max(w.gain*rwcShrink, rwcGain)
+		}
+	}
+	w.since, w.inStart, w.bulkAll = now, in, true
+}
+
+// windowFor is the receive window for a connection with round trip rtt
+// (0 if unknown) that gets one of shares of a line carrying rate octets
+// a second, with segments of mss octets, at gain. The gain multiplies
+// the whole window, headroom and all: on a line with little delay of
+// its own the headroom is most of it, and a round trip made longer by
+// the uplink's queue (a download's ACKs behind an upload) needs more.
+func windowFor(rate, mss int, rtt time.Duration, gain float64, shares int) int {
+	if rtt == 0 {
+		rtt = rwcDefaultRTT
+	}
+	bdp := float64(rate) * rtt.Seconds()
+	return int((bdp*rwcLineGain/float64(shares) + rwcHeadroom*float64(mss)) * gain)
+}
+
+// set gives c a receive buffer for a window of wnd octets, unless its
+// buffer is within an eighth of that already. gVisor advertises half
+// the free buffer as the window.
+func (w *windowControl) set(c *tcpConn, st *rwcState, wnd int) {
+	buf := min(2*wnd, tcpMaxBuffer)
+	if diff := buf - st.buf; st.buf != 0 && diff < st.buf/8 && -diff < st.buf/8 {
+		return
+	}
+	st.buf = buf
+	c.ep.SocketOptions().SetReceiveBufferSize(int64(buf), true)
+}
