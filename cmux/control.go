@@ -81,11 +81,23 @@ func (m Message) typeOctet() byte {
 	return t
 }
 
-// Append appends m to b.
+// Append appends m to b. Its length field (TS 27.010 §5.4.6.1) is EA
+// coded in every octet, seven bits each, unlike a frame's, whose second
+// length octet carries eight.
 func (m Message) Append(b []byte) []byte {
 	b = append(b, m.typeOctet())
-	b = appendLength(b, len(m.Value))
+	b = appendMsgLength(b, len(m.Value))
 	return append(b, m.Value...)
+}
+
+// appendMsgLength appends n as a control message's length: seven bits an
+// octet, least significant first, EA set on the last.
+func appendMsgLength(b []byte, n int) []byte {
+	for n > 0x7F {
+		b = append(b, byte(n&0x7F)<<1)
+		n >>= 7
+	}
+	return append(b, byte(n)<<1|1)
 }
 
 var errMsgEA = errors.New("cmux: control message field without EA")

@@ -228,3 +228,20 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// A control message's length is EA coded in every octet (TS 27.010
+// §5.4.6.1), so a Test command of more than 127 octets carries a length
+// of two octets with seven bits each, not a frame's second octet of
+// eight. Found by FuzzParseMessage: a 280-octet value went out as
+// "30 02", which reads back as an unterminated length.
+func TestMessageLongValue(t *testing.T) {
+	value := bytes.Repeat([]byte{'0'}, 280)
+	b := Message{Type: MsgTest, Command: true, Value: value}.Append(nil)
+	if want := unhex(t, "23 30 05"); !bytes.Equal(b[:3], want) {
+		t.Errorf("280-octet Test starts % x, want % x", b[:3], want)
+	}
+	m, rest, err := ParseMessage(b)
+	if err != nil || len(rest) != 0 || !bytes.Equal(m.Value, value) || m.Type != MsgTest || !m.Command {
+		t.Fatalf("parse: %v, %d left, %v", m, len(rest), err)
+	}
+}
