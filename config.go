@@ -195,6 +195,15 @@ type NetworkConfig struct {
 	// NoIPv4 offers no IPv4: the client's IPCP is rejected, as for an
 	// IPV6 PDP context. False (the default) offers it.
 	NoIPv4 bool
+	// LineRate is the rate, in octets a second, at which the line
+	// carries data from the client toward this side, where it is known
+	// (a simulator's paced line). With it the network side's TCP
+	// connections keep the client's uploads in flight to about what the
+	// line carries in a round trip by their receive windows, so that the
+	// client's own output queue stays short (see
+	// netstack.Config.LineRate). Zero (the default) means unknown, and no
+	// such control.
+	LineRate int
 	// Forward, if set, receives the TCP connections the client opens to
 	// addresses and ports where the network side has no listener: it
 	// returns the connection to relay each to, or an error to refuse it

@@ -56,7 +56,7 @@ func Open(ctx context.Context, rw io.ReadWriteCloser, cfg Config) (*Link, error)
 // OpenNetwork runs the network side of a link on rw: it assigns the
 // client's address and DNS servers and authenticates it if asked to.
 func OpenNetwork(ctx context.Context, rw io.ReadWriteCloser, cfg NetworkConfig) (*Link, error) {
-	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready, extraAddrs: cfg.ExtraAddrs, router: cfg.IPv6.router()})
+	return open(ctx, rw, cfg.session(), linkOptions{forward: cfg.Forward, ready: cfg.Ready, extraAddrs: cfg.ExtraAddrs, router: cfg.IPv6.router(), lineRate: cfg.LineRate})
 }
 
 // linkOptions are the parts of a link beyond the session's config.
@@ -75,7 +75,7 @@ type linkOptions struct {
 	// router is NetworkConfig.IPv6 turned into what the network side's
 	// stack advertises; nil for a client.
 	router *netstack.Router
-	// lineRate is Config.LineRate.
+	// lineRate is Config.LineRate or NetworkConfig.LineRate.
 	lineRate int
 }
 

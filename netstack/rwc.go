@@ -92,6 +92,10 @@ const (
 	// rwcDefaultRTT stands for a connection's round trip before it has
 	// one: a cellular line's order of magnitude.
 	rwcDefaultRTT = 200 * time.Millisecond
+	// rwcFrameOverhead is what a full segment's frame carries beyond
+	// the segment's data: TCP/IP headers with timestamps and PPP's
+	// framing, escapes aside.
+	rwcFrameOverhead = 48
 )
 
 func newWindowControl(rate int, mtu uint32, in func() uint64) *windowControl {
@@ -180,7 +184,7 @@ func (w *windowControl) isBulk(st *rwcState) bool {
 // each period in which connections received in bulk throughout.
 func (w *windowControl) adapt(now time.Time, bulk bool) {
 	w.bulkAll = w.bulkAll && bulk
-	period := max(time.Second, time.Duration(int64(rwcPeriodFrames*(w.mss+48))*int64(time.Second)/int64(w.rate)))
+	period := max(time.Second, time.Duration(int64(rwcPeriodFrames*(w.mss+rwcFrameOverhead))*int64(time.Second)/int64(w.rate)))
 	d := now.Sub(w.since)
 	if d < period {
 		return
@@ -210,11 +214,19 @@ func (w *windowControl) adapt(now time.Time, bulk bool) {
 // the whole window, headroom and all: on a line with little delay of
 // its own the headroom is most of it, and a round trip made longer by
 // the uplink's queue (a download's ACKs behind an upload) needs more.
+//
+// The round trip's worth is at least one full frame: the link's
+// smallest round trip is a handshake's, of segments without data, and a
+// full segment's ACK cannot leave before the whole frame has crossed
+// the line. On a line with little latency of its own the handshake's
+// round trip is a few milliseconds, and a window sized by it alone left
+// a download behind an upload, whose ACKs wait behind the upload's
+// frames, at two thirds of the line until the gain caught up.
 func windowFor(rate, mss int, rtt time.Duration, gain float64, shares int) int {
 	if rtt == 0 {
 		rtt = rwcDefaultRTT
 	}
-	bdp := float64(rate) * rtt.Seconds()
+	bdp := max(float64(rate)*rtt.Seconds(), float64(mss+rwcFrameOverhead))
 	return int((bdp*rwcLineGain/float64(shares) + rwcHeadroom*float64(mss)) * gain)
 }
 

@@ -20,6 +20,10 @@ func TestWindowFor(t *testing.T) {
 		{"115200 bit/s alone", 11520, 210 * time.Millisecond, 1, 1, 3024 + 3*mss},
 		{"115200 bit/s, one of two", 11520, 210 * time.Millisecond, 1, 2, 1512 + 3*mss},
 		{"no round trip yet", 11520, 0, 1, 1, 2880 + 3*mss},
+		// A handshake's 10 ms round trip on a line without latency
+		// counts as a full frame's: (1460 + 48) × 1.25 = 1885 octets.
+		{"115200 bit/s without latency", 11520, 10 * time.Millisecond, 1, 1, 1885 + 3*mss},
+		{"115200 bit/s without latency, one of two", 11520, 10 * time.Millisecond, 1, 2, 942 + 3*mss},
 		{"2 Mbit/s at gain 2", 200000, 200 * time.Millisecond, 2, 1, 2 * (50000 + 3*mss)},
 	}
 	for _, tt := range tests {

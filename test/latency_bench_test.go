@@ -29,11 +29,17 @@ const (
 // measure without it: go test -bench LatencyUnderLoad ./test -args -no-rwc
 var noWindowControl = flag.Bool("no-rwc", false, "dial the simulator without receive-window control")
 
+// noNetworkWindowControl turns the simulator's network-side
+// receive-window control off (it is on for a paced line, as with
+// `gprsppp sim --baud`): go test -bench LatencyUnderLoad ./test -args -no-net-rwc
+var noNetworkWindowControl = flag.Bool("no-net-rwc", false, "run the simulator's network side without receive-window control")
+
 // dialSimLine dials the simulator over a line paced as line describes
 // and returns the client's link with the network side's counter of
 // octets its sink received. The network side also serves sourcePort and
 // sinkPort. The client knows the line's rate, as a link over a serial
-// line would, unless -no-rwc.
+// line would, unless -no-rwc; so does the network side, as `gprsppp sim
+// --baud` tells it, unless -no-net-rwc.
 func dialSimLine(b testing.TB, line sim.LineConfig, patternSize int) (*gprsppp.Link, *atomic.Int64) {
 	link, sunk, _ := dialSimLineRate(b, line, patternSize, line.BitsPerSecond/10)
 	return link, sunk
@@ -50,11 +56,16 @@ func dialSimLineRate(b testing.TB, line sim.LineConfig, patternSize, lineRate in
 	gw := netip.MustParseAddr("10.64.64.1")
 	sunk := new(atomic.Int64)
 	var bulk bulkServices
+	network := gprsppp.NetworkConfig{
+		LocalAddr: gw, DNS: []netip.Addr{gw},
+		LineRate: line.BitsPerSecond / 10,
+		Ready:    func(l *gprsppp.Link) error { return bulk.start(l, sunk) },
+	}
+	if *noNetworkWindowControl {
+		network.LineRate = 0
+	}
 	modem := sim.NewModem(sim.ModemConfig{
-		Network: gprsppp.NetworkConfig{
-			LocalAddr: gw, DNS: []netip.Addr{gw},
-			Ready: func(l *gprsppp.Link) error { return bulk.start(l, sunk) },
-		},
+		Network:  network,
 		Services: sim.Services{Names: map[string][]netip.Addr{"sim.gprsppp": {gw}}, PatternSize: patternSize},
 	})
 	ctx, cancel := context.WithCancel(context.Background())

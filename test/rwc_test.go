@@ -104,3 +104,45 @@ func TestWindowControlTwoDownloadsShare(t *testing.T) {
 		t.Errorf("the downloads got %d and %d octets: not within 10%% of each other", got[0], got[1])
 	}
 }
+
+// With receive-window control on the network side too (as the simulator
+// has on a paced line), an upload's data in flight is bounded by the
+// network side's window: the client's output queue never holds it long
+// enough to drop (without the control it fills to MaxQueueDelay and
+// drops there), while the upload still gets most of the line.
+func TestWindowControlUploadKeepsQueueShort(t *testing.T) {
+	t.Parallel()
+	rate := rwcLine.BitsPerSecond / 10
+	link, sunk, _ := dialSimLineRate(t, rwcLine, 0, rate)
+	c, err := link.DialContext(context.Background(), "tcp", "10.64.64.1:5002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		chunk := make([]byte, 4096)
+		for {
+			if _, err := c.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	t.Cleanup(func() {
+		c.Close()
+		wg.Wait()
+	})
+	got, elapsed := measure([]*atomic.Int64{sunk})
+	fraction := float64(got[0]) / (float64(rate) * elapsed.Seconds())
+	st := link.Stats()
+	t.Logf("%d octets in %v: %.3f of the line; client's output queue: %d drops, peak delay %v",
+		got[0], elapsed, fraction, st.QueueDrops, st.PeakQueueDelay)
+	if fraction < 0.85 {
+		t.Errorf("upload goodput %.3f of the line, want at least 0.85", fraction)
+	}
+	if st.QueueDrops != 0 {
+		t.Errorf("the client's output queue dropped %d packets: the network side's window let it fill", st.QueueDrops)
+	}
+	if st.PeakQueueDelay > 2*time.Second {
+		t.Errorf("a packet waited %v in the client's output queue, want at most 2 s", st.PeakQueueDelay)
+	}
+}

@@ -183,6 +183,9 @@ func (o *simOptions) modemConfig(password string) (sim.ModemConfig, error) {
 	}
 	if o.baud > 0 {
 		cfg.ConnectSpeed = strconv.Itoa(o.baud)
+		// The paced line's rate toward the network side, 10 bits an
+		// octet: its stack keeps the client's uploads in flight short.
+		cfg.Network.LineRate = o.baud / 10
 	}
 	if o.ipv6 {
 		cfg.Network.IPv6 = simIPv6()

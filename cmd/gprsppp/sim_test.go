@@ -192,6 +192,15 @@ func TestSimFlags(t *testing.T) {
 				Auth: ppp.ProtocolCHAP, Secrets: map[string]string{"user": "from-file"},
 			},
 		},
+		{
+			name: "paced line",
+			args: []string{"--baud", "115200"},
+			want: gprsppp.NetworkConfig{
+				LocalAddr: netip.MustParseAddr("10.64.64.1"), PeerAddr: netip.MustParseAddr("10.64.64.2"),
+				DNS:      []netip.Addr{netip.MustParseAddr("10.64.64.1")},
+				LineRate: 11520,
+			},
+		},
 		{name: "auth without a password", args: []string{"--auth", "pap"}, wantErr: "needs a password"},
 		{name: "unknown auth", args: []string{"--auth", "eap"}, wantErr: "--auth"},
 		{name: "missing password file", args: []string{"--auth", "pap", "--password-file", pwFile + ".missing"}, wantErr: "--password-file"},
