@@ -47,7 +47,6 @@ type windowControl struct {
 	last    time.Time     // the last tick
 	since   time.Time     // the start of the utilisation period
 	inStart uint64        // in() at since
-	bulkAll bool          // connections received in bulk at every tick since
 }
 
 // rwcState is what windowControl knows of one connection; owned by
@@ -124,7 +123,7 @@ func (w *windowControl) routineWindows(done <-chan struct{}) {
 	t := time.NewTicker(rwcTick)
 	defer t.Stop()
 	w.last = time.Now()
-	w.since, w.inStart, w.bulkAll = w.last, w.in(), true
+	w.since, w.inStart = w.last, w.in()
 	for {
 		select {
 		case now := <-t.C:
@@ -181,31 +180,36 @@ func (w *windowControl) isBulk(st *rwcState) bool {
 }
 
 // adapt follows the line's utilisation with the gain, at the end of
-// each period in which connections received in bulk throughout.
+// each period in which connections received in bulk throughout. A tick
+// without bulk receivers starts the period again, so that the first
+// ends a period after a download starts, not up to two periods after
+// (a download behind an upload, whose window needs the gain, reached
+// 0.75 of the line instead of 0.80 in 15 s).
 func (w *windowControl) adapt(now time.Time, bulk bool) {
-	w.bulkAll = w.bulkAll && bulk
+	if !bulk {
+		w.since, w.inStart = now, w.in()
+		return
+	}
 	period := max(time.Second, time.Duration(int64(rwcPeriodFrames*(w.mss+rwcFrameOverhead))*int64(time.Second)/int64(w.rate)))
 	d := now.Sub(w.since)
 	if d < period {
 		return
 	}
 	in := w.in()
-	if w.bulkAll {
-		u := float64(in-w.inStart) / (float64(w.rate) * d.Seconds())
-		switch {
-		case u < rwcIdle:
-			// Grow in proportion to the shortfall: a window half
-			// the size it needs doubles at once.
-			grow := float64(rwcMaxGrow)
-			if u > 0 {
-				grow = min(rwcFull/u, rwcMaxGrow)
-			}
-			w.gain = min(w.gain*grow, rwcMaxGain)
-		case u > rwcFull:
-			w.gain = max(w.gain*rwcShrink, rwcGain)
+	u := float64(in-w.inStart) / (float64(w.rate) * d.Seconds())
+	switch {
+	case u < rwcIdle:
+		// Grow in proportion to the shortfall: a window half the
+		// size it needs doubles at once.
+		grow := float64(rwcMaxGrow)
+		if u > 0 {
+			grow = min(rwcFull/u, rwcMaxGrow)
 		}
+		w.gain = min(w.gain*grow, rwcMaxGain)
+	case u > rwcFull:
+		w.gain = max(w.gain*rwcShrink, rwcGain)
 	}
-	w.since, w.inStart, w.bulkAll = now, in, true
+	w.since, w.inStart = now, in
 }
 
 // windowFor is the receive window for a connection with round trip rtt

@@ -43,13 +43,16 @@ func TestWindowControlAdapt(t *testing.T) {
 	var in uint64
 	w := newWindowControl(rate, 1500, func() uint64 { return in })
 	now := time.Unix(0, 0)
-	w.since, w.inStart, w.bulkAll = now, 0, true
+	w.since, w.inStart = now, 0
+	tick := func(utilisation float64, bulk bool) {
+		now = now.Add(rwcTick)
+		in += uint64(utilisation * rate * rwcTick.Seconds())
+		w.adapt(now, bulk)
+	}
 	period := func(utilisation float64, bulk bool) float64 {
 		t.Helper()
 		for range 32 { // 3.2 s: one period at this rate (24 frames, 3.14 s)
-			now = now.Add(rwcTick)
-			in += uint64(utilisation * rate * rwcTick.Seconds())
-			w.adapt(now, bulk)
+			tick(utilisation, bulk)
 		}
 		return w.gain
 	}
@@ -75,5 +78,23 @@ func TestWindowControlAdapt(t *testing.T) {
 	period(0.96, true)
 	if w.gain != rwcGain {
 		t.Fatalf("gain after a period between idle and full %v, want it kept at %v", w.gain, rwcGain)
+	}
+	// A tick without bulk receivers starts the period again: the gain
+	// changes a whole period of bulk receiving after it, not sooner.
+	for range 20 {
+		tick(0.5, true)
+	}
+	tick(0.5, false)
+	for range 20 { // 4.1 s since the last change, 2 s since the restart
+		tick(0.5, true)
+	}
+	if w.gain != rwcGain {
+		t.Fatalf("gain %v before a whole period of bulk receiving, want it kept at %v", w.gain, rwcGain)
+	}
+	for range 12 { // 3.2 s since the restart
+		tick(0.5, true)
+	}
+	if w.gain <= rwcGain {
+		t.Fatalf("gain %v a period after the restart at 0.5 of the line, want it grown", w.gain)
 	}
 }
