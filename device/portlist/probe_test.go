@@ -72,6 +72,15 @@ func fakePort(t *testing.T, reply string) string {
 }
 
 func TestProbe(t *testing.T) {
+	// Registered first, the check runs after every fixture's cleanup, so
+	// that the simulator's goroutines, which start when a probe opens
+	// its port, are not taken for the probe's.
+	goroutines := testenv.Goroutines()
+	t.Cleanup(func() {
+		if leak := testenv.WaitGoroutines(goroutines); leak != "" {
+			t.Error(leak)
+		}
+	})
 	lockDir := t.TempDir()
 	opt := ProbeOptions{Timeout: 600 * time.Millisecond, LockDir: lockDir}
 	held := simPort(t)
@@ -122,7 +131,6 @@ func TestProbe(t *testing.T) {
 			want: Result{Status: Failed},
 		},
 	}
-	goroutines := testenv.Goroutines()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
@@ -138,9 +146,6 @@ func TestProbe(t *testing.T) {
 				t.Errorf("status %v with error %v", got.Status, got.Err)
 			}
 		})
-	}
-	if leak := testenv.WaitGoroutines(goroutines); leak != "" {
-		t.Error(leak)
 	}
 }
 
