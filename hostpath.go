@@ -3,6 +3,8 @@ package gprsppp
 import (
 	"errors"
 	"fmt"
+
+	"github.com/gprsppp/gprsppp/netstack"
 )
 
 // The host path: a link shared with the host's own TCP/IP (a TUN
@@ -15,7 +17,7 @@ import (
 // deliverInbound is the session's IP handler: one inbound packet, on
 // the line's reading goroutine.
 func (l *Link) deliverInbound(pkt []byte) {
-	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) && !isNDP(pkt) {
+	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) && !netstack.IsNDP(pkt) {
 		(*h)(pkt)
 		return
 	}
@@ -44,25 +46,4 @@ func (l *Link) writeIP(pkt []byte) error {
 		return l.s.WritePacket(pkt)
 	}
 	return fmt.Errorf("gprsppp: IP version %d", pkt[0]>>4)
-}
-
-// isNDP reports whether pkt is an IPv6 Neighbor Discovery message
-// (RFC 4861 §4: router and neighbor solicitations and advertisements,
-// redirects). The link's stack does router discovery for the link, the
-// host's included: the addresses it forms from an advertisement are the
-// ones the TUN interface gets, so these never go to the host. NDP
-// messages carry no extension headers before ICMPv6 in practice; one
-// that does goes to the host like any other packet.
-func isNDP(pkt []byte) bool {
-	const (
-		ipv6HeaderLen  = 40
-		nextHeaderICMP = 58
-		routerSolicit  = 133
-		redirect       = 137
-	)
-	if len(pkt) <= ipv6HeaderLen || pkt[0]>>4 != 6 || pkt[6] != nextHeaderICMP {
-		return false
-	}
-	t := pkt[ipv6HeaderLen]
-	return t >= routerSolicit && t <= redirect
 }

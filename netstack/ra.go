@@ -202,6 +202,21 @@ func ndpMessage(pkt []byte) (src netip.Addr, msg []byte, ok bool) {
 	return src, pkt[ipv6HeaderLen:], true
 }
 
+// IsNDP reports whether pkt is an IPv6 Neighbor Discovery message
+// (RFC 4861 §4: router and neighbor solicitations and advertisements,
+// redirects). The stack does router discovery for the link, so a host
+// sharing the link's address (a TUN interface) leaves these to it. NDP
+// messages carry no extension headers before ICMPv6 in practice; one
+// that does is not recognised.
+func IsNDP(pkt []byte) bool {
+	const redirect = 137
+	if len(pkt) <= ipv6HeaderLen || pkt[0]>>4 != 6 || pkt[6] != protoICMPv6 {
+		return false
+	}
+	t := pkt[ipv6HeaderLen]
+	return t >= icmpv6RouterSolicit && t <= redirect
+}
+
 // routerSolicitation returns the ICMPv6 message of a Router
 // Solicitation (RFC 4861 §4.1) without options: a PPP link has no
 // link-layer address to announce.

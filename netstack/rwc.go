@@ -67,8 +67,8 @@ const (
 	// rwcBulkShare marks a connection as receiving in bulk when it
 	// reads at least this fraction of the line's rate.
 	rwcBulkShare = 1.0 / 16
-	// rwcLineGain is the share of a round trip's worth added for a
-	// full segment's time on the line; rwcGain, the window's gain to
+	// rwcLineGain multiplies a connection's share of the round trip's
+	// worth, for the line's own share of the round trip; rwcGain, the window's gain to
 	// start with and to come back to; rwcMaxGain bounds it.
 	rwcLineGain         = 1.25
 	rwcGain, rwcMaxGain = 1, 4
