@@ -151,6 +151,12 @@ func ParseRemote(s string) (Remote, error) {
 		if bind.IsLoopback() {
 			return errf("the link has no loopback: a remote forward listens on the link's own address; leave out %q (or give 0.0.0.0)", fields[0])
 		}
+		if bind.IsUnspecified() {
+			// 0.0.0.0 and [::] mean the link's own address, as the zero
+			// Addr does: one value, so that String's form parses back
+			// to the same Remote.
+			bind = netip.Addr{}
+		}
 		fields = fields[1:]
 	default:
 		return errf("want [bind:]port:host:hostport")

@@ -83,7 +83,7 @@ func TestParseRemote(t *testing.T) {
 		{in: "443:[::1]:8443", want: Remote{Port: 443, Target: "[::1]:8443"}},
 
 		{in: "10.0.0.7:2222:127.0.0.1:22", want: Remote{Bind: netip.MustParseAddr("10.0.0.7"), Port: 2222, Target: "127.0.0.1:22"}},
-		{in: "0.0.0.0:2222:127.0.0.1:22", want: Remote{Bind: netip.MustParseAddr("0.0.0.0"), Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
+		{in: "0.0.0.0:2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
 		{in: "*:2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
 		{in: ":2222:127.0.0.1:22", want: Remote{Port: 2222, Target: "127.0.0.1:22"}, str: "2222:127.0.0.1:22"},
 
