@@ -110,7 +110,11 @@ type Config struct {
 	// carries data toward this host, where it is known (the radio's, or
 	// a serial line's when that is slower: 115200 bit/s carries 11520).
 	// With it the link's TCP connections keep the queue toward this host
-	// short by their receive windows (see netstack.Config.LineRate).
+	// short by their receive windows (see netstack.Config.LineRate). A
+	// serial line carries the same rate both ways, so it is also taken
+	// as the rate at which the line carries this host's frames, which
+	// bounds what waits in the line's driver from the first frame (see
+	// session.Config.LineRate); a slower uplink is found by measuring.
 	// Zero (the default) means unknown, and no such control.
 	LineRate int
 
@@ -156,7 +160,8 @@ func (c Config) session() session.Config {
 		MRU: c.MRU, NoPFC: c.NoPFC, NoACFC: c.NoACFC, FCS32: c.FCS32,
 		EchoInterval: c.EchoInterval, EchoFailures: c.EchoFailures, EchoAdaptive: c.EchoAdaptive,
 		Restart: c.Restart, MaxConfigure: c.MaxConfigure,
-		Trace: c.Trace, Logger: c.Logger,
+		LineRate: c.LineRate,
+		Trace:    c.Trace, Logger: c.Logger,
 	}
 }
 

@@ -15,8 +15,10 @@ import (
 // out, both write to the session, which queues their packets alike.
 
 // deliverInbound is the session's IP handler: one inbound packet, on
-// the line's reading goroutine.
+// the line's reading goroutine. A SYN's MSS is clamped in place first
+// (mss.go).
 func (l *Link) deliverInbound(pkt []byte) {
+	clampMSS(pkt, l.clamp)
 	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) && !netstack.IsNDP(pkt) {
 		(*h)(pkt)
 		return
@@ -43,6 +45,7 @@ func (l *Link) writeIP(pkt []byte) error {
 	}
 	switch pkt[0] >> 4 {
 	case 4, 6:
+		clampMSS(pkt, l.clamp)
 		return l.s.WritePacket(pkt)
 	}
 	return fmt.Errorf("gprsppp: IP version %d", pkt[0]>>4)

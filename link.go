@@ -42,7 +42,8 @@ type Link struct {
 	mu         sync.Mutex
 	renumbered chan struct{} // closed and replaced at each renumbering
 
-	host atomic.Pointer[func(pkt []byte)] // takes the packets the stack does not own; see hostpath.go
+	host  atomic.Pointer[func(pkt []byte)] // takes the packets the stack does not own; see hostpath.go
+	clamp int                              // the TCP segments' largest packet (mss.go); 0 for none
 }
 
 // Open brings PPP up in the client role on rw, a byte stream already in
@@ -96,11 +97,12 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 			return nil, fmt.Errorf("gprsppp: extra address %v is the peer's own", a)
 		}
 	}
+	clamp := mssClamp(opt.lineRate, int(s.LCP().SendMRU))
 	st, err := netstack.New(netstack.Config{
 		LocalAddr:  ip.LocalAddr,
 		ExtraAddrs: opt.extraAddrs,
 		MTU:        uint32(s.LCP().SendMRU),
-		Out:        writer{s},
+		Out:        writer{s, clamp},
 		DNSServers: ip.DNS,
 		// Forwarding needs the packets addressed to other hosts.
 		Promiscuous:  opt.forward != nil,
@@ -115,7 +117,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	if opt.forward != nil {
 		st.ForwardTCP(opt.forward)
 	}
-	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router}
+	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router, clamp: clamp}
 	// Taken before IPv6 is configured, so that a router advertisement
 	// answering the first solicitation before routineWatch runs is
 	// not missed.
@@ -215,9 +217,17 @@ func (l *Link) Renumbered() <-chan struct{} {
 	return l.renumbered
 }
 
-type writer struct{ s *session.Session }
+// writer hands the stack's packets to the session, clamping the MSS of
+// its SYNs (mss.go).
+type writer struct {
+	s     *session.Session
+	clamp int
+}
 
-func (w writer) WritePacket(pkt []byte) error { return w.s.WritePacket(pkt) }
+func (w writer) WritePacket(pkt []byte) error {
+	clampMSS(pkt, w.clamp)
+	return w.s.WritePacket(pkt)
+}
 
 // DialContext connects to address over the link ("tcp", "tcp4", "tcp6",
 // "udp", "udp4", "udp6"). Names are resolved with the DNS servers

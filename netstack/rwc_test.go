@@ -41,7 +41,7 @@ func TestWindowFor(t *testing.T) {
 func TestWindowControlAdapt(t *testing.T) {
 	const rate = 11520
 	var in uint64
-	w := newWindowControl(rate, 1500, func() uint64 { return in })
+	w := newWindowControl(rate, 1460, func() uint64 { return in })
 	now := time.Unix(0, 0)
 	w.since, w.inStart = now, 0
 	tick := func(utilisation float64, bulk bool) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/gprsppp/gprsppp/internal/clock"
+	"github.com/gprsppp/gprsppp/internal/tcpmss"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -29,6 +30,7 @@ type Stack struct {
 	sndBufs   sendBuffers
 	listening ports          // TCP ports with a listener
 	rwc       *windowControl // nil when receive-window control is off
+	mss       int            // the MSS TCP connections are clamped to (clampMSS); 0 for the MTU's
 	wg        sync.WaitGroup // routineWindows, router discovery's goroutines
 	log       *slog.Logger
 	clk       clock.Clock // router discovery's timers
@@ -71,8 +73,14 @@ func New(cfg Config) (*Stack, error) {
 		changed:    make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	// The link clamps TCP's segments to what the line's rate allows;
+	// the stack's own connections are told so (clampMSS).
+	mss := tcpmss.PacketSize(cfg.LineRate, int(mtu)) - header.IPv4MinimumSize - header.TCPMinimumSize
+	if mss < int(mtu)-header.IPv4MinimumSize-header.TCPMinimumSize {
+		s.mss = mss
+	}
 	if cfg.LineRate > 0 && !cfg.NoWindowControl {
-		s.rwc = newWindowControl(cfg.LineRate, mtu, s.ep.counters.bytesIn.Load)
+		s.rwc = newWindowControl(cfg.LineRate, mss, s.ep.counters.bytesIn.Load)
 	}
 	s.ipstack = stack.New(stack.Options{
 		// IPv4, and IPv6 for when IPv6CP opens (ConfigureIPv6); it

@@ -74,6 +74,17 @@ type Config struct {
 	// the client's own.
 	PeerInterfaceID uint64
 
+	// LineRate is the rate, in octets a second, at which the line
+	// carries this side's frames, where it is known (a serial line's:
+	// 115200 bit/s carries 11520). It sizes the output queue's limits
+	// (the byte queue limit on the line's driver, CoDel's target) from
+	// the first frame; the writer still measures the line while its
+	// queue stays backlogged and follows what it finds. Zero (the
+	// default) means unknown until measured, and a sender that never
+	// backlogs the queue (one kept within a receive window) leaves it
+	// unknown: the line's driver then fills to its own limit.
+	LineRate int
+
 	// Trace, if set, sees every good frame received and every frame
 	// sent, from the address field to the end of the information field
 	// (no FCS), for packet captures. Sent frames are shown with full

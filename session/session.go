@@ -167,7 +167,8 @@ func (s *Session) LCP() lcp.Negotiated {
 // SetIPHandler sets the function that receives inbound IP packets,
 // IPv4 and (with Config.IPv6) IPv6: the version field tells them apart.
 // It runs on the line's reading goroutine (or the link's, for packets
-// held while IP came up) and must copy what it keeps.
+// held while IP came up) and must copy what it keeps; it may change
+// pkt in place.
 func (s *Session) SetIPHandler(h func(pkt []byte)) {
 	s.handler.Store(&h)
 	s.do(s.deliverEarlyIP)

@@ -17,7 +17,8 @@
 //     codel.go), gathers them into one batch of at most batchLimit
 //     octets, drops frames older than MaxQueueDelay (take), and writes
 //     the batch with one Write (writeLine). learn sizes batches to about
-//     batchTime of line time; rateMeter (rate.go) measures the line's
+//     batchTime of line time, and waitLine hands the line a batch only
+//     once its driver holds less than lowWater of line time; rateMeter (rate.go) measures the line's
 //     rate while the queue stays backlogged, which sizes CoDel's target
 //     and interval.
 //  4. Control packets (LCP, IPCP, PAP, CHAP) come from the loop through
@@ -67,6 +68,12 @@ const (
 	// batchTime is how long a batch may take the line: small next to
 	// MaxQueueDelay.
 	batchTime = 100 * time.Millisecond
+	// lowWater is how much line time the line's driver may still hold
+	// when the writer hands it the next batch (waitLine): enough to
+	// cover the writer's wake-up, so the line does not idle, and little
+	// next to a frame's time on a slow line, which every keystroke would
+	// otherwise wait behind as well.
+	lowWater = 20 * time.Millisecond
 )
 
 // lineQueue is implemented by lines that tell how many octets they hold
@@ -135,6 +142,10 @@ func (w *writer) init(s *Session) {
 	w.lineQ, _ = s.rw.(lineQueue)
 	w.batchLimit = firstBatch
 	w.pool = sync.Pool{New: func() any { return new(queued) }}
+	if r := s.cfg.LineRate; r > 0 {
+		w.rate.rate = r
+		w.fq.setRate(r)
+	}
 }
 
 // negotiated applies LCP's outcome.
@@ -227,7 +238,7 @@ func (w *writer) routineWrite() {
 		if w.lineQ != nil && w.rate.rate > 0 {
 			limit = min(limit, w.lineLimit())
 		}
-		for len(w.batch) < limit {
+		for len(w.batch)+fqQuantum <= limit {
 			q = w.fq.dequeue(now, w.recycle)
 			if q == nil {
 				break
@@ -249,18 +260,19 @@ func (w *writer) routineWrite() {
 }
 
 // waitLine waits while the line's driver holds more than the line
-// carries in batchTime, once the line's rate is known, after Linux's byte
+// carries in lowWater, once the line's rate is known, after Linux's byte
 // queue limits: what waits there waits in one FIFO, unseen by the flows'
 // round robin and CoDel, so frames are better kept in the flow queue
 // until the line needs them (at 115200 bit/s a 4 KiB driver queue is
-// 0.36 s in front of every keystroke). It returns false if the session
-// ended while waiting.
+// 0.36 s in front of every keystroke; the batch written next, at most
+// lineLimit, is 0.13 s). It returns false if the session ended while
+// waiting.
 func (w *writer) waitLine() bool {
 	rate := w.rate.rate
 	if w.lineQ == nil || rate == 0 {
 		return true
 	}
-	limit := w.lineLimit()
+	limit := rate * int(lowWater/time.Millisecond) / 1000
 	for {
 		n, err := w.lineQ.OutputQueued()
 		if err != nil {
@@ -283,9 +295,8 @@ func (w *writer) waitLine() bool {
 	}
 }
 
-// lineLimit is the most the line's driver may hold for waitLine, and
-// the most a batch gathers while it applies: what the line carries in
-// batchTime, at least a full frame.
+// lineLimit is the most a batch gathers while waitLine applies: what
+// the line carries in batchTime, at least a full frame.
 func (w *writer) lineLimit() int {
 	return max(w.rate.rate*int(batchTime/time.Millisecond)/1000, fqQuantum)
 }

@@ -235,15 +235,16 @@ func (l *queuedLine) OutputQueued() (int, error) {
 }
 
 // Once it knows the line's rate, the writer keeps what the line's
-// driver holds to about batchTime of line time, and the rest in the
+// driver holds to about lowWater of line time, and the rest in the
 // flow queue, instead of filling the driver's buffer.
 func TestWriterLimitsLineQueue(t *testing.T) {
 	const rate = 11520 // 115200 bit/s
 	clk := clock.NewManual(time.Unix(0, 0))
 	line := &queuedLine{clockLine: newClockLine(clk, rate), writes: make(chan int, 64)} // never blocks the writer
-	s := &Session{cfg: Config{Clock: clk}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
+	// Told the rate (Config.LineRate), the writer limits the driver
+	// from the first frame, before it has measured the line.
+	s := &Session{cfg: Config{Clock: clk, LineRate: rate}, rw: line, ioErr: make(chan error, 1), done: make(chan struct{})}
 	s.w.init(s)
-	s.w.rate.rate = rate
 	pkt := bytes.Repeat([]byte("D"), 1000)
 	for range 40 { // 3.5 s of line time, more than a driver's buffer
 		s.w.enqueue(ppp.ProtocolIPv4, pkt)
@@ -254,11 +255,11 @@ func TestWriterLimitsLineQueue(t *testing.T) {
 		close(s.done)
 		s.wg.Wait()
 	})
-	// The limit at the line's rate is a frame, and the batch a frame
-	// more; the writer's measured rate, which runs high, may allow a
-	// little more. Without the limit the writer hands the line
-	// everything at once.
-	limit := 2 * (fqQuantum + 16)
+	// The driver holds at most lowWater of line time when the writer
+	// hands it the next batch; the writer's measured rate, which runs
+	// high, may allow a little more. Without the limit the writer hands
+	// the line everything at once.
+	limit := 2 * rate * int(lowWater/time.Millisecond) / 1000
 	deadline := time.Now().Add(10 * time.Second)
 	for i := 0; i < 10; {
 		select {

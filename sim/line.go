@@ -29,14 +29,21 @@ const (
 	catchUp = 250 * time.Millisecond
 	// maxInFlight bounds the pieces travelling through the latency.
 	maxInFlight = 4096
+	// rxHold is the line time the receive direction holds beyond what
+	// it is sending, a UART's hardware FIFO: the far end's bytes wait in
+	// its own driver, where it can see them (TIOCOUTQ), rather than
+	// inside the line.
+	rxHold = 10 * time.Millisecond
 )
 
 // Pace returns rw with the timing of a serial line in each direction:
 // bytes move at bitsPerSecond, 10 bits a byte as with 8N1 framing, and
 // each arrives latency after it was sent. Each direction has a transmit
-// buffer of 4 KiB: Write blocks while it is full, as on a UART, and bytes
-// read from rw wait there until the line has carried them, so a reader
-// that stops reading stops the other end too.
+// buffer: 4 KiB for Write, which blocks while it is full, as on a UART;
+// for bytes read from rw, about rxHold of line time (at most 4 KiB), read
+// from rw only as the line carries them, so that what the far end wrote
+// waits in its own driver, and a reader that stops reading stops the
+// other end too.
 //
 // bitsPerSecond <= 0 carries bytes at once, after the latency only; with
 // latency zero as well, Pace returns rw itself. clk drives the timing;
@@ -83,13 +90,18 @@ func PaceLine(rw io.ReadWriteCloser, cfg LineConfig) *Line {
 	if clk == nil {
 		clk = clock.Real
 	}
-	p := &Line{rw: rw, done: make(chan struct{}), ready: make(chan chunk), log: cfg.Logger}
+	p := &Line{rw: rw, done: make(chan struct{}), ready: make(chan chunk), log: cfg.Logger, rxRead: chunkSize}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	bps, latency := cfg.BitsPerSecond, cfg.Latency
 	p.tx = newPacer(clk, bps, latency, p.done, p.writeLine)
 	p.rx = newPacer(clk, bps, latency, p.done, p.toReader)
+	if bps > 0 {
+		p.rxRead = min(p.rx.piece, chunkSize)
+		hold := int64(bps) * int64(rxHold) / int64(time.Second) / bitsPerByte
+		p.rx.in = make(chan chunk, min(max(int(hold)/p.rxRead, 1), txBufferChunks))
+	}
 	if cfg.TxBuffer > 0 && bps > 0 {
 		p.tx.fifo = newFifo(bps, cfg.TxBuffer)
 	}
@@ -119,6 +131,7 @@ type chunk struct {
 type Line struct {
 	rw     io.ReadWriteCloser
 	tx, rx *pacer
+	rxRead int        // the most routineReadLine reads from rw at a time
 	ready  chan chunk // delivered chunks for Read
 	done   chan struct{}
 	once   sync.Once
@@ -222,7 +235,7 @@ func (p *Line) Close() error {
 func (p *Line) routineReadLine() {
 	defer p.wg.Done()
 	for {
-		buf := make([]byte, chunkSize)
+		buf := make([]byte, p.rxRead)
 		n, err := p.rw.Read(buf)
 		if n > 0 {
 			select {
@@ -305,7 +318,12 @@ func (p *pacer) routineSerialise() {
 		if !ok {
 			return
 		}
-		if now := p.clk.Now(); p.bps <= 0 || !busy || p.schedule().Before(now.Add(-catchUp)) {
+		// A line that was idle restarts its schedule from now; one that
+		// took the next bytes within a piece's time of finishing the
+		// last keeps it (the bytes were on their way from rw: a late
+		// wake-up is not idleness, and restarting at each would slow
+		// the line by every timer's lateness).
+		if now := p.clk.Now(); p.bps <= 0 || !busy && now.Sub(p.schedule()) > pieceTime || p.schedule().Before(now.Add(-catchUp)) {
 			p.base, p.sent = now, 0
 		}
 		if c.err != nil {
