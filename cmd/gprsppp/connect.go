@@ -102,7 +102,7 @@ doubt).` + namedHelp,
 	fl := cmd.Flags()
 	fl.StringVar(&f.device, "device", "", "the modem's line: a serial device, unix:PATH or tcp://HOST:PORT")
 	fl.IntVar(&f.baud, "baud", 115200, "serial line speed")
-	fl.IntVar(&f.lineRate, "line-rate", 0, "octets a second the line carries toward this host, where known (a 115200 bit/s serial line: 11520); keeps the network's queue short through the receive windows of TCP connections (0: unknown, no such control)")
+	fl.IntVar(&f.lineRate, "line-rate", 0, "octets a second the line carries toward this host, where known (a 115200 bit/s serial line: 11520); keeps the network's queue short through the receive windows of TCP connections, the serial driver's to 20 ms of line time, and on slow lines clamps TCP's MSS (0: unknown, no such control)")
 	fl.BoolVar(&f.rtscts, "rtscts", false, "use RTS/CTS hardware flow control")
 	fl.StringVar(&f.apn, "apn", "", "access point name (AT+CGDCONT); empty keeps the modem's")
 	fl.StringVar(&f.pdpType, "pdp-type", "IP", "PDP type written with --apn: IP, IPV6 or IPV4V6 (dual stack); it chooses IPCP, IPv6CP or both")
