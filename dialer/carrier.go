@@ -37,7 +37,8 @@ type carrierWatch struct {
 	io.ReadWriteCloser
 	armed bool   // the previous byte was a flag, or none was read yet
 	held  int    // bytes of noCarrier matched so far
-	out   []byte // bytes ready for Read
+	out   []byte // bytes ready for Read, from off on
+	off   int
 	buf   []byte
 	err   error // sticky: ErrNoCarrier seen, or rw's read error
 }
@@ -55,7 +56,7 @@ func (w *carrierWatch) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	for len(w.out) == 0 && w.err == nil {
+	for len(w.out) == w.off && w.err == nil {
 		if cap(w.buf) < len(p) {
 			w.buf = make([]byte, len(p))
 		}
@@ -67,10 +68,10 @@ func (w *carrierWatch) Read(p []byte) (int, error) {
 			w.err = err
 		}
 	}
-	if len(w.out) > 0 {
-		n := copy(p, w.out)
-		if w.out = w.out[n:]; len(w.out) == 0 {
-			w.out = w.out[:0:0]
+	if len(w.out) > w.off {
+		n := copy(p, w.out[w.off:])
+		if w.off += n; w.off == len(w.out) {
+			w.out, w.off = w.out[:0], 0 // keeps its array for the next read
 		}
 		return n, nil
 	}

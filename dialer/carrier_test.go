@@ -151,3 +151,24 @@ func FuzzWatchCarrier(f *testing.F) {
 		}
 	})
 }
+
+// framesRWC reads endless frames.
+type framesRWC struct{ chunkRWC }
+
+func (*framesRWC) Read(p []byte) (int, error) { return copy(p, frame2), nil }
+
+// TestWatchCarrierReadAllocs checks that reading frames through the
+// watch allocates nothing once its buffers have grown: it is on the
+// path of every octet the line brings.
+func TestWatchCarrierReadAllocs(t *testing.T) {
+	w := WatchCarrier(&framesRWC{})
+	buf := make([]byte, 64)
+	w.Read(buf)
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := w.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations a Read, want 0", n)
+	}
+}
