@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gprsppp/gprsppp/internal/tcpmss"
 	"github.com/gprsppp/gprsppp/netstack"
 )
 
@@ -16,9 +17,9 @@ import (
 
 // deliverInbound is the session's IP handler: one inbound packet, on
 // the line's reading goroutine. A SYN's MSS is clamped in place first
-// (mss.go).
+// (Link.clamp).
 func (l *Link) deliverInbound(pkt []byte) {
-	clampMSS(pkt, l.clamp)
+	tcpmss.Clamp(pkt, l.clamp)
 	if h := l.host.Load(); h != nil && !l.st.Owns(pkt) && !netstack.IsNDP(pkt) {
 		(*h)(pkt)
 		return
@@ -45,7 +46,7 @@ func (l *Link) writeIP(pkt []byte) error {
 	}
 	switch pkt[0] >> 4 {
 	case 4, 6:
-		clampMSS(pkt, l.clamp)
+		tcpmss.Clamp(pkt, l.clamp)
 		return l.s.WritePacket(pkt)
 	}
 	return fmt.Errorf("gprsppp: IP version %d", pkt[0]>>4)

@@ -2,7 +2,6 @@ package dialer
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -45,12 +44,7 @@ type carrierWatch struct {
 
 // OutputQueued reports the octets the line holds unsent, where it tells
 // them; else it fails with errors.ErrUnsupported.
-func (w *carrierWatch) OutputQueued() (int, error) {
-	if q, ok := w.ReadWriteCloser.(interface{ OutputQueued() (int, error) }); ok {
-		return q.OutputQueued()
-	}
-	return 0, errors.ErrUnsupported
-}
+func (w *carrierWatch) OutputQueued() (int, error) { return outputQueued(w.ReadWriteCloser) }
 
 func (w *carrierWatch) Read(p []byte) (int, error) {
 	if len(p) == 0 {

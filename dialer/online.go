@@ -63,8 +63,12 @@ func (m *OnlineLine) Write(p []byte) (int, error) {
 // OutputQueued reports the octets the port holds unsent, where it
 // tells them (device.OutputQueuer); else it fails with
 // errors.ErrUnsupported.
-func (m *OnlineLine) OutputQueued() (int, error) {
-	if q, ok := m.port.(interface{ OutputQueued() (int, error) }); ok {
+func (m *OnlineLine) OutputQueued() (int, error) { return outputQueued(m.port) }
+
+// outputQueued asks line for the octets it holds unsent, where it tells
+// them (device.OutputQueuer); else it fails with errors.ErrUnsupported.
+func outputQueued(line any) (int, error) {
+	if q, ok := line.(interface{ OutputQueued() (int, error) }); ok {
 		return q.OutputQueued()
 	}
 	return 0, errors.ErrUnsupported

@@ -194,10 +194,7 @@ func (s *Stack) dialTCP(ctx context.Context, src netip.Addr, ap netip.AddrPort) 
 			return nil, fmt.Errorf("bind %v: %w", src, convertError(terr))
 		}
 	}
-	s.clampMSS(ep)
-	if s.rwc != nil {
-		s.rwc.presize(ep)
-	}
+	s.beforeHandshake(ep)
 	// Register before Connect so the completion cannot be missed.
 	entry, notify := waiter.NewChannelEntry(waiter.WritableEvents)
 	wq.EventRegister(&entry)

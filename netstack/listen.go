@@ -47,10 +47,7 @@ func (s *Stack) Listen(network, address string) (net.Listener, error) {
 	// As Go's net package does (SO_REUSEADDR): listening again on a port
 	// whose last connection is in TIME-WAIT must work.
 	ep.SocketOptions().SetReuseAddress(true)
-	s.clampMSS(ep)
-	if s.rwc != nil {
-		s.rwc.presize(ep)
-	}
+	s.beforeHandshake(ep)
 	if terr := ep.Bind(full); terr != nil {
 		ep.Close()
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: netAddr(network, full), Err: convertError(terr)}

@@ -105,7 +105,7 @@ func newWindowControl(rate, mss int, in func() uint64) *windowControl {
 // as if it were alone, at the starting gain.
 func (w *windowControl) add(c *tcpConn) {
 	st := &rwcState{}
-	w.set(c, st, windowFor(w.rate, w.mss, 0, rwcGain, 1))
+	w.set(c, st, w.firstWindow())
 	w.mu.Lock()
 	w.conns[c] = st
 	w.mu.Unlock()
@@ -119,9 +119,18 @@ func (w *windowControl) add(c *tcpConn) {
 // may fill before the first tick sets a window, and gVisor never
 // shrinks a window it has advertised.
 func (w *windowControl) presize(ep tcpip.Endpoint) {
-	buf := min(2*windowFor(w.rate, w.mss, 0, rwcGain, 1), tcpMaxBuffer)
-	ep.SocketOptions().SetReceiveBufferSize(int64(buf), true)
+	ep.SocketOptions().SetReceiveBufferSize(int64(bufferFor(w.firstWindow())), true)
 }
+
+// firstWindow is a connection's window before its first tick: as if it
+// were alone, at the starting gain, its round trip unknown.
+func (w *windowControl) firstWindow() int {
+	return windowFor(w.rate, w.mss, 0, rwcGain, 1)
+}
+
+// bufferFor is the receive buffer for a window of wnd octets: gVisor
+// advertises half the free buffer.
+func bufferFor(wnd int) int { return min(2*wnd, tcpMaxBuffer) }
 
 // remove stops controlling c.
 func (w *windowControl) remove(c *tcpConn) {
@@ -247,10 +256,9 @@ func windowFor(rate, mss int, rtt time.Duration, gain float64, shares int) int {
 }
 
 // set gives c a receive buffer for a window of wnd octets, unless its
-// buffer is within an eighth of that already. gVisor advertises half
-// the free buffer as the window.
+// buffer is within an eighth of that already.
 func (w *windowControl) set(c *tcpConn, st *rwcState, wnd int) {
-	buf := min(2*wnd, tcpMaxBuffer)
+	buf := bufferFor(wnd)
 	if diff := buf - st.buf; st.buf != 0 && diff < st.buf/8 && -diff < st.buf/8 {
 		return
 	}

@@ -30,7 +30,7 @@ type Stack struct {
 	sndBufs   sendBuffers
 	listening ports          // TCP ports with a listener
 	rwc       *windowControl // nil when receive-window control is off
-	mss       int            // the MSS TCP connections are clamped to (clampMSS); 0 for the MTU's
+	mss       int            // the MSS TCP connections are clamped to (beforeHandshake); 0 for the MTU's
 	wg        sync.WaitGroup // routineWindows, router discovery's goroutines
 	log       *slog.Logger
 	clk       clock.Clock // router discovery's timers
@@ -74,10 +74,11 @@ func New(cfg Config) (*Stack, error) {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	// The link clamps TCP's segments to what the line's rate allows;
-	// the stack's own connections are told so (clampMSS).
-	mss := tcpmss.PacketSize(cfg.LineRate, int(mtu)) - header.IPv4MinimumSize - header.TCPMinimumSize
-	if mss < int(mtu)-header.IPv4MinimumSize-header.TCPMinimumSize {
-		s.mss = mss
+	// the stack's own connections are told so (beforeHandshake).
+	mss := int(mtu) - header.IPv4MinimumSize - header.TCPMinimumSize
+	if size := tcpmss.PacketSize(cfg.LineRate, int(mtu)); size != 0 {
+		s.mss = size - header.IPv4MinimumSize - header.TCPMinimumSize
+		mss = s.mss
 	}
 	if cfg.LineRate > 0 && !cfg.NoWindowControl {
 		s.rwc = newWindowControl(cfg.LineRate, mss, s.ep.counters.bytesIn.Load)

@@ -18,9 +18,9 @@
 //     octets, drops frames older than MaxQueueDelay (take), and writes
 //     the batch with one Write (writeLine). learn sizes batches to about
 //     batchTime of line time, and waitLine hands the line a batch only
-//     once its driver holds less than lowWater of line time; rateMeter (rate.go) measures the line's
-//     rate while the queue stays backlogged, which sizes CoDel's target
-//     and interval.
+//     once its driver holds less than lowWater of line time; rateMeter
+//     (rate.go) measures the line's rate while the queue stays
+//     backlogged, which sizes CoDel's target and interval.
 //  4. Control packets (LCP, IPCP, PAP, CHAP) come from the loop through
 //     sendFunc and writer.write, framed and written at once between
 //     batches. A failed write goes to Session.lineError and the loop.
@@ -272,7 +272,7 @@ func (w *writer) waitLine() bool {
 	if w.lineQ == nil || rate == 0 {
 		return true
 	}
-	limit := rate * int(lowWater/time.Millisecond) / 1000
+	limit := octetsIn(rate, lowWater)
 	for {
 		n, err := w.lineQ.OutputQueued()
 		if err != nil {
@@ -298,7 +298,12 @@ func (w *writer) waitLine() bool {
 // lineLimit is the most a batch gathers while waitLine applies: what
 // the line carries in batchTime, at least a full frame.
 func (w *writer) lineLimit() int {
-	return max(w.rate.rate*int(batchTime/time.Millisecond)/1000, fqQuantum)
+	return max(octetsIn(w.rate.rate, batchTime), fqQuantum)
+}
+
+// octetsIn is what a line carrying rate octets a second carries in d.
+func octetsIn(rate int, d time.Duration) int {
+	return int(int64(rate) * int64(d) / int64(time.Second))
 }
 
 // learn adjusts the batch limit after the line took n octets in d: down

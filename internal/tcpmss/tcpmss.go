@@ -26,15 +26,19 @@ const MaxFrameTime = 250 * time.Millisecond
 const frameOverhead = 8
 
 // PacketSize returns the largest IP packet a TCP segment should make on
-// a line that carries rate octets a second, with an MTU of mtu: mtu,
-// unless its frame would take the line longer than MaxFrameTime, and
-// never below MinPacket. rate 0 (unknown) gives mtu.
+// a line that carries rate octets a second, with an MTU of mtu, where
+// that is less than mtu: what keeps its frame within MaxFrameTime, never
+// below MinPacket. It returns 0 when the MTU's segments fit, or rate is
+// 0 (unknown): nothing to clamp.
 func PacketSize(rate, mtu int) int {
 	if rate <= 0 {
-		return mtu
+		return 0
 	}
 	fit := int(int64(rate)*int64(MaxFrameTime)/int64(time.Second)) - frameOverhead
-	return max(min(mtu, fit), MinPacket)
+	if size := max(fit, MinPacket); size < mtu {
+		return size
+	}
+	return 0
 }
 
 // Header sizes: the IPv4 header without options, the IPv6 fixed header,
@@ -56,8 +60,18 @@ const MinPacket = ipv4Header + tcpHeader + 88
 // size - 40; over IPv6, size - 60, and never below 88). It reports
 // whether it changed pkt. Anything else (other protocols, fragments,
 // IPv6 extension headers, truncated or malformed headers, a SYN without
-// an MSS option) is left as it is.
+// an MSS option) is left as it is, and so is every packet when size is
+// 0 (PacketSize's "nothing to clamp"): a check small enough to inline on
+// a link's packet path.
 func Clamp(pkt []byte, size int) bool {
+	if size == 0 {
+		return false
+	}
+	return clamp(pkt, size)
+}
+
+// clamp is Clamp with a size to clamp to.
+func clamp(pkt []byte, size int) bool {
 	seg, ipHeaders, ok := tcpSegment(pkt)
 	if !ok {
 		return false
