@@ -67,6 +67,10 @@ func TestConnectBadFlags(t *testing.T) {
 		{"PIN on the command line", []string{"--sim", "--pin=1234"}, exitUsage, "use --pin-file FILE or GPRSPPP_PIN"},
 		{"proxy user without password", []string{"--sim", "--socks5", "--proxy-user", "me"}, exitUsage, "--proxy-user needs a password"},
 		{"negative register timeout", []string{"--sim", "--register-timeout", "-1s"}, exitUsage, "--register-timeout -1s"},
+		{"frame size without --cmux", []string{"--sim", "--cmux-frame-size", "64"}, exitUsage, "--cmux-frame-size needs --cmux"},
+		{"CMUX settings without --cmux", []string{"--sim", "--status-interval", "1m", "--cmux-frame-size", "64"}, exitUsage, "--status-interval and --cmux-frame-size need --cmux"},
+		{"CMUX frame size 0", []string{"--sim", "--cmux", "--cmux-frame-size", "0"}, exitUsage, "--cmux-frame-size 0: want 1 to 32768"},
+		{"CMUX status interval 0", []string{"--sim", "--cmux", "--status-interval", "0s"}, exitUsage, "--status-interval 0s: must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,5 +104,14 @@ func TestErrorText(t *testing.T) {
 	err := fmt.Errorf("gprsppp: too many failed dials (3): %w", inner)
 	if got, want := errorText(err), "too many failed dials (3): device /dev/ttyUSB9: no such device"; got != want {
 		t.Errorf("errorText = %q, want %q", got, want)
+	}
+}
+
+// The shim's multiplexer settings without --cmux are refused too, not
+// ignored.
+func TestShimCMUXSettingsNeedCMUX(t *testing.T) {
+	code, stderr := runBinary(t, "shim", "--sim", "--listen", "tcp://127.0.0.1:0", "--status-interval", "5s")
+	if want := "--status-interval needs --cmux"; code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d with\n%s\nwant exit %d saying %q", code, stderr, exitUsage, want)
 	}
 }
