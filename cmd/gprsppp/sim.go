@@ -56,7 +56,10 @@ func newSimCommand(g *globals, o *simOptions) *cobra.Command {
 dial (ATD*99***1#, ATD*99# or AT+CGDATA="PPP",1), answers CONNECT and runs
 the network side of PPP with an operator's services behind it: DNS, TCP and
 UDP echo (7), discard (9) and HTTP (80, with /pattern.bin). When the call
-ends it reports NO CARRIER and takes AT commands again.
+ends it reports NO CARRIER and takes AT commands again. AT+CMUX=0 turns the
+line into a 3GPP TS 27.010 multiplexer (basic option) with a modem on each
+channel the client opens, as connect --cmux uses it: AT on DLCI 1, PPP on
+DLCI 2; CLD or DISC on DLCI 0 returns it to AT commands.
 
 --inbound lets the network reach the client's listening sockets: each
 connection to a port on this host is opened, during a call, by the
