@@ -45,8 +45,10 @@ func waitDone(t *testing.T, l *gprsppp.Link, within time.Duration) error {
 }
 
 // With CMUX the link runs on DLCI 2 and the modem's status comes from
-// DLCI 1, which takes commands too; closing the link closes the
-// channels, then the multiplexer (CLD), and the modem answers AT again.
+// DLCI 1, which takes commands too; closing the link ends PPP (LCP
+// Terminate-Request, while DLCI 2 is still open), then closes the
+// channels (DISC), then the multiplexer (CLD), and the modem answers AT
+// again.
 func TestCMUXStatusCommandAndShutdown(t *testing.T) {
 	modem, line := cmuxPair(t)
 	l := dialCMUX(t, line, gprsppp.Config{StatusInterval: time.Hour})
@@ -65,12 +67,16 @@ func TestCMUXStatusCommandAndShutdown(t *testing.T) {
 		conn.Close()
 	}
 	l.Close()
+	if err := modem.pppEndedWith(1); !errors.Is(err, gprsppp.ErrPeerTerminated) {
+		t.Errorf("the network side's PPP ended with %v, want the client's Terminate-Request, sent before DLCI 2 closed", err)
+	}
 	if err := modem.endedWith(1); !errors.Is(err, cmux.ErrClosedByPeer) {
 		t.Errorf("the modem's multiplexer ended with %v, want closed by the peer (CLD)", err)
 	}
+	// Each channel was closed by its DISC, not by the multiplexer's end.
 	for _, dlci := range []int{1, 2} {
-		if err := modem.dlc(dlci).Err(); !errors.Is(err, cmux.ErrDisconnected) && !errors.Is(err, cmux.ErrClosedByPeer) {
-			t.Errorf("DLCI %d ended with %v", dlci, err)
+		if err := modem.dlc(dlci).Err(); !errors.Is(err, cmux.ErrDisconnected) {
+			t.Errorf("DLCI %d ended with %v, want a DISC from the host before its CLD", dlci, err)
 		}
 	}
 	if err := plainAT(line); err != nil {

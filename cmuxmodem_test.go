@@ -152,6 +152,7 @@ type cmuxModem struct {
 	channels map[int]*cmux.Channel
 	modems   map[int]*attest.Modem
 	ended    []error // why each multiplexer ended
+	pppEnded []error // why each network side of PPP ended
 	lines    []string
 	changed  chan struct{} // closed and replaced at each change
 }
@@ -277,6 +278,7 @@ func (m *cmuxModem) channel(ch *cmux.Channel) {
 	}
 	select {
 	case <-l.Done():
+		m.note(func() { m.pppEnded = append(m.pppEnded, l.Err()) })
 	case <-m.ctx.Done():
 	}
 	l.Close()
@@ -296,6 +298,15 @@ func (m *cmuxModem) endedWith(n int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.ended[n-1]
+}
+
+// pppEndedWith returns why the n-th network side of PPP ended, waiting
+// for it.
+func (m *cmuxModem) pppEndedWith(n int) error {
+	m.waitFor("end of PPP", func() bool { return len(m.pppEnded) >= n })
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.pppEnded[n-1]
 }
 
 // atModem returns the attest modem on a DLCI once it runs.
