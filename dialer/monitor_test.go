@@ -3,6 +3,7 @@ package dialer_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -98,6 +99,68 @@ func TestMonitorURC(t *testing.T) {
 		}
 		if stat, ok := st.Registration(); !ok || stat != 5 {
 			t.Errorf("Registration = %d, %v; want 5 (roaming)", stat, ok)
+		}
+	})
+}
+
+// statusLog is a slog.Handler that sends each record at info level and
+// above, as its message and its "status" attribute, on the channel.
+type statusLog chan string
+
+func (h statusLog) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+func (h statusLog) WithAttrs([]slog.Attr) slog.Handler           { return h }
+func (h statusLog) WithGroup(string) slog.Handler                { return h }
+
+func (h statusLog) Handle(_ context.Context, r slog.Record) error {
+	s := r.Message
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "status" {
+			s += ": " + a.Value.String()
+		}
+		return true
+	})
+	h <- s
+	return nil
+}
+
+// The status is logged at info level, in words, when a poll or a URC
+// changes it, and not again while it stays the same.
+func TestMonitorLogsChanges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, lteModem)
+		logs := make(statusLog, 100)
+		mon := dialer.NewMonitor(r.line, dialer.MonitorConfig{Interval: time.Minute, Logger: slog.New(logs)})
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make(chan error, 1)
+		go func() { ran <- mon.Run(ctx) }()
+		defer func() {
+			cancel()
+			<-ran
+		}()
+		next := func() string {
+			t.Helper()
+			select {
+			case s := <-logs:
+				return s
+			case <-time.After(time.Hour):
+				t.Fatal("nothing logged")
+				return ""
+			}
+		}
+		want := `modem status: signal -73 dBm (CSQ 20,99), RSRP -95 dBm, registered, home, operator "Telekom.de" on E-UTRAN`
+		if got := next(); got != want {
+			t.Errorf("first poll logged %q, want %q", got, want)
+		}
+		time.Sleep(3 * time.Minute) // fake time: three polls finding the same
+		synctest.Wait()
+		select {
+		case s := <-logs:
+			t.Errorf("logged %q with nothing changed", s)
+		default:
+		}
+		r.m.URC(`+CEREG: 5,"1A2B","01C3D4E5",7`)
+		if got := next(); !strings.Contains(got, "registered, roaming") {
+			t.Errorf("after a roaming URC logged %q", got)
 		}
 	})
 }
