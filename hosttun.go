@@ -271,13 +271,21 @@ func (t *TUN) Close() error {
 }
 
 // writeResolvConf rewrites path in place with the DNS servers, each once.
+// A link-local server (a router advertising its own fe80:: address in
+// RDNSS, as dnsmasq does by default) is reachable only through iface,
+// so it is written with iface as its zone ("fe80::1%gprs0"), which the
+// C libraries' resolvers take.
 func writeResolvConf(path, iface string, dns []netip.Addr) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by gprsppp for %s\n", iface)
 	for i, a := range dns {
-		if !slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
-			fmt.Fprintf(&b, "nameserver %v\n", a)
+		if slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
+			continue
 		}
+		if a.Is6() && a.IsLinkLocalUnicast() {
+			a = a.WithZone(iface)
+		}
+		fmt.Fprintf(&b, "nameserver %v\n", a)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
