@@ -216,6 +216,26 @@ func TestConnectTUNWithoutNetAdmin(t *testing.T) {
 	}
 }
 
+// Without /dev/net/tun (hidden under an empty tmpfs in a mount namespace
+// of the test's own, as in a container started without --device
+// /dev/net/tun) connect --tun fails at once, exit status 2, and says so.
+func TestConnectTUNWithoutDriver(t *testing.T) {
+	testenv.NeedRoot(t, "it mounts over /dev/net in a mount namespace of its own")
+	unshare := testenv.NeedTool(t, "unshare", "apt-get install util-linux")
+	cmd := exec.Command(unshare, "--mount", "--net", "sh", "-c", `mount -t tmpfs tmpfs /dev/net && exec "$0" connect --sim --tun gprs0`, os.Args[0])
+	c := startCommand(t, cmd)
+	if code := c.wait(t, simTimeout); code != exitDevice {
+		t.Errorf("exit status %d, want %d\n%s", code, exitDevice, c.log.text())
+	}
+	const want = "/dev/net/tun: no such file or directory: no TUN driver here (modprobe tun; in a container, docker run --device /dev/net/tun)"
+	if log := c.log.text(); !strings.Contains(log, want) {
+		t.Errorf("stderr %q lacks %q", log, want)
+	}
+	if out := c.out.text(); strings.Contains(out, "dialing") {
+		t.Errorf("it dialled before failing:\n%s", out)
+	}
+}
+
 func TestTUNFlagsNeedTUN(t *testing.T) {
 	for _, args := range [][]string{{"--sim", "--tun-default-route"}, {"--sim", "--tun-resolv-conf", "/tmp/x"}} {
 		code, stderr := runBinary(t, append([]string{"connect"}, args...)...)
