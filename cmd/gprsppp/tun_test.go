@@ -245,16 +245,23 @@ func TestTUNFlagsNeedTUN(t *testing.T) {
 	}
 }
 
-// connect --sim --tun with a dual-stack PDP context: the interface gets
-// the link-local address from the IPv6CP identifier and the one formed
-// from the router advertisement's prefix, and an unmodified curl in the
-// namespace fetches /pattern.bin over IPv6 through it, with the default
-// route of each family through the interface.
+// connect --sim --tun with a dual-stack and an IPv6-only PDP context:
+// the interface gets the link-local address from the IPv6CP identifier
+// and the one formed from the router advertisement's prefix (and the
+// IPv4 address only with IPv4), and an unmodified curl in the namespace
+// fetches /pattern.bin over IPv6 through it, with the default route of
+// each family through the interface.
 func TestConnectTUNIPv6(t *testing.T) {
+	for _, pdp := range []string{"ipv4v6", "ipv6"} {
+		t.Run(pdp, func(t *testing.T) { connectTUNIPv6(t, pdp) })
+	}
+}
+
+func connectTUNIPv6(t *testing.T, pdp string) {
 	ns, ip := netns(t)
 	curlBin := testenv.NeedTool(t, "curl", "apt-get install curl")
 	pingBin := testenv.NeedTool(t, "ping", "apt-get install iputils-ping")
-	c := connectIn(t, ns, ip, "--sim", "--apn", "internet", "--pdp-type", "ipv4v6", "--tun", "gprs0", "--tun-default-route", "--maxfail", "1")
+	c := connectIn(t, ns, ip, "--sim", "--apn", "internet", "--pdp-type", pdp, "--tun", "gprs0", "--tun-default-route", "--maxfail", "1")
 	t.Cleanup(func() { c.stop(t) })
 	c.await(t, "ready:", simTimeout)
 	c.waitLog(t, "tun: up", "2001:db8:64::2")
@@ -264,8 +271,15 @@ func TestConnectTUNIPv6(t *testing.T) {
 			t.Errorf("ip -6 addr: %q lacks %q", addr, want)
 		}
 	}
+	addr4 := inNetns(t, ns, ip, "ip", "-o", "-4", "addr", "show", "dev", "gprs0")
+	if has4 := strings.Contains(addr4, "inet 10.64.64.2 peer 10.64.64.1/32"); has4 != (pdp == "ipv4v6") {
+		t.Errorf("ip -4 addr with PDP type %s: %q", pdp, addr4)
+	}
 	if route := inNetns(t, ns, ip, "ip", "-6", "route", "show", "default"); !strings.Contains(route, "dev gprs0") {
 		t.Errorf("ip -6 route: no default route through gprs0: %q", route)
+	}
+	if route := inNetns(t, ns, ip, "ip", "-4", "route", "show", "default"); strings.Contains(route, "dev gprs0") != (pdp == "ipv4v6") {
+		t.Errorf("ip -4 route with PDP type %s: %q", pdp, route)
 	}
 	file := filepath.Join(t.TempDir(), "pattern")
 	inNetns(t, ns, ip, curlBin, "-6", "-sS", "--fail", "--max-time", "60", "--noproxy", "*", "-o", file, "http://[2001:db8:64::1]/pattern.bin")
