@@ -120,6 +120,13 @@ func (t *TUN) Attach(l *Link) error {
 // it up, and adds what TUNConfig asks for.
 func (t *TUN) configureLocked(l *Link) error {
 	addrs, dns, mtu := tunAddrs(l), append(l.DNSServers(), l.IPv6DNSServers()...), l.MTU()
+	if mtu < ipv6MinMTU {
+		v4 := slices.DeleteFunc(slices.Clone(addrs), func(a tun.Address) bool { return a.Local.Addr().Is6() })
+		if len(v4) < len(addrs) {
+			t.log.Warn("tun: the link's MTU is below IPv6's minimum; the interface gets no IPv6 address", "mtu", mtu, "min", ipv6MinMTU)
+			addrs = v4
+		}
+	}
 	if err := t.dev.Up(tun.Settings{Addrs: addrs, MTU: mtu}); err != nil {
 		return fmt.Errorf("gprsppp: %w", err)
 	}
@@ -141,6 +148,12 @@ func (t *TUN) configureLocked(l *Link) error {
 	}
 	return nil
 }
+
+// ipv6MinMTU is IPv6's minimum link MTU (RFC 8200 §5). Linux takes no
+// IPv6 address on an interface with a smaller MTU, so a link whose peer's
+// MRU is smaller gives the interface its IPv4 address alone, as the
+// link's own stack sends no IPv6 over it either.
+const ipv6MinMTU = 1280
 
 // tunAddrs are the interface's addresses on l: its IPv4 address, point
 // to point with the peer's, and its IPv6 addresses (the link-local one
@@ -271,13 +284,21 @@ func (t *TUN) Close() error {
 }
 
 // writeResolvConf rewrites path in place with the DNS servers, each once.
+// A link-local server (a router advertising its own fe80:: address in
+// RDNSS, as dnsmasq does by default) is reachable only through iface,
+// so it is written with iface as its zone ("fe80::1%gprs0"), which the
+// C libraries' resolvers take.
 func writeResolvConf(path, iface string, dns []netip.Addr) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by gprsppp for %s\n", iface)
 	for i, a := range dns {
-		if !slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
-			fmt.Fprintf(&b, "nameserver %v\n", a)
+		if slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
+			continue
 		}
+		if a.Is6() && a.IsLinkLocalUnicast() {
+			a = a.WithZone(iface)
+		}
+		fmt.Fprintf(&b, "nameserver %v\n", a)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

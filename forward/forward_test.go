@@ -125,6 +125,7 @@ func TestLocalUDP(t *testing.T) {
 	}{
 		{"by address", "10.64.0.1:7"},
 		{"by name over the link", "echo.example:7"},
+		{"IPv6 address", "[2001:db8:64::1]:7"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

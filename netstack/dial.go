@@ -47,7 +47,7 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 	}
 	primaries, fallbacks := splitFamilies(addrs)
 	if len(fallbacks) > 0 {
-		return s.dialParallel(ctx, network, port, primaries, fallbacks)
+		return s.dialParallel(ctx, network, port, primaries, fallbacks, fallbackDelay)
 	}
 	return s.dialSerial(ctx, network, port, addrs)
 }

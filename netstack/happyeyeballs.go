@@ -14,10 +14,11 @@ const fallbackDelay = 300 * time.Millisecond
 
 // dialParallel races two address families as net.Dialer does (Happy
 // Eyeballs, RFC 8305): primaries (normally IPv6) at once, fallbacks
-// (IPv4) after fallbackDelay or as soon as the primaries have failed.
+// (IPv4) after delay (DialContext gives fallbackDelay) or as soon as the
+// primaries have failed.
 // The first connection wins; the other attempt is cancelled and a
 // connection it still makes is closed.
-func (s *Stack) dialParallel(ctx context.Context, network string, port uint16, primaries, fallbacks []netip.Addr) (net.Conn, error) {
+func (s *Stack) dialParallel(ctx context.Context, network string, port uint16, primaries, fallbacks []netip.Addr, delay time.Duration) (net.Conn, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make(chan result, 2)
@@ -26,7 +27,7 @@ func (s *Stack) dialParallel(ctx context.Context, network string, port uint16, p
 		results <- result{c, err, primary}
 	}
 	go race(true, primaries)
-	timer := time.NewTimer(fallbackDelay)
+	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	var primaryErr, fallbackErr error
 	started, pending := false, 1

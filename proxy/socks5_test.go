@@ -175,8 +175,10 @@ func header(t *testing.T, frag byte, dst string) []byte {
 		t.Fatal(err)
 	}
 	h := []byte{0, 0, frag}
-	if ip, err := netip.ParseAddr(host); err == nil {
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is4() {
 		h = append(append(h, 0x01), ip.AsSlice()...)
+	} else if err == nil {
+		h = append(append(h, 0x04), ip.AsSlice()...)
 	} else {
 		h = append(append(h, 0x03, byte(len(host))), host...)
 	}
@@ -213,15 +215,18 @@ func (u *udpClient) exchange(t *testing.T, dst string, payload []byte) []byte {
 
 func TestSOCKS5Associate(t *testing.T) {
 	// Replies carry the address the datagram came from, as an address.
-	wantHeader := []byte{0, 0, 0, 0x01, 10, 64, 0, 1, 0, 7}
+	header4 := []byte{0, 0, 0, 0x01, 10, 64, 0, 1, 0, 7}
+	header6 := append(append([]byte{0, 0, 0, 0x04}, networkAddr6.AsSlice()...), 0, 7)
 	tests := []struct {
-		name string
-		dst  string
-		size int
+		name       string
+		dst        string
+		size       int
+		wantHeader []byte
 	}{
-		{"by address", "10.64.0.1:7", 20},
-		{"by name over the link", "echo.example:7", 20},
-		{"large datagram", "10.64.0.1:7", 8000},
+		{"by address", "10.64.0.1:7", 20, header4},
+		{"by name over the link", "echo.example:7", 20, header4},
+		{"large datagram", "10.64.0.1:7", 8000, header4},
+		{"by IPv6 address", "[2001:db8:64::1]:7", 20, header6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,7 +236,7 @@ func TestSOCKS5Associate(t *testing.T) {
 			for i := range 3 {
 				payload := bytes.Repeat([]byte{byte('a' + i)}, tt.size)
 				got := u.exchange(t, tt.dst, payload)
-				want := append(append([]byte(nil), wantHeader...), payload...)
+				want := append(append([]byte(nil), tt.wantHeader...), payload...)
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Fatalf("reply (-want +got):\n%s", diff)
 				}

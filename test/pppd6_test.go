@@ -135,3 +135,61 @@ func fetchPattern(t *testing.T, link *gprsppp.Link, url string) {
 		t.Fatalf("%s: sha256 %s, want %s (%d octets)", url, got, want, n)
 	}
 }
+
+// pppd without IPv6 (its noipv6 option): it Protocol-Rejects our IPv6CP.
+// A dual-stack client carries on over IPv4 alone, with no IPv6 address;
+// an IPv6-only client has nothing left and fails with ErrNegotiation
+// naming IPv6CP, rather than waiting.
+func TestPPPDNoIPv6(t *testing.T) {
+	t.Run("dual stack", func(t *testing.T) {
+		t.Parallel()
+		var log syncBuffer
+		vm, link, err := dialPPPD(t, pppvm.Options{PPPOpts: "noipv6"}, gprsppp.Config{PDPType: gprsppp.PDPTypeIPv4v6, Logger: logTo(&log)})
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		exercisePPPD(t, link)
+		if got := link.IPv6Addrs(); len(got) != 0 {
+			t.Errorf("IPv6 addresses %v without IPv6CP", got)
+		}
+		if !strings.Contains(log.String(), "carrying on without it") || !strings.Contains(log.String(), "IPv6CP") {
+			t.Errorf("client log does not tell that IPv6CP was rejected:\n%s", log.String())
+		}
+		if !protRejOf(vm.Console(), "sent", 0x8057) {
+			t.Errorf("pppd's console shows no Protocol-Reject of our IPv6CP:\n%s", vm.Console())
+		}
+		select {
+		case <-link.Done():
+			t.Fatalf("link ended: %v", link.Err())
+		default:
+		}
+	})
+	t.Run("IPv6 only", func(t *testing.T) {
+		t.Parallel()
+		vm, _, err := dialPPPD(t, pppvm.Options{PPPOpts: "noipv6"}, gprsppp.Config{PDPType: gprsppp.PDPTypeIPv6})
+		if !isErr(err, gprsppp.ErrNegotiation) || !strings.Contains(err.Error(), "IPv6CP") {
+			t.Fatalf("open: %v, want ErrNegotiation naming IPv6CP", err)
+		}
+		if !protRejOf(vm.Console(), "sent", 0x8057) {
+			t.Errorf("pppd's console shows no Protocol-Reject of our IPv6CP:\n%s", vm.Console())
+		}
+	})
+}
+
+// protRejOf reports whether pppd's console has an LCP Protocol-Reject of
+// proto that pppd sent ("sent") or received ("rcvd"): pppd logs its
+// data in hex, the rejected protocol first ("sent [LCP ProtRej id=0x2
+// 80 57 01 01 ...]").
+func protRejOf(console, dir string, proto uint16) bool {
+	want := fmt.Sprintf("%02x %02x", proto>>8, proto&0xff)
+	for l := range strings.SplitSeq(console, "\n") {
+		_, rest, ok := strings.Cut(l, dir+" [LCP ProtRej id=")
+		if !ok {
+			continue
+		}
+		if _, data, ok := strings.Cut(rest, " "); ok && strings.HasPrefix(data, want) {
+			return true
+		}
+	}
+	return false
+}

@@ -103,12 +103,12 @@ func TestPPPDInterop(t *testing.T) {
 			exercisePPPD(t, link)
 			if tc.name == "defaults" {
 				// pppd offers CCP by default; we answer with Protocol-Reject.
-				if log := vm.Console(); !strings.Contains(log, "rcvd [LCP ProtRej") || !strings.Contains(log, "80 fd") {
+				if log := vm.Console(); !protRejOf(log, "rcvd", 0x80fd) {
 					t.Errorf("pppd's log shows no Protocol-Reject of CCP:\n%s", log)
 				}
 				// Debian's pppd runs IPv6CP even by default; an
 				// IPv4-only client rejects it the same way.
-				if log := vm.Console(); !strings.Contains(log, "80 57") {
+				if log := vm.Console(); !protRejOf(log, "rcvd", 0x8057) {
 					t.Errorf("pppd's log shows no Protocol-Reject of IPv6CP:\n%s", log)
 				}
 			}

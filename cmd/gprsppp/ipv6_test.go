@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/gprsppp/gprsppp/internal/linkstate"
 	"github.com/gprsppp/gprsppp/internal/testenv"
+	"github.com/gprsppp/gprsppp/sim"
 )
 
 // connect --sim with a dual-stack PDP context: the ready line (or an
@@ -41,6 +43,44 @@ func TestConnectSimIPv6(t *testing.T) {
 		}
 	}
 	c.waitLog(t, "IPv6 address from router advertisement", "2001:db8:64::2")
+}
+
+// gprsppp sim --ipv6 as a modem of its own, dialled by connect with an
+// IPV6 context: the link has no IPv4 address, forms 2001:db8:64::2 from
+// the simulator's router advertisement with its DNS server, and curl
+// through the SOCKS5 proxy fetches /pattern.bin byte-exact from the
+// simulator's web server over IPv6, by literal and by a name whose AAAA
+// record the simulator's DNS serves over IPv6.
+func TestSimIPv6OnlyContext(t *testing.T) {
+	curl := testenv.NeedTool(t, "curl", "apt-get install curl")
+	modem := filepath.Join(t.TempDir(), "modem")
+	startSim(t, "--link", modem, "--ipv6")
+	socks := freeAddr(t)
+	c := startChild(t, "connect", "--device", modem, "--apn", "internet", "--pdp-type", "ipv6", "--socks5", socks, "--maxfail", "1")
+	t.Cleanup(func() { c.stop(t) })
+	ready := c.await(t, "ready:", simTimeout)
+	if !strings.HasPrefix(ready, "ready: address none, DNS [], IPv6 [fe80::2") {
+		t.Errorf("ready line %q: want no IPv4 address and the link-local fe80::2", ready)
+	}
+	if !strings.Contains(ready, "IPv6 [fe80::2 2001:db8:64::2], IPv6 DNS [2001:db8:64::1]") {
+		c.await(t, "ipv6: addresses [fe80::2 2001:db8:64::2], DNS [2001:db8:64::1]", simTimeout)
+	}
+	want := sim.Pattern(4 << 20)
+	for _, url := range []string{"http://[2001:db8:64::1]/pattern.bin", "http://" + simName + "/pattern.bin"} {
+		file := filepath.Join(t.TempDir(), "pattern")
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		cmd := exec.CommandContext(ctx, curl, "-sS", "--fail", "--max-time", "60", "-o", file, "-x", "socks5h://"+socks, url)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Errorf("curl %s: %v\n%s", url, err, out)
+			continue
+		}
+		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("curl %s: /pattern.bin differs (%d octets, want %d), %v", url, len(got), len(want), err)
+		}
+	}
 }
 
 func TestConnectBadPDPType(t *testing.T) {

@@ -216,6 +216,26 @@ func TestConnectTUNWithoutNetAdmin(t *testing.T) {
 	}
 }
 
+// Without /dev/net/tun (hidden under an empty tmpfs in a mount namespace
+// of the test's own, as in a container started without --device
+// /dev/net/tun) connect --tun fails at once, exit status 2, and says so.
+func TestConnectTUNWithoutDriver(t *testing.T) {
+	testenv.NeedRoot(t, "it mounts over /dev/net in a mount namespace of its own")
+	unshare := testenv.NeedTool(t, "unshare", "apt-get install util-linux")
+	cmd := exec.Command(unshare, "--mount", "--net", "sh", "-c", `mount -t tmpfs tmpfs /dev/net && exec "$0" connect --sim --tun gprs0`, os.Args[0])
+	c := startCommand(t, cmd)
+	if code := c.wait(t, simTimeout); code != exitDevice {
+		t.Errorf("exit status %d, want %d\n%s", code, exitDevice, c.log.text())
+	}
+	const want = "/dev/net/tun: no such file or directory: no TUN driver here (modprobe tun; in a container, docker run --device /dev/net/tun)"
+	if log := c.log.text(); !strings.Contains(log, want) {
+		t.Errorf("stderr %q lacks %q", log, want)
+	}
+	if out := c.out.text(); strings.Contains(out, "dialing") {
+		t.Errorf("it dialled before failing:\n%s", out)
+	}
+}
+
 func TestTUNFlagsNeedTUN(t *testing.T) {
 	for _, args := range [][]string{{"--sim", "--tun-default-route"}, {"--sim", "--tun-resolv-conf", "/tmp/x"}} {
 		code, stderr := runBinary(t, append([]string{"connect"}, args...)...)
@@ -225,16 +245,23 @@ func TestTUNFlagsNeedTUN(t *testing.T) {
 	}
 }
 
-// connect --sim --tun with a dual-stack PDP context: the interface gets
-// the link-local address from the IPv6CP identifier and the one formed
-// from the router advertisement's prefix, and an unmodified curl in the
-// namespace fetches /pattern.bin over IPv6 through it, with the default
-// route of each family through the interface.
+// connect --sim --tun with a dual-stack and an IPv6-only PDP context:
+// the interface gets the link-local address from the IPv6CP identifier
+// and the one formed from the router advertisement's prefix (and the
+// IPv4 address only with IPv4), and an unmodified curl in the namespace
+// fetches /pattern.bin over IPv6 through it, with the default route of
+// each family through the interface.
 func TestConnectTUNIPv6(t *testing.T) {
+	for _, pdp := range []string{"ipv4v6", "ipv6"} {
+		t.Run(pdp, func(t *testing.T) { connectTUNIPv6(t, pdp) })
+	}
+}
+
+func connectTUNIPv6(t *testing.T, pdp string) {
 	ns, ip := netns(t)
 	curlBin := testenv.NeedTool(t, "curl", "apt-get install curl")
 	pingBin := testenv.NeedTool(t, "ping", "apt-get install iputils-ping")
-	c := connectIn(t, ns, ip, "--sim", "--apn", "internet", "--pdp-type", "ipv4v6", "--tun", "gprs0", "--tun-default-route", "--maxfail", "1")
+	c := connectIn(t, ns, ip, "--sim", "--apn", "internet", "--pdp-type", pdp, "--tun", "gprs0", "--tun-default-route", "--maxfail", "1")
 	t.Cleanup(func() { c.stop(t) })
 	c.await(t, "ready:", simTimeout)
 	c.waitLog(t, "tun: up", "2001:db8:64::2")
@@ -244,8 +271,15 @@ func TestConnectTUNIPv6(t *testing.T) {
 			t.Errorf("ip -6 addr: %q lacks %q", addr, want)
 		}
 	}
+	addr4 := inNetns(t, ns, ip, "ip", "-o", "-4", "addr", "show", "dev", "gprs0")
+	if has4 := strings.Contains(addr4, "inet 10.64.64.2 peer 10.64.64.1/32"); has4 != (pdp == "ipv4v6") {
+		t.Errorf("ip -4 addr with PDP type %s: %q", pdp, addr4)
+	}
 	if route := inNetns(t, ns, ip, "ip", "-6", "route", "show", "default"); !strings.Contains(route, "dev gprs0") {
 		t.Errorf("ip -6 route: no default route through gprs0: %q", route)
+	}
+	if route := inNetns(t, ns, ip, "ip", "-4", "route", "show", "default"); strings.Contains(route, "dev gprs0") != (pdp == "ipv4v6") {
+		t.Errorf("ip -4 route with PDP type %s: %q", pdp, route)
 	}
 	file := filepath.Join(t.TempDir(), "pattern")
 	inNetns(t, ns, ip, curlBin, "-6", "-sS", "--fail", "--max-time", "60", "--noproxy", "*", "-o", file, "http://[2001:db8:64::1]/pattern.bin")
