@@ -24,10 +24,21 @@ import (
 // octets as it would have checked the parts, so a corrupted part still
 // fails the check (taking the segment it was joined to with it).
 
+// Only segments of at least minJoin octets are joined: those of a line
+// fast enough to carry segments of about the MTU. A slow line's clamped
+// MSS (internal/tcpmss) makes small segments, and its receive-window
+// control small receive buffers; gVisor admits a segment only while the
+// memory its connection holds is within that buffer, counting each
+// segment at its size and tcp.SegOverheadSize (636 octets), and with
+// joined 192-octet segments an echo at 9600 bit/s stalled for good
+// (every retransmission dropped at the connection's segment queue).
+// Such a line brings few segments in one read anyway.
+
 // Limits of coalescing.
 const (
 	coalesceSlots = 4       // connections coalesced at once
 	coalesceMax   = 0xffff  // octets in a joined IP packet (the IPv4 total length, the IPv6 payload length)
+	minJoin       = 1000    // payload octets of a segment that others may join (see below)
 	maxHeaders    = 40 + 60 // IPv6 header and the longest TCP header
 )
 
@@ -190,7 +201,7 @@ func (c *coalescer) add(pkt []byte, out func(hdr []byte, payload buffer.Buffer))
 	if j != nil {
 		c.flush(j, out)
 	}
-	if s.tcpHdr().Flags()&header.TCPFlagPsh != 0 {
+	if s.tcpHdr().Flags()&header.TCPFlagPsh != 0 || s.payloadLen() < minJoin {
 		out(pkt, buffer.Buffer{})
 		return
 	}

@@ -170,8 +170,17 @@ func TestCoalescer(t *testing.T) {
 		},
 		{
 			name: "an odd length is not joined", parts: []int{1, 1},
-			in: [][]byte{with(full(0), func(s *tcpSeg) { s.payload = s.payload[:999] }).bytes(),
-				with(full(1), func(s *tcpSeg) { s.seq = 1999; s.payload = s.payload[:999] }).bytes()},
+			in: [][]byte{with(full(0), func(s *tcpSeg) { s.payload = fill(1001, 'a') }).bytes(),
+				with(full(1), func(s *tcpSeg) { s.seq = 2001; s.payload = fill(1001, 'b') }).bytes()},
+		},
+		{
+			// A clamped MSS's segments are left alone: gVisor counts
+			// each segment at its size and 636 octets against the
+			// small receive buffers of a slow line.
+			name: "small segments are not joined", parts: []int{1, 1, 1},
+			in: [][]byte{with(full(0), func(s *tcpSeg) { s.payload = s.payload[:192] }).bytes(),
+				with(full(1), func(s *tcpSeg) { s.seq = 1192; s.payload = s.payload[:192] }).bytes(),
+				with(full(2), func(s *tcpSeg) { s.seq = 1384; s.payload = s.payload[:192] }).bytes()},
 		},
 		{
 			name: "a FIN comes after the data held", parts: []int{2, 1},
