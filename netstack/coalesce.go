@@ -31,7 +31,9 @@ import (
 // memory its connection holds is within that buffer, counting each
 // segment at its size and tcp.SegOverheadSize (636 octets), and with
 // joined 192-octet segments an echo at 9600 bit/s stalled for good
-// (every retransmission dropped at the connection's segment queue).
+// (every retransmission dropped at the connection's segment queue):
+// likely a joined segment kept out of order under a larger buffer,
+// holding more than the whole of a smaller one set later.
 // Such a line brings few segments in one read anyway.
 
 // Limits of coalescing.
