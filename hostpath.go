@@ -24,7 +24,7 @@ func (l *Link) deliverInbound(pkt []byte) {
 		(*h)(pkt)
 		return
 	}
-	l.st.DeliverInbound(pkt)
+	l.rx.Deliver(pkt)
 }
 
 // setHost installs h to take the inbound packets the stack does not

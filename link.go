@@ -33,6 +33,7 @@ type Stats = session.Stats
 type Link struct {
 	s         *session.Session
 	st        *netstack.Stack
+	rx        *netstack.Receiver // the stack's inbound packets, coalesced per read from the line
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 	hangup    func(reason error) // hangs the modem up once PPP is done; nil for Open
@@ -125,7 +126,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 	if opt.forward != nil {
 		st.ForwardTCP(opt.forward)
 	}
-	l := &Link{s: s, st: st, hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router, clamp: clamp}
+	l := &Link{s: s, st: st, rx: st.NewReceiver(), hangup: opt.hangup, renumbered: make(chan struct{}), router: opt.router, clamp: clamp}
 	// Taken before IPv6 is configured, so that a router advertisement
 	// answering the first solicitation before routineWatch runs is
 	// not missed.
@@ -142,6 +143,7 @@ func open(ctx context.Context, rw io.ReadWriteCloser, cfg session.Config, opt li
 			return nil, fmt.Errorf("gprsppp: %w", err)
 		}
 	}
+	s.SetIPFlush(l.rx.Flush)
 	s.SetIPHandler(l.deliverInbound)
 	l.wg.Add(1)
 	go l.routineWatch(changed)

@@ -121,6 +121,12 @@ func echoOne(l net.Listener) {
 // exchange dials, sends 8 KiB and reads them back.
 func exchange(t *testing.T, dial func(context.Context) (net.Conn, error)) {
 	t.Helper()
+	exchangeN(t, 8<<10, dial)
+}
+
+// exchangeN dials, sends n octets and reads them back.
+func exchangeN(t *testing.T, n int, dial func(context.Context) (net.Conn, error)) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := dial(ctx)
@@ -129,7 +135,10 @@ func exchange(t *testing.T, dial func(context.Context) (net.Conn, error)) {
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(30 * time.Second))
-	msg := bytes.Repeat([]byte("0123456789abcdef"), 512)
+	msg := make([]byte, n)
+	for i := range msg {
+		msg[i] = byte(i * 7 / 5)
+	}
 	go c.Write(msg)
 	got := make([]byte, len(msg))
 	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {

@@ -3,6 +3,7 @@ package gprsppp_test
 import (
 	"context"
 	"encoding/binary"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -91,4 +92,30 @@ func TestFirstWindowControlled(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Receive coalescing under receive-window control: with the line's
+// rate told (115200 bit/s, so segments of the MTU and small controlled
+// windows) on a line that delivers far faster, full segments arrive
+// together and are joined into segments several times a window's
+// fraction of the receive buffer; 1 MiB still crosses both ways on a
+// connection dialled by each side, byte-exact.
+func TestCoalescingUnderWindowControl(t *testing.T) {
+	client, gw := openPair(t, gprsppp.Config{LineRate: 14400})
+	l, err := client.Listen("tcp", ":2222")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	gl, err := gw.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gl.Close()
+	go echoOne(gl)
+	go echoOne(l)
+	exchangeN(t, 1<<20, func(ctx context.Context) (net.Conn, error) { return client.DialContext(ctx, "tcp", "10.64.64.1:7") })
+	exchangeN(t, 1<<20, func(ctx context.Context) (net.Conn, error) {
+		return gw.DialContext(ctx, "tcp", client.LocalAddr().String()+":2222")
+	})
 }

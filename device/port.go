@@ -23,6 +23,13 @@ type OutputQueuer interface {
 	OutputQueued() (int, error)
 }
 
+// InputQueuer is implemented by ports that tell how many received
+// octets wait to be read (FIONREAD, alias TIOCINQ), so that a reader
+// can tell whether what it read is all there is for now.
+type InputQueuer interface {
+	InputQueued() (int, error)
+}
+
 // ModemControl is implemented by ports with modem control lines: real
 // serial ports (not ptys, sockets or TCP).
 type ModemControl interface {

@@ -249,3 +249,38 @@ func TestOpenHonoursContext(t *testing.T) {
 		})
 	}
 }
+
+// TestInputQueued checks that a serial port tells the octets it holds
+// for reading, as the reader of a link needs to gather what came
+// together.
+func TestInputQueued(t *testing.T) {
+	master, path := openPty(t)
+	port := openT(t, path)
+	q, ok := port.(InputQueuer)
+	if !ok {
+		t.Fatalf("%T is not an InputQueuer", port)
+	}
+	if _, err := master.Write([]byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	// The first Read waits for the octets to reach the tty, all at once
+	// from the one write.
+	buf := make([]byte, 2)
+	if _, err := io.ReadFull(port, buf); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := q.InputQueued(); n != 3 || err != nil {
+		t.Errorf("InputQueued after reading 2 of 5 = %d, %v; want 3, nil", n, err)
+	}
+	buf = make([]byte, 3)
+	if _, err := io.ReadFull(port, buf); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := q.InputQueued(); n != 0 || err != nil {
+		t.Errorf("InputQueued after reading all = %d, %v; want 0, nil", n, err)
+	}
+	port.Close()
+	if _, err := q.InputQueued(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("InputQueued after Close: %v, want net.ErrClosed", err)
+	}
+}

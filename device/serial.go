@@ -44,7 +44,25 @@ var (
 	_ Port         = (*serialPort)(nil)
 	_ ModemControl = (*serialPort)(nil)
 	_ OutputQueuer = (*serialPort)(nil)
+	_ InputQueuer  = (*serialPort)(nil)
 )
+
+// InputQueued implements InputQueuer: the octets the tty holds for
+// reading.
+func (p *serialPort) InputQueued() (int, error) {
+	if p.closed.Load() {
+		return 0, p.opErr("read input queue", net.ErrClosed)
+	}
+	var n int
+	err := control(p.ctl, func(fd int) (err error) {
+		n, err = unix.IoctlGetInt(fd, ioctlInQ)
+		return err
+	})
+	if err != nil {
+		return 0, p.opErr("read input queue", err)
+	}
+	return n, nil
+}
 
 // OutputQueued implements OutputQueuer: the octets the tty driver holds
 // for the line.

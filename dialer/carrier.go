@@ -46,6 +46,14 @@ type carrierWatch struct {
 // them; else it fails with errors.ErrUnsupported.
 func (w *carrierWatch) OutputQueued() (int, error) { return outputQueued(w.ReadWriteCloser) }
 
+// InputQueued reports the octets a Read could return at once: those the
+// watch holds ready and those the line holds, where it tells them;
+// else it fails with errors.ErrUnsupported.
+func (w *carrierWatch) InputQueued() (int, error) {
+	n, err := inputQueued(w.ReadWriteCloser)
+	return len(w.out) - w.off + n, err
+}
+
 func (w *carrierWatch) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil

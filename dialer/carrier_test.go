@@ -152,6 +152,40 @@ func FuzzWatchCarrier(f *testing.F) {
 	})
 }
 
+// queuedRWC is a chunkRWC that tells how many octets it holds for
+// reading.
+type queuedRWC struct {
+	chunkRWC
+	queued int
+}
+
+func (q *queuedRWC) InputQueued() (int, error) { return q.queued, nil }
+
+func TestWatchCarrierInputQueued(t *testing.T) {
+	// A flag and the start of a report, then not a report after all:
+	// the four octets held back become ready at once with the fifth.
+	line := &queuedRWC{chunkRWC: chunkRWC{data: []byte("\x7e\r\nNOX"), chunks: []int{5}}, queued: 100}
+	w := WatchCarrier(line)
+	q := w.(interface{ InputQueued() (int, error) })
+	if n, err := q.InputQueued(); n != 100 || err != nil {
+		t.Errorf("InputQueued = %d, %v; want the line's 100, nil", n, err)
+	}
+	buf := make([]byte, 5)
+	if n, err := w.Read(buf); n != 1 || err != nil {
+		t.Fatalf("first Read = %d, %v; want the flag alone", n, err)
+	}
+	if n, err := w.Read(buf[:1]); n != 1 || err != nil {
+		t.Fatalf("second Read = %d, %v; want 1, nil", n, err)
+	}
+	if n, err := q.InputQueued(); n != 100+4 || err != nil {
+		t.Errorf("InputQueued = %d, %v; want 104 (the line's and 4 ready), nil", n, err)
+	}
+	unsupported := WatchCarrier(&chunkRWC{}).(interface{ InputQueued() (int, error) })
+	if _, err := unsupported.InputQueued(); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("InputQueued on a line that cannot tell: %v, want errors.ErrUnsupported", err)
+	}
+}
+
 // framesRWC reads endless frames.
 type framesRWC struct{ chunkRWC }
 

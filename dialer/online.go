@@ -74,6 +74,20 @@ func outputQueued(line any) (int, error) {
 	return 0, errors.ErrUnsupported
 }
 
+// InputQueued reports the octets the port holds for reading, where it
+// tells them (device.InputQueuer); else it fails with
+// errors.ErrUnsupported.
+func (m *OnlineLine) InputQueued() (int, error) { return inputQueued(m.port) }
+
+// inputQueued asks line for the octets it holds for reading, or fails
+// with errors.ErrUnsupported if it cannot tell.
+func inputQueued(line any) (int, error) {
+	if q, ok := line.(interface{ InputQueued() (int, error) }); ok {
+		return q.InputQueued()
+	}
+	return 0, errors.ErrUnsupported
+}
+
 // Close makes pending and later Reads and Writes fail; the port stays
 // open.
 func (m *OnlineLine) Close() error {

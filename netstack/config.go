@@ -131,8 +131,12 @@ func (c *Config) validate() error {
 // Stats counts packets crossing the boundary between the stack and the
 // link. Counters only grow.
 type Stats struct {
-	// PacketsIn and BytesIn count packets DeliverInbound handed to the stack.
+	// PacketsIn and BytesIn count packets DeliverInbound (or a
+	// Receiver) handed to the stack.
 	PacketsIn, BytesIn uint64
+	// SegmentsJoined counts the TCP segments a Receiver joined to the
+	// one before them, of those counted in PacketsIn.
+	SegmentsJoined uint64
 	// DroppedIn counts packets DeliverInbound discarded: too short, not
 	// IPv4, a malformed header, or the stack was closed.
 	DroppedIn uint64

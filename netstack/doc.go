@@ -42,7 +42,9 @@
 // goroutine; gVisor queues TCP segments internally, drops what does not fit
 // in a socket's receive buffer, and answers some packets (ping, reset for a
 // closed port) inline through the Writer. Malformed packets are counted in
-// Stats.DroppedIn.
+// Stats.DroppedIn. A Receiver (NewReceiver) delivers the same way but
+// holds a connection's TCP segments until its Flush, to join those that
+// follow each other into one.
 //
 // # Wiring
 //

@@ -43,6 +43,7 @@ type endpoint struct {
 // counters backs Stats; each field is updated atomically.
 type counters struct {
 	packetsIn, bytesIn, droppedIn    atomic.Uint64
+	joinedIn                         atomic.Uint64
 	packetsOut, bytesOut, droppedOut atomic.Uint64
 }
 
@@ -59,41 +60,64 @@ func newEndpoint(out Writer, mtu uint32, log *slog.Logger) *endpoint {
 // deliver hands one inbound IPv4 or IPv6 packet to the stack. The bytes
 // are copied, so the caller may reuse pkt once deliver returns.
 func (e *endpoint) deliver(pkt []byte) {
-	if e.closed.Load() {
-		e.dropIn("stack closed", len(pkt))
+	if !e.check(pkt) {
 		return
 	}
-	proto := ipv4.ProtocolNumber
+	e.dispatch(stack.NewPacketBuffer(stack.PacketBufferOptions{
+		Payload: buffer.MakeWithData(pkt),
+	}))
+}
+
+// check reports whether an inbound packet is a well-formed IPv4 or IPv6
+// packet for an open, attached endpoint, shows IPv6 to ndp and counts
+// it; a packet it refuses is counted as dropped.
+func (e *endpoint) check(pkt []byte) bool {
+	if e.closed.Load() {
+		e.dropIn("stack closed", len(pkt))
+		return false
+	}
 	if len(pkt) > 0 && pkt[0]>>4 == 6 {
 		if !header.IPv6(pkt).IsValid(len(pkt)) {
 			e.dropIn("not a valid IPv6 packet", len(pkt))
-			return
+			return false
 		}
-		proto = ipv6.ProtocolNumber
 		if e.ndp != nil {
 			e.ndp(pkt)
 		}
 	} else if h := header.IPv4(pkt); !h.IsValid(len(pkt)) {
 		e.dropIn("not a valid IPv4 packet", len(pkt))
-		return
+		return false
 	} else if !h.IsChecksumValid() {
 		e.dropIn("bad IPv4 header checksum", len(pkt))
-		return
+		return false
 	}
-	e.mu.RLock()
-	d := e.dispatcher
-	e.mu.RUnlock()
-	if d == nil {
+	if e.attached() == nil {
 		e.dropIn("endpoint not attached", len(pkt))
-		return
+		return false
 	}
 	e.counters.packetsIn.Add(1)
 	e.counters.bytesIn.Add(uint64(len(pkt)))
-	pb := stack.NewPacketBuffer(stack.PacketBufferOptions{
-		Payload: buffer.MakeWithData(pkt),
-	})
-	d.DeliverNetworkPacket(proto, pb)
+	return true
+}
+
+// dispatch hands pb, a packet check accepted, to the stack's dispatcher
+// (unless the endpoint has closed since) and drops the reference.
+func (e *endpoint) dispatch(pb *stack.PacketBuffer) {
+	proto := ipv4.ProtocolNumber
+	if v, ok := pb.Data().PullUp(1); ok && v[0]>>4 == 6 {
+		proto = ipv6.ProtocolNumber
+	}
+	if d := e.attached(); d != nil && !e.closed.Load() {
+		d.DeliverNetworkPacket(proto, pb)
+	}
 	pb.DecRef()
+}
+
+// attached returns the stack's dispatcher, nil before Attach.
+func (e *endpoint) attached() stack.NetworkDispatcher {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.dispatcher
 }
 
 func (e *endpoint) dropIn(reason string, n int) {
@@ -209,11 +233,12 @@ func (*endpoint) SetOnCloseAction(func()) {}
 func (e *endpoint) stats() Stats {
 	c := &e.counters
 	return Stats{
-		PacketsIn:  c.packetsIn.Load(),
-		BytesIn:    c.bytesIn.Load(),
-		DroppedIn:  c.droppedIn.Load(),
-		PacketsOut: c.packetsOut.Load(),
-		BytesOut:   c.bytesOut.Load(),
-		DroppedOut: c.droppedOut.Load(),
+		PacketsIn:      c.packetsIn.Load(),
+		BytesIn:        c.bytesIn.Load(),
+		DroppedIn:      c.droppedIn.Load(),
+		SegmentsJoined: c.joinedIn.Load(),
+		PacketsOut:     c.packetsOut.Load(),
+		BytesOut:       c.bytesOut.Load(),
+		DroppedOut:     c.droppedOut.Load(),
 	}
 }

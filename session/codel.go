@@ -23,6 +23,20 @@ type codelParams struct {
 	target, interval time.Duration
 }
 
+// quantumFor returns the deficit round robin's quantum for a line
+// carrying rate octets a second (fqQuantum while the rate is not known):
+// CAKE's rate/4096 within [300, 1514] octets (cake_set_rate). On a slow
+// line a quantum of a full frame lets a bulk flow send several of its
+// frames in each round before a flow that was idle for a moment and
+// still stands among the old flows (RFC 8290 §4.2) is served again: at
+// 9600 bit/s six frames of a clamped MSS, 1.5 s of line time.
+func quantumFor(rate int) int {
+	if rate <= 0 {
+		return fqQuantum
+	}
+	return max(min(rate>>12, fqQuantum), 300)
+}
+
 // codelFor returns the parameters for a line carrying rate octets a
 // second: target max(5 ms, 1.5 × a frame's time), as CAKE's
 // cake_set_rate, and interval max(100 ms + target − 5 ms, 8 × target).

@@ -40,6 +40,7 @@ type flowQueue struct {
 	frames   int   // frames queued in all flows
 	bulk     int   // flows with more than a quantum queued
 	params   codelParams
+	quantum  int // the round robin's quantum (quantumFor); 0 for fqQuantum
 
 	codelDrops  atomic.Uint64 // frames CoDel dropped
 	overflows   atomic.Uint64 // frames dropped because QueueLen were queued
@@ -64,7 +65,17 @@ func (fq *flowQueue) init() {
 func (fq *flowQueue) setRate(rate int) {
 	fq.mu.Lock()
 	fq.params = codelFor(rate)
+	fq.quantum = quantumFor(rate)
 	fq.mu.Unlock()
+}
+
+// roundQuantum returns the octets a flow may send per round; fq.mu is
+// held.
+func (fq *flowQueue) roundQuantum() int {
+	if fq.quantum > 0 {
+		return fq.quantum
+	}
+	return fqQuantum
 }
 
 // backlogged reports whether frames wait.
@@ -107,7 +118,7 @@ func (fq *flowQueue) enqueue(q *queued, f int, ack pureACK, isACK bool) (freed *
 	fq.frames++
 	if !fl.listed {
 		fl.listed = true
-		fl.deficit = fqQuantum
+		fl.deficit = fq.roundQuantum()
 		fq.newFlows = append(fq.newFlows, f)
 	}
 	fq.mu.Unlock()
@@ -180,7 +191,7 @@ func (fq *flowQueue) dequeue(now time.Time, drop func(*queued)) *queued {
 		f := (*list)[0]
 		fl := &fq.flows[f]
 		if fl.deficit <= 0 {
-			fl.deficit += fqQuantum
+			fl.deficit += fq.roundQuantum()
 			*list = (*list)[1:]
 			fq.oldFlows = append(fq.oldFlows, f)
 			continue

@@ -89,6 +89,62 @@ func TestFlowQueueRoundRobin(t *testing.T) {
 	}
 }
 
+// On a slow line the round robin's quantum shrinks to CAKE's 300
+// octets, so that an interactive flow that was served a moment ago,
+// and so stands among the old flows, waits behind at most two of a bulk
+// flow's frames, not a full frame's worth of credit in them: at 9600
+// bit/s six 232-octet frames of a clamped MSS, 1.5 s of line time.
+func TestFlowQueueQuantumFollowsRate(t *testing.T) {
+	bulk := ipv4(6, ports(tcpSegment(0x18, 20, bytes.Repeat([]byte("b"), 192)), 1, 80))
+	echo := ipv4(6, ports(tcpSegment(0x18, 20, []byte("e")), 2, 80))
+	for _, tt := range []struct {
+		name   string
+		rate   int
+		atMost int // bulk frames before the echo's second request
+	}{
+		{"9600 bit/s", 960, 2},
+		{"150 Mbit/s", 150e6 / 8, 7},
+		{"rate unknown", 0, 7},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var fq flowQueue
+			fq.init()
+			fq.setRate(tt.rate)
+			at := time.Unix(0, 0)
+			for range 20 {
+				fqPush(&fq, bulk, at)
+			}
+			fqPush(&fq, echo, at)
+			// The echo's first request, new, goes ahead; once it has
+			// left, its flow stands among the old ones.
+			var served []byte
+			take := func() {
+				q := fq.dequeue(at, func(*queued) {})
+				if q == nil {
+					t.Fatal("queue empty")
+				}
+				served = append(served, q.frame[len(q.frame)-1])
+			}
+			for !bytes.Contains(served, []byte("e")) {
+				take()
+			}
+			take() // the bulk flow's next frame is on the line
+			fqPush(&fq, echo, at)
+			before := 0
+			for take(); served[len(served)-1] != 'e'; take() {
+				before++
+			}
+			before++ // the frame already taken when the echo came
+			if before > tt.atMost {
+				t.Errorf("%d bulk frames before the echo, want at most %d", before, tt.atMost)
+			}
+			if tt.rate == 0 && before < 3 {
+				t.Errorf("%d bulk frames before the echo with the full quantum: the test does not see the quantum", before)
+			}
+		})
+	}
+}
+
 // CoDel drops nothing until the head has waited longer than the target
 // for an interval, then drops at a rising rate; before the line's rate
 // is known, or while only one flow holds more than a quantum, it never

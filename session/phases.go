@@ -272,6 +272,7 @@ func (s *Session) deliverEarlyIP() {
 		return
 	}
 	held := s.earlyIP[:0]
+	delivered := false
 	for _, pkt := range s.earlyIP {
 		if !s.versionUp(pkt) {
 			held = append(held, pkt)
@@ -279,6 +280,10 @@ func (s *Session) deliverEarlyIP() {
 		}
 		s.stats.ipIn.Add(1)
 		(*h)(pkt)
+		delivered = true
+	}
+	if delivered {
+		s.flushIP()
 	}
 	s.earlyIP = held
 }

@@ -84,6 +84,7 @@ type Session struct {
 	ipv6Closed atomic.Bool
 	rxSeen     atomic.Bool // a frame arrived since the last timer event
 	handler    atomic.Pointer[func([]byte)]
+	flush      atomic.Pointer[func()] // ends a run of packets to handler
 	stats      counters
 }
 
@@ -172,6 +173,22 @@ func (s *Session) LCP() lcp.Negotiated {
 func (s *Session) SetIPHandler(h func(pkt []byte)) {
 	s.handler.Store(&h)
 	s.do(s.deliverEarlyIP)
+}
+
+// SetIPFlush sets a function that runs after each run of packets the IP
+// handler got: on the line's reading goroutine once a read from the
+// line has been unframed, and on the link's after packets held while IP
+// came up. A handler that gathers packets to pass them on together
+// (netstack.Receiver) passes them on there. Set it before the handler.
+func (s *Session) SetIPFlush(f func()) {
+	s.flush.Store(&f)
+}
+
+// flushIP runs the function SetIPFlush set, if any.
+func (s *Session) flushIP() {
+	if f := s.flush.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // WriteIPv4 queues one IPv4 packet for the line and returns at once; see
@@ -279,15 +296,28 @@ func (s *Session) routineLoop() {
 	}
 }
 
-// routineRead reads the line and unframes it.
+// routineRead reads the line and unframes it. The IP packets of a read
+// are flushed to the handler (SetIPFlush) once the line holds nothing
+// more to read, as a line that tells (InputQueued, e.g. a tty's
+// TIOCINQ) says, or after flushAfter octets: a handler that joins the
+// segments of a connection (netstack.Receiver) then joins all that came
+// together rather than one read's worth (a pty hands over at most 4 KiB
+// a read). A short read, or a line that cannot tell, flushes at once.
 func (s *Session) routineRead() {
 	defer s.wg.Done()
 	buf := make([]byte, 16<<10)
+	q, _ := s.rw.(inputQueuer)
+	held := 0 // octets read since the last flush
 	for {
 		n, err := s.rw.Read(buf)
 		if n > 0 {
 			s.applyRecvFCS()
 			s.dec.Decode(buf[:n], s.frame)
+			held += n
+		}
+		if held > 0 && (err != nil || held >= flushAfter || n < moreAfter || !lineHolds(q)) {
+			s.flushIP()
+			held = 0
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -297,6 +327,29 @@ func (s *Session) routineRead() {
 			return
 		}
 	}
+}
+
+// inputQueuer is a line that tells how many octets wait to be read
+// (device.InputQueuer).
+type inputQueuer interface {
+	InputQueued() (int, error)
+}
+
+// Bounds of the reader's flushes: it flushes after flushAfter octets
+// read, and after any read shorter than moreAfter (what a line that
+// returns less has no more of at the moment).
+const (
+	flushAfter = 64 << 10
+	moreAfter  = 512
+)
+
+// lineHolds reports whether q, if not nil, holds octets to read.
+func lineHolds(q inputQueuer) bool {
+	if q == nil {
+		return false
+	}
+	n, err := q.InputQueued()
+	return err == nil && n > 0
 }
 
 // frame dispatches one unframed PPP frame: IPv4 and IPv6 straight to the handler,
