@@ -51,24 +51,7 @@ func TestLinkClampsMSS(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var seen largestPackets
 			client, gw := openPair(t, gprsppp.Config{LineRate: tc.rate, Trace: seen.trace})
-			// One connection dialled by each side, each moving 8 KiB
-			// both ways.
-			l, err := client.Listen("tcp", ":2222")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
-			gl, err := gw.Listen("tcp", ":7")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer gl.Close()
-			go echoOne(gl)
-			go echoOne(l)
-			exchange(t, func(ctx context.Context) (net.Conn, error) { return client.DialContext(ctx, "tcp", "10.64.64.1:7") })
-			exchange(t, func(ctx context.Context) (net.Conn, error) {
-				return gw.DialContext(ctx, "tcp", client.LocalAddr().String()+":2222")
-			})
+			echoEachWay(t, client, gw, 8<<10)
 			seen.mu.Lock()
 			defer seen.mu.Unlock()
 			if tc.rate != 0 && (seen.sent > tc.wantMost || seen.received > tc.wantMost) {
@@ -118,10 +101,26 @@ func echoOne(l net.Listener) {
 	io.Copy(c, c)
 }
 
-// exchange dials, sends 8 KiB and reads them back.
-func exchange(t *testing.T, dial func(context.Context) (net.Conn, error)) {
+// echoEachWay opens one connection dialled by each side of a pair, to
+// an echo on the other, and moves n octets both ways on each.
+func echoEachWay(t *testing.T, client, gw *gprsppp.Link, n int) {
 	t.Helper()
-	exchangeN(t, 8<<10, dial)
+	l, err := client.Listen("tcp", ":2222")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	gl, err := gw.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gl.Close()
+	go echoOne(gl)
+	go echoOne(l)
+	exchangeN(t, n, func(ctx context.Context) (net.Conn, error) { return client.DialContext(ctx, "tcp", "10.64.64.1:7") })
+	exchangeN(t, n, func(ctx context.Context) (net.Conn, error) {
+		return gw.DialContext(ctx, "tcp", client.LocalAddr().String()+":2222")
+	})
 }
 
 // exchangeN dials, sends n octets and reads them back.

@@ -3,7 +3,6 @@ package gprsppp_test
 import (
 	"context"
 	"encoding/binary"
-	"net"
 	"sync"
 	"testing"
 	"time"
@@ -102,20 +101,5 @@ func TestFirstWindowControlled(t *testing.T) {
 // connection dialled by each side, byte-exact.
 func TestCoalescingUnderWindowControl(t *testing.T) {
 	client, gw := openPair(t, gprsppp.Config{LineRate: 14400})
-	l, err := client.Listen("tcp", ":2222")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	gl, err := gw.Listen("tcp", ":7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gl.Close()
-	go echoOne(gl)
-	go echoOne(l)
-	exchangeN(t, 1<<20, func(ctx context.Context) (net.Conn, error) { return client.DialContext(ctx, "tcp", "10.64.64.1:7") })
-	exchangeN(t, 1<<20, func(ctx context.Context) (net.Conn, error) {
-		return gw.DialContext(ctx, "tcp", client.LocalAddr().String()+":2222")
-	})
+	echoEachWay(t, client, gw, 1<<20)
 }

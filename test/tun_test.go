@@ -33,6 +33,16 @@ type recordHandler struct {
 	ch    chan slog.Record
 }
 
+// recordingLogger returns a logger for t that also sends the records
+// with one of msgs (the first is recordHandler's msg) to ch.
+func recordingLogger(t *testing.T, ch chan slog.Record, msgs ...string) *slog.Logger {
+	var inner slog.Handler
+	if l := testLogger(t); l != nil {
+		inner = l.Handler()
+	}
+	return slog.New(recordHandler{inner: inner, msg: msgs[0], also: msgs[1:], ch: ch})
+}
+
 func (h recordHandler) Enabled(context.Context, slog.Level) bool { return true }
 
 func (h recordHandler) Handle(ctx context.Context, r slog.Record) error {
@@ -89,13 +99,9 @@ func TestTUNFollowsTheLink(t *testing.T) {
 	defer link.Close()
 
 	resolv := filepath.Join(t.TempDir(), "resolv.conf")
-	var inner slog.Handler
-	if l := testLogger(t); l != nil {
-		inner = l.Handler()
-	}
 	ups := make(chan slog.Record, 4)
 	tn, err := gprsppp.OpenTUN(gprsppp.TUNConfig{Name: "gprs%d", DefaultRoute: true, ResolvConf: resolv,
-		Logger: slog.New(recordHandler{inner: inner, msg: "tun: up", ch: ups})})
+		Logger: recordingLogger(t, ups, "tun: up")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,13 +236,8 @@ func TestTUNAcrossRedials(t *testing.T) {
 		return cfg
 	}, gprsppp.Config{Logger: testLogger(t)})
 
-	var inner slog.Handler
-	if l := testLogger(t); l != nil {
-		inner = l.Handler()
-	}
 	changes := make(chan slog.Record, 8)
-	tn, err := gprsppp.OpenTUN(gprsppp.TUNConfig{Name: "gprs0",
-		Logger: slog.New(recordHandler{inner: inner, msg: "tun: up", also: []string{"tun: down"}, ch: changes})})
+	tn, err := gprsppp.OpenTUN(gprsppp.TUNConfig{Name: "gprs0", Logger: recordingLogger(t, changes, "tun: up", "tun: down")})
 	if err != nil {
 		t.Fatal(err)
 	}

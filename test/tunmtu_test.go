@@ -28,13 +28,9 @@ func TestTUNMTUBelowIPv6Minimum(t *testing.T) {
 	client, _ := pair(t, a, b, gprsppp.Config{PDPType: gprsppp.PDPTypeIPv4v6}, nc)
 	waitIPv6(t, client, clientAddr6, 15*time.Second)
 
-	var inner slog.Handler
-	if l := testLogger(t); l != nil {
-		inner = l.Handler()
-	}
 	records := make(chan slog.Record, 8)
 	tn, err := gprsppp.OpenTUN(gprsppp.TUNConfig{Name: "gprs%d",
-		Logger: slog.New(recordHandler{inner: inner, msg: "tun: up", also: []string{"tun: the link's MTU is below IPv6's minimum; the interface gets no IPv6 address"}, ch: records})})
+		Logger: recordingLogger(t, records, "tun: up", "tun: the link's MTU is below IPv6's minimum; the interface gets no IPv6 address")})
 	if err != nil {
 		t.Fatal(err)
 	}
