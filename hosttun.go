@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"os"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,8 +25,9 @@ type TUNConfig struct {
 	DefaultRoute bool
 	// ResolvConf names a file rewritten with the link's DNS servers each
 	// time a link comes up, for example /etc/resolv.conf (in place, so a
-	// container's bind-mounted one works too); it is not restored
-	// afterwards. Empty, the default, writes none.
+	// container's bind-mounted one works too). Close puts back what it
+	// held before (or removes it if there was none), unless it was
+	// changed since. Empty, the default, writes none.
 	ResolvConf string
 	// Logger receives the interface's changes; at debug level, the
 	// packets it drops. Nil is silent.
@@ -58,6 +57,8 @@ type TUN struct {
 	closeOnce sync.Once
 
 	drops atomic.Uint64 // packets lost between the interface and a link
+
+	resolv *resolvConf // nil without cfg.ResolvConf
 }
 
 // OpenTUN creates the interface, down and without addresses until a link
@@ -75,6 +76,9 @@ func OpenTUN(cfg TUNConfig) (*TUN, error) {
 		return nil, fmt.Errorf("gprsppp: %w", err)
 	}
 	t := &TUN{cfg: cfg, dev: dev, log: cfg.Logger.With("interface", dev.Name())}
+	if cfg.ResolvConf != "" {
+		t.resolv = &resolvConf{path: cfg.ResolvConf, iface: dev.Name()}
+	}
 	t.ctx, t.end = context.WithCancel(context.Background())
 	t.wg.Add(1)
 	go t.routineRead()
@@ -142,7 +146,7 @@ func (t *TUN) configureLocked(l *Link) error {
 		}
 	}
 	if t.cfg.ResolvConf != "" {
-		if err := writeResolvConf(t.cfg.ResolvConf, t.Name(), dns); err != nil {
+		if err := t.resolv.write(dns); err != nil {
 			t.log.Warn("tun: resolv.conf not written", "err", err)
 		}
 	}
@@ -279,26 +283,13 @@ func (t *TUN) Close() error {
 		err = t.dev.Close()
 		t.wg.Wait()
 		t.log.Info("tun: removed")
+		if t.resolv != nil {
+			if restored, rerr := t.resolv.restore(); rerr != nil {
+				t.log.Warn("tun: resolv.conf not restored", "err", rerr)
+			} else if restored {
+				t.log.Info("tun: resolv.conf restored", "path", t.cfg.ResolvConf)
+			}
+		}
 	})
 	return err
-}
-
-// writeResolvConf rewrites path in place with the DNS servers, each once.
-// A link-local server (a router advertising its own fe80:: address in
-// RDNSS, as dnsmasq does by default) is reachable only through iface,
-// so it is written with iface as its zone ("fe80::1%gprs0"), which the
-// C libraries' resolvers take.
-func writeResolvConf(path, iface string, dns []netip.Addr) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# written by gprsppp for %s\n", iface)
-	for i, a := range dns {
-		if slices.Contains(dns[:i], a) { // IPCP's primary and secondary may be one
-			continue
-		}
-		if a.Is6() && a.IsLinkLocalUnicast() {
-			a = a.WithZone(iface)
-		}
-		fmt.Fprintf(&b, "nameserver %v\n", a)
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

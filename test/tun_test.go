@@ -3,6 +3,8 @@ package test
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -80,7 +82,7 @@ func (p *scriptedPeer) sendIP(pkt []byte) {
 // the host's packets go out over the link from the link's address, the
 // peer's reach the host, and a renegotiation that changes the address,
 // the DNS server and the MRU moves the interface, its default route and
-// the resolv.conf written for it.
+// the resolv.conf written for it, which Close removes again.
 func TestTUNFollowsTheLink(t *testing.T) {
 	if !testenv.InNetns(t) {
 		return
@@ -137,6 +139,9 @@ func TestTUNFollowsTheLink(t *testing.T) {
 	}
 	if _, err := net.InterfaceByName(name); err == nil {
 		t.Errorf("%s still there after Close", name)
+	}
+	if _, err := os.Stat(resolv); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the resolv.conf written where there was none is still there after Close (%v)", err)
 	}
 	// The link outlives the interface, and its stack has every packet
 	// again.

@@ -18,7 +18,7 @@ type tunFlags struct {
 func addTUNFlags(fl *pflag.FlagSet, f *tunFlags) {
 	fl.StringVar(&f.name, "tun", "", "also give the link to this host's own TCP/IP through a TUN interface of this `NAME` (Linux; needs CAP_NET_ADMIN and /dev/net/tun)")
 	fl.BoolVar(&f.defaultRoute, "tun-default-route", false, "with --tun, add a default route through the interface, unless there is one already")
-	fl.StringVar(&f.resolvConf, "tun-resolv-conf", "", "with --tun, rewrite this `FILE` (e.g. /etc/resolv.conf) with the link's DNS servers at each link up")
+	fl.StringVar(&f.resolvConf, "tun-resolv-conf", "", "with --tun, rewrite this `FILE` (e.g. /etc/resolv.conf) with the link's DNS servers at each link up, and put it back at exit")
 }
 
 // check refuses the TUN options without --tun.
