@@ -73,3 +73,30 @@ func TestTelitSCFGIdleCommandMode(t *testing.T) {
 		r.cmd("AT#SS", "\r\n#SS: 1,0\r\n\r\n#SS: 2,0\r\n\r\n#SS: 3,2,10.0.0.2,0,0.0.0.0,0\r\n\r\n#SS: 4,0\r\n\r\n#SS: 5,0\r\n\r\n#SS: 6,0\r\n\r\nOK\r\n")
 	})
 }
+
+// While AT#SD waits for its connection, the module's other port sees the
+// socket connecting (AT#SS state 7, on the context's address; the ports
+// and the peer are the shim's zeros until the connection is made); after
+// connTo the dial fails with "timeout in opening socket" and the socket
+// is closed.
+func TestTelitSSConnecting(t *testing.T) {
+	mdm, mdm2 := newTelitRigPorts(t)
+	mdm.cmd("AT+CMEE=2", "\r\nOK\r\n")
+	mdm.telitActivate()
+	mdm.cmd("AT#SCFG=1,1,300,90,30,50", "\r\nOK\r\n") // connTo 3 s
+	mdm.send("AT#SD=1,0,7,10.0.0.99,0,0,1\r")         // nobody answers there
+	// The ports run apart: MDM2 may ask before MDM has taken AT#SD.
+	for deadline := time.Now().Add(3 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatal("AT#SS=1 never showed the socket connecting")
+		}
+		mdm2.send("AT#SS=1\r")
+		if l := mdm2.until("\r\n\r\nOK\r\n"); l == "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0" {
+			break
+		} else if l != "\r\n#SS: 1,0" {
+			t.Fatalf("AT#SS=1 while connecting: %q", l)
+		}
+	}
+	mdm.expect("\r\n+CME ERROR: timeout in opening socket\r\n")
+	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+}

@@ -51,8 +51,10 @@ while the TCP/IP runs in gprsppp's stack over the modem's PPP link.
 Listeners: pty[:LINK] (a pseudo-terminal, with a stable symlink), serial:DEV[@BAUD]
 (a real serial port), tcp://ADDR:PORT (each TCP client is a host).
 With --sim, --sim-inbound has the simulated network open connections
-toward the link's address, from a port on this host, so that a host's
-server (AT+QISERVER) can be tried without a network.
+toward the link's address, from a port on this host and from a source
+address of its own ([bind:]port:linkport[@source]), so that a host's server
+(AT+QISERVER, AT#SL, AT#LTCPSTART) and its allow-list (AT#FRWL, AT#TCPSERV)
+can be tried without a network.
 
 --dialect names the module the hosts see: m95 (the GSM modules' QI* set,
 the default), bg96 (the QI* set of the BG96, BG95 and EC2x), sim800 or

@@ -14,12 +14,13 @@ import (
 )
 
 // gprsppp shim --listen pty:A,pty:B,dialect=telit is one Telit module
-// with two AT ports: a socket opened on one shows in AT#SS on the other.
-// Lines are matched by prefix.
+// with two AT ports: a socket opened on one shows in AT#SS on the other;
+// another --listen is a module of its own, which does not. Lines are
+// matched by prefix.
 func TestShimModulePorts(t *testing.T) {
 	dir := t.TempDir()
-	mdm, mdm2 := filepath.Join(dir, "mdm"), filepath.Join(dir, "mdm2")
-	startShim(t, shimFlags{listen: []string{"pty:" + mdm + ",pty:" + mdm2 + ",dialect=telit"}}, "ready")
+	mdm, mdm2, other := filepath.Join(dir, "mdm"), filepath.Join(dir, "mdm2"), filepath.Join(dir, "other")
+	startShim(t, shimFlags{listen: []string{"pty:" + mdm + ",pty:" + mdm2 + ",dialect=telit", "pty:" + other + ",dialect=telit"}}, "ready")
 	open := func(path string) (func(cmd, want string), func(want string)) {
 		f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
 		if err != nil {
@@ -62,6 +63,10 @@ func TestShimModulePorts(t *testing.T) {
 	send1("AT#SD=1,0,7,10.64.64.1,0,0,1", "OK")
 	send2("AT#SS=1", "#SS: 1,2,10.64.64.2,")
 	expect2("OK")
+	send3, expect3 := open(other)
+	send3("ATE0", "OK")
+	send3("AT#SS=1", "#SS: 1,0")
+	expect3("OK")
 	send1("AT#SH=1", "OK")
 	send2("AT#SS=1", "#SS: 1,0")
 }

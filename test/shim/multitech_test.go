@@ -1,9 +1,11 @@
 package shim_test
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -44,10 +46,12 @@ func every256() []byte {
 }
 
 // mtStart brings up a Multi-Tech shim with GPRS active, as a host
-// following S000333D does it.
-func mtStart(t *testing.T, st *stack) *host {
+// following S000333D does it. With pty the line is a pseudo-terminal, as
+// a serial port, where ETX is Ctrl-C and must reach the shim as data; a
+// pipe keeps each of the host's writes one read of the shim's.
+func mtStart(t *testing.T, st *stack, pty bool) *host {
 	t.Helper()
-	h := st.startShim(t, shimOptions{dialect: shim.DialectMultiTech})
+	h := st.startShim(t, shimOptions{dialect: shim.DialectMultiTech, pty: pty})
 	h.at("ATE0", "OK")
 	h.at("AT+CMEE=1", "OK")
 	h.at(`AT#APNSERV="internet"`, "OK")
@@ -56,8 +60,9 @@ func mtStart(t *testing.T, st *stack) *host {
 }
 
 // TestMultiTechListener is seed 003's flow (S000333D Appendix B,
-// "Setting a TCP Port to a Listening Mode") in both DLE modes: a client
-// #TCPSERV does not allow is refused and the host hears nothing; the
+// "Setting a TCP Port to a Listening Mode") over a pty in both DLE
+// modes: a client #TCPSERV does not allow is refused and the host hears
+// nothing; the
 // allowed one gets Ok_Info_WaitingForData and a transparent bridge that
 // carries all 256 byte values both ways (stuffed with DLE under
 // DLEMODE=1); the remote close gives ETX (DLEMODE=1) then
@@ -69,7 +74,7 @@ func TestMultiTechListener(t *testing.T) {
 	for _, mode := range []int{0, 1} {
 		t.Run("DLEMODE="+strconv.Itoa(mode), func(t *testing.T) {
 			st := newStack(t, otherAddr)
-			h := mtStart(t, st)
+			h := mtStart(t, st, true)
 			h.at(`AT#TCPSERV=1,"`+otherAddr.String()+`"`, "OK")
 			h.at(`AT#TCPPORT=1,"2020"`, "OK")
 			h.at("AT#DLEMODE=1,"+strconv.Itoa(mode), "OK")
@@ -77,8 +82,9 @@ func TestMultiTechListener(t *testing.T) {
 
 			// Refused: the simulator's own address is not #TCPSERV.
 			if c, err := st.tryDialFrom(t, gwAddr, 2020); err == nil {
-				if n, err := c.Read(make([]byte, 1)); err == nil {
-					t.Fatalf("a refused client read %d bytes", n)
+				c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				if n, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+					t.Fatalf("a refused client read %d bytes, %v; want the connection closed", n, err)
 				}
 			}
 			h.at("AT", "OK") // and no Ok_Info_WaitingForData before it
@@ -184,7 +190,7 @@ func bridge(t *testing.T, h *host, c net.Conn, mode int) {
 // mode (data too).
 func TestMultiTechMalformed(t *testing.T) {
 	st := newStack(t)
-	h := mtStart(t, st)
+	h := mtStart(t, st, false)
 	h.at("AT#NOSUCHCMD", "ERROR")
 	h.at("AT#TCPPORT=3,7", "#CME ERROR: 34882")
 	h.at("AT#OTCP=0", "#CME ERROR: 34819")

@@ -85,10 +85,9 @@ func TestTelitSeed004(t *testing.T) {
 	mdm.at(`AT#FRWL?`, `#FRWL: "192.168.1.0","255.255.255.0"`, "OK")
 	// request_GPRS_context: until the answer contains IP.
 	mdm.cmd("AT#GPRS=1")
-	if l := mdm.line(15 * time.Second); l == "AT#GPRS=1" {
-		if l = mdm.line(15 * time.Second); !strings.Contains(l, "IP") {
-			t.Fatalf("AT#GPRS=1: %q", l)
-		}
+	mdm.expect(15*time.Second, "AT#GPRS=1")
+	if l := mdm.line(15 * time.Second); !strings.Contains(l, "IP") {
+		t.Fatalf("AT#GPRS=1: %q, want the address", l)
 	}
 	mdm.expect(5*time.Second, "OK")
 	// open_listening_socket.
@@ -101,6 +100,8 @@ func TestTelitSeed004(t *testing.T) {
 	if n, err := refused.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("a source outside the firewall: read %d, %v; want the connection closed", n, err)
 	}
+	// Still listening with no connection waiting (state 5), and no SRING.
+	mdm2.at("AT#SS=1", "#SS: 1,4,"+st.clientAddr().String()+",23,0.0.0.0,0", "OK")
 	mdm.at("AT", "OK")
 
 	// handle_socket_call.
@@ -109,11 +110,9 @@ func TestTelitSeed004(t *testing.T) {
 	mdm.expect(10*time.Second, "SRING: 1")
 	mdm.at("AT#SA=1,0", "CONNECT")
 	mdm.crlf(time.Second)
-	var all []byte
-	for i := range 256 {
-		if i != '+' { // +++ with guard times would escape; the rest is data
-			all = append(all, byte(i))
-		}
+	all := make([]byte, 256) // one '+' alone is data: only +++ between guard times escapes
+	for i := range all {
+		all[i] = byte(i)
 	}
 	if _, err := remote.Write(all); err != nil {
 		t.Fatal(err)
