@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // DefaultRecvBuffer is Config.RecvBuffer's default: 64 KiB per socket.
@@ -42,6 +43,8 @@ type Core struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	open   map[*Socket]struct{}
+
+	fallbackDelay time.Duration // Happy Eyeballs' head start: fallbackDelay
 }
 
 // New returns a core whose goroutines end with ctx or Close.
@@ -51,7 +54,8 @@ func New(ctx context.Context, cfg Config) *Core {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	return &Core{cfg: cfg, ctx: ctx, cancel: cancel, open: map[*Socket]struct{}{}}
+	return &Core{cfg: cfg, ctx: ctx, cancel: cancel, open: map[*Socket]struct{}{},
+		fallbackDelay: fallbackDelay}
 }
 
 // RecvBuffer is the receive buffer of each socket, in bytes.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/netip"
-	"time"
 )
 
 // State is a socket's state.
@@ -12,8 +11,10 @@ type State int
 
 // The states of a socket.
 const (
-	// Connecting: a Dial is under way.
-	Connecting State = iota
+	// Resolving: a Dial to a host name is looking the name up.
+	Resolving State = iota
+	// Connecting: a Dial is connecting to an address.
+	Connecting
 	// Connected: the socket reads and writes.
 	Connected
 	// Closed: closed locally or by the peer; buffered data stays
@@ -24,6 +25,8 @@ const (
 // String names the state.
 func (s State) String() string {
 	switch s {
+	case Resolving:
+		return "resolving"
 	case Connecting:
 		return "connecting"
 	case Connected:
@@ -71,49 +74,6 @@ func (c *Core) newSocket(udp bool) *Socket {
 	s := &Socket{core: c, udp: udp, cancel: cancel, done: ctx.Done()}
 	c.open[s] = struct{}{}
 	return s
-}
-
-// Dial opens a socket to address ("host:port", the host resolved by n)
-// over n: TCP, or UDP if udp. The socket is Connecting until
-// EventConnected or EventConnectFailed, at the latest after timeout.
-func (c *Core) Dial(n Network, udp bool, address string, timeout time.Duration) *Socket {
-	s := c.newSocket(udp)
-	network := "tcp"
-	if udp {
-		network = "udp"
-	}
-	done := s.done
-	c.Go(func(ctx context.Context) func() {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		go func() { // Close aborts the dial
-			select {
-			case <-done:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-		conn, err := n.DialContext(ctx, network, address)
-		return func() { s.dialed(conn, err) }
-	})
-	return s
-}
-
-func (s *Socket) dialed(conn net.Conn, err error) {
-	if s.state != Connecting {
-		if conn != nil {
-			conn.Close()
-		}
-		return
-	}
-	if err != nil {
-		s.core.cfg.Logger.Debug("modemsock: connect failed", "err", err)
-		s.Close()
-		s.core.emit(Event{Kind: EventConnectFailed, Socket: s, Err: err})
-		return
-	}
-	s.start(conn, true)
-	s.core.emit(Event{Kind: EventConnected, Socket: s})
 }
 
 // Attach makes a Connected socket of a connection made elsewhere (an
