@@ -40,6 +40,29 @@ type shimFakeNet struct {
 	done     chan struct{}
 	doneOnce sync.Once
 	far      *shimFar
+
+	// lookupHeld, if set, holds each LookupNetIP, after it sent its name
+	// on lookups, until it is closed.
+	lookupHeld chan struct{}
+	lookups    chan string
+}
+
+// holdLookups makes LookupNetIP wait for the channel returned to be
+// closed; the names asked come on n.lookups.
+func (n *shimFakeNet) holdLookups() chan struct{} {
+	n.lookupHeld, n.lookups = make(chan struct{}), make(chan string, 4)
+	return n.lookupHeld
+}
+
+func (n *shimFakeNet) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error) {
+	if n.lookupHeld != nil {
+		n.lookups <- host
+		select {
+		case <-n.lookupHeld:
+		case <-ctx.Done():
+		}
+	}
+	return n.Stack.LookupNetIP(ctx, host)
 }
 
 func (n *shimFakeNet) DNSServers() []netip.Addr { return []netip.Addr{shimFarIP} }
@@ -170,7 +193,10 @@ func startShimFar(t testing.TB, st *netstack.Stack) *shimFar {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dpc.Close() })
-	srv := &dnsserver.Server{Records: map[string][]netip.Addr{"echo.example": {shimFarIP}}}
+	srv := &dnsserver.Server{Records: map[string][]netip.Addr{
+		"echo.example": {shimFarIP},
+		"void.example": {netip.MustParseAddr("10.0.0.99")}, // nobody answers there
+	}}
 	go srv.Serve(dpc)
 	return f
 }

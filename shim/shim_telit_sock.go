@@ -19,6 +19,7 @@ const (
 	telitPending    = 3 // the same with data to read
 	telitListening  = 4
 	telitIncoming   = 5 // waiting for AT#SA or AT#SH
+	telitResolving  = 6 // LE910 V2's "resolving DNS"; the GC864 has no state for it
 	telitConnecting = 7 // LE910 V2's "connecting"; the GC864 has no state for it
 )
 
@@ -52,6 +53,8 @@ func (k *telitSocket) state() int {
 	switch {
 	case k.in != nil:
 		return telitIncoming
+	case k.sock != nil && k.sock.State() == modemsock.Resolving:
+		return telitResolving
 	case k.sock != nil && k.sock.State() == modemsock.Connecting:
 		return telitConnecting
 	case k.sock != nil && k.sock.State() == modemsock.Connected:

@@ -100,3 +100,41 @@ func TestTelitSSConnecting(t *testing.T) {
 	mdm.expect("\r\n+CME ERROR: timeout in opening socket\r\n")
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
 }
+
+// AT#SS shows a socket opened to a host name as resolving (6) while the
+// name is looked up, connecting (7) once it connects to the address
+// found; a name that does not resolve fails the AT#SD with "can not
+// resolve DN".
+func TestTelitSSResolving(t *testing.T) {
+	mdm, mdm2 := newTelitRigPorts(t)
+	release := mdm.be.net.holdLookups()
+	mdm.cmd("AT+CMEE=2", "\r\nOK\r\n")
+	mdm.telitActivate()
+	mdm.cmd("AT#SCFG=1,1,300,90,30,50", "\r\nOK\r\n") // connTo 3 s
+	mdm.send("AT#SD=1,0,7,void.example,0,0,1\r")
+	select {
+	case host := <-mdm.be.net.lookups:
+		if host != "void.example" {
+			t.Fatalf("looked up %q, want void.example", host)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("AT#SD=1 looked nothing up")
+	}
+	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,6,10.0.0.2,0,0.0.0.0,0\r\n\r\nOK\r\n")
+	close(release)
+	for deadline := time.Now().Add(3 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatal("AT#SS=1 never showed the socket connecting")
+		}
+		mdm2.send("AT#SS=1\r")
+		if l := mdm2.until("\r\n\r\nOK\r\n"); l == "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0" {
+			break
+		} else if l != "\r\n#SS: 1,6,10.0.0.2,0,0.0.0.0,0" {
+			t.Fatalf("AT#SS=1 after the lookup: %q", l)
+		}
+	}
+	mdm.expect("\r\n+CME ERROR: timeout in opening socket\r\n")
+	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+	mdm.cmd("AT#SD=1,0,7,nowhere.example,0,0,1", "\r\n+CME ERROR: can not resolve DN\r\n")
+	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+}
