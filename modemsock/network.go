@@ -9,8 +9,8 @@ import (
 // Network is what sockets run on: the host-side TCP/IP stack over the
 // modem's PPP link, for one activated context.
 type Network interface {
-	// DialContext opens a TCP or UDP connection ("tcp", "udp"); the
-	// address may name a host, resolved through LookupNetIP.
+	// DialContext opens a TCP or UDP connection ("tcp", "udp") to an
+	// IP address; Core.Dial resolves a host name with LookupNetIP first.
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 	// Listen accepts TCP connections on the link's address (server mode).
 	Listen(network, address string) (net.Listener, error)
