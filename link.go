@@ -248,6 +248,13 @@ func (l *Link) DialContext(ctx context.Context, network, address string) (net.Co
 	return l.st.DialContext(ctx, network, address)
 }
 
+// DialResolved connects to port at the addresses a name resolved to
+// (LookupNetIP's answer), as DialContext does after its own lookup; for
+// a caller that tells the lookup from the connection.
+func (l *Link) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	return l.st.DialResolved(ctx, network, addrs, port)
+}
+
 // DialTCPFrom connects to dst over the link from src, the link's own
 // address or, on the network side, one of NetworkConfig.ExtraAddrs; the
 // zero src means the link's own address, as for DialContext.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 )
 
 // DefaultRecvBuffer is Config.RecvBuffer's default: 64 KiB per socket.
@@ -43,8 +42,6 @@ type Core struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	open   map[*Socket]struct{}
-
-	fallbackDelay time.Duration // Happy Eyeballs' head start: fallbackDelay
 }
 
 // New returns a core whose goroutines end with ctx or Close.
@@ -54,8 +51,7 @@ func New(ctx context.Context, cfg Config) *Core {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	return &Core{cfg: cfg, ctx: ctx, cancel: cancel, open: map[*Socket]struct{}{},
-		fallbackDelay: fallbackDelay}
+	return &Core{cfg: cfg, ctx: ctx, cancel: cancel, open: map[*Socket]struct{}{}}
 }
 
 // RecvBuffer is the receive buffer of each socket, in bytes.

@@ -87,6 +87,9 @@ func (p *pipeNet) DialContext(ctx context.Context, network, address string) (net
 	p.peers <- b
 	return a, nil
 }
+func (p *pipeNet) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	return p.DialContext(ctx, network, netip.AddrPortFrom(addrs[0], port).String())
+}
 func (p *pipeNet) Listen(string, string) (net.Listener, error) {
 	return net.Listen("tcp", "127.0.0.1:0")
 }

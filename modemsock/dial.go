@@ -2,31 +2,18 @@ package modemsock
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
 	"strconv"
 	"time"
 )
 
-// minDialTime is the least time one address of several gets, as in the
-// net package.
-const minDialTime = 2 * time.Second
-
-// errNoAddresses reports a name that has addresses, none of them of a
-// family the network carries.
-var errNoAddresses = errors.New("modemsock: no address of a family the network carries")
-
 // Dial opens a socket to address ("host:port") over n: TCP, or UDP if
 // udp. An IP literal (or an empty host, n's own address) is dialled at
 // once, the socket Connecting. A host name is looked up first, the
 // socket Resolving meanwhile, with n's LookupNetIP; then the socket is
-// Connecting while it dials the addresses found that n can reach (IPv4
-// ones if it has an IPv4 address, IPv6 ones if it has a global IPv6
-// address: see IPv6Network) as net.Dialer does: in the order given, each
-// one when the one before failed, sharing the time left, and when the
-// name has addresses of both families, racing them (Happy Eyeballs, RFC
-// 8305: see dialAddrs).
+// Connecting while n dials the addresses found (DialResolved: those it
+// can reach, both families raced).
 //
 // EventConnected or EventConnectFailed ends the dial, at the latest
 // timeout after the call; Close aborts it without an event. A failed
@@ -67,19 +54,15 @@ func (s *Socket) resolved(n Network, network string, port uint16, deadline time.
 	if s.state != Resolving {
 		return // closed meanwhile
 	}
-	if err == nil {
-		addrs, err = reachable(n, addrs)
-	}
 	if err != nil {
 		s.failed(&net.OpError{Op: "dial", Net: network, Err: err})
 		return
 	}
 	s.state = Connecting
-	delay := s.core.fallbackDelay
 	s.core.Go(func(ctx context.Context) func() {
 		ctx, cancel := s.bound(ctx, deadline)
 		defer cancel()
-		conn, err := dialAddrs(ctx, n, network, port, addrs, delay)
+		conn, err := n.DialResolved(ctx, network, addrs, port)
 		return func() { s.dialed(conn, err) }
 	})
 }
@@ -137,60 +120,4 @@ func splitName(address string) (host string, port uint16, ok bool) {
 		return "", 0, false
 	}
 	return host, uint16(n), true
-}
-
-// reachable returns the addresses of addrs that n can reach: IPv4 ones
-// if n has an IPv4 address, IPv6 ones if it has a global IPv6 address.
-func reachable(n Network, addrs []netip.Addr) ([]netip.Addr, error) {
-	v4 := n.LocalAddr().IsValid()
-	v6 := false
-	if n6, ok := n.(IPv6Network); ok {
-		for _, a := range n6.IPv6Addrs() {
-			v6 = v6 || !a.IsLinkLocalUnicast()
-		}
-	}
-	var use []netip.Addr
-	for _, a := range addrs {
-		a = a.Unmap()
-		if a.Is4() && v4 || a.Is6() && v6 {
-			use = append(use, a)
-		}
-	}
-	if len(use) == 0 {
-		return nil, errNoAddresses
-	}
-	return use, nil
-}
-
-// dialSerial dials addrs at port in order until one connects, giving each
-// a share of the time left (at least minDialTime), and returns the first
-// error if none does.
-func dialSerial(ctx context.Context, n Network, network string, port uint16, addrs []netip.Addr) (net.Conn, error) {
-	var first error
-	for i, ip := range addrs {
-		dctx, cancel := partialDeadline(ctx, len(addrs)-i)
-		conn, err := n.DialContext(dctx, network, netip.AddrPortFrom(ip, port).String())
-		cancel()
-		if err == nil {
-			return conn, nil
-		}
-		if first == nil {
-			first = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, first
-}
-
-// partialDeadline shares what is left of ctx's deadline between the
-// remaining addresses, giving each at least minDialTime.
-func partialDeadline(ctx context.Context, remaining int) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok || remaining <= 1 {
-		return context.WithCancel(ctx)
-	}
-	each := max(time.Until(deadline)/time.Duration(remaining), minDialTime)
-	return context.WithTimeout(ctx, each)
 }

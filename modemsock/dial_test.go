@@ -5,11 +5,10 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // lookupAnswer is what a heldNet's lookup returns once released.
@@ -21,29 +20,23 @@ type lookupAnswer struct {
 // heldNet is a pipeNet whose lookups and dials wait for the test: each
 // LookupNetIP sends its name on asked and returns what release gives, or
 // ctx's error (then it sends on aborted); each DialContext sends its
-// address on dialing and fails with refused[address], waits for ctx to
-// end for held[address] (then sends the address on dropped), or connects
-// when connect gives it leave.
+// address on dialing and fails with refused[address], or connects when
+// connect gives it leave.
 type heldNet struct {
 	*pipeNet
-	v6      []netip.Addr // IPv6Addrs
 	asked   chan string
 	release chan lookupAnswer
 	aborted chan error
 	dialing chan string
 	connect chan struct{}
 	refused map[string]bool
-	held    map[string]bool
-	dropped chan string
 }
 
 func newHeldNet() *heldNet {
 	return &heldNet{pipeNet: newPipeNet(), asked: make(chan string, 4), release: make(chan lookupAnswer),
 		aborted: make(chan error, 4), dialing: make(chan string, 4), connect: make(chan struct{}),
-		refused: map[string]bool{}, held: map[string]bool{}, dropped: make(chan string, 4)}
+		refused: map[string]bool{}}
 }
-
-func (h *heldNet) IPv6Addrs() []netip.Addr { return h.v6 }
 
 func (h *heldNet) LookupNetIP(ctx context.Context, host string) ([]netip.Addr, error) {
 	h.asked <- host
@@ -61,17 +54,22 @@ func (h *heldNet) DialContext(ctx context.Context, network, address string) (net
 	if h.refused[address] {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
 	}
-	if h.held[address] {
-		<-ctx.Done()
-		h.dropped <- address
-		return nil, ctx.Err()
-	}
 	select {
 	case <-h.connect:
 		return h.pipeNet.DialContext(ctx, network, address)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// DialResolved dials as DialContext does, the addresses and port given
+// sent on dialing in one string ("10.0.0.1:7", "[2001:db8::1]:7 192.0.2.1:7").
+func (h *heldNet) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	var each []string
+	for _, a := range addrs {
+		each = append(each, netip.AddrPortFrom(a, port).String())
+	}
+	return h.DialContext(ctx, network, strings.Join(each, " "))
 }
 
 // recv takes a value from ch, failing the test after 10 s.
@@ -181,85 +179,21 @@ func TestDialLookupTimeout(t *testing.T) {
 	}
 }
 
-// TestDialAddresses dials the addresses a name has, in order, skipping
-// those of a family the network does not carry.
-func TestDialAddresses(t *testing.T) {
-	v6 := netip.MustParseAddr("2001:db8::1")
-	v4 := netip.MustParseAddr("192.0.2.1")
-	global := []netip.Addr{netip.MustParseAddr("fe80::2"), netip.MustParseAddr("2001:db8:1::2")}
-	linkLocal := global[:1]
-	for _, tc := range []struct {
-		name    string
-		own6    []netip.Addr // the network's IPv6 addresses
-		addrs   []netip.Addr // the lookup's answer
-		refused []string
-		want    []string // the addresses dialled
-		wantErr error    // nil: connected
-	}{
-		{"first connects", global, []netip.Addr{v6, v4}, nil, []string{"[2001:db8::1]:7"}, nil},
-		{"falls back", global, []netip.Addr{v6, v4}, []string{"[2001:db8::1]:7"},
-			[]string{"[2001:db8::1]:7", "192.0.2.1:7"}, nil},
-		{"all refused", global, []netip.Addr{v6, v4}, []string{"[2001:db8::1]:7", "192.0.2.1:7"},
-			[]string{"[2001:db8::1]:7", "192.0.2.1:7"}, syscall.ECONNREFUSED},
-		{"no global IPv6", linkLocal, []netip.Addr{v6, v4}, nil, []string{"192.0.2.1:7"}, nil},
-		{"mapped IPv4", nil, []netip.Addr{netip.AddrFrom16(v4.As16())}, nil, []string{"192.0.2.1:7"}, nil},
-		{"no usable family", linkLocal, []netip.Addr{v6}, nil, nil, errNoAddresses},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			l, n := newLoop(t, 0), newHeldNet()
-			l.core.fallbackDelay = time.Hour // the other family only once the first failed
-			n.v6 = tc.own6
-			for _, a := range tc.refused {
-				n.refused[a] = true
-			}
-			close(n.connect)
-			s := l.core.Dial(n, false, "dual.example:7", time.Minute)
-			recv(t, n.asked, "lookup")
-			n.release <- lookupAnswer{addrs: tc.addrs}
-			kind := EventConnected
-			if tc.wantErr != nil {
-				kind = EventConnectFailed
-			}
-			ev := l.await(kind)
-			if !errors.Is(ev.Err, tc.wantErr) || ev.Socket != s {
-				t.Errorf("event %+v, want %v", ev, tc.wantErr)
-			}
-			close(n.dialing)
-			var got []string
-			for a := range n.dialing {
-				got = append(got, a)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("dialled (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestDialHappyEyeballs races the families of a name whose first
-// address does not answer: the second family, tried after the delay,
-// connects, and the first one's dial is aborted.
-func TestDialHappyEyeballs(t *testing.T) {
+// TestDialResolvedAnswer passes the lookup's whole answer, both
+// families in its order, to the network's DialResolved, which chooses
+// among them; its error fails the dial as it is.
+func TestDialResolvedAnswer(t *testing.T) {
 	l, n := newLoop(t, 0), newHeldNet()
-	l.core.fallbackDelay = time.Millisecond
-	n.v6 = []netip.Addr{netip.MustParseAddr("2001:db8:1::2")}
-	n.held["[2001:db8::1]:7"] = true
-	close(n.connect)
+	both := "[2001:db8::1]:7 192.0.2.1:7"
+	n.refused[both] = true
 	s := l.core.Dial(n, false, "dual.example:7", time.Minute)
 	recv(t, n.asked, "lookup")
 	n.release <- lookupAnswer{addrs: []netip.Addr{netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("192.0.2.1")}}
-	if ev := l.await(EventConnected); ev.Socket != s {
-		t.Fatalf("event %+v", ev)
+	l.until("connecting", func() bool { return s.State() == Connecting })
+	if addr := recv(t, n.dialing, "dial"); addr != both {
+		t.Errorf("dialled %q, want %q", addr, both)
 	}
-	if got := recv(t, n.dropped, "aborted dial"); got != "[2001:db8::1]:7" {
-		t.Errorf("aborted %q, want the IPv6 dial", got)
-	}
-	close(n.dialing)
-	got := map[string]bool{}
-	for a := range n.dialing {
-		got[a] = true
-	}
-	if diff := cmp.Diff(map[string]bool{"[2001:db8::1]:7": true, "192.0.2.1:7": true}, got); diff != "" {
-		t.Errorf("dialled (-want +got):\n%s", diff)
+	if ev := l.await(EventConnectFailed); ev.Socket != s || !errors.Is(ev.Err, syscall.ECONNREFUSED) {
+		t.Errorf("event %+v, want the refusal", ev)
 	}
 }

@@ -10,8 +10,13 @@ import (
 // modem's PPP link, for one activated context.
 type Network interface {
 	// DialContext opens a TCP or UDP connection ("tcp", "udp") to an
-	// IP address; Core.Dial resolves a host name with LookupNetIP first.
+	// IP address ("ip:port").
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+	// DialResolved opens one to port at the addresses a name resolved
+	// to (LookupNetIP's answer), as a dial by name does after its
+	// lookup: those the network can reach, in order, and both address
+	// families raced (Happy Eyeballs) where there are both.
+	DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error)
 	// Listen accepts TCP connections on the link's address (server mode).
 	Listen(network, address string) (net.Listener, error)
 	// ListenPacket opens a UDP socket on the link's address.

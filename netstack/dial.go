@@ -45,6 +45,35 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 	if err != nil {
 		return nil, opErr(err)
 	}
+	return s.dialEach(ctx, network, port, addrs)
+}
+
+// DialResolved connects to port at the addresses a name resolved to
+// (LookupNetIP's answer), as DialContext does after its own lookup: the
+// addresses of network's family that the stack can reach, in order, the
+// two families raced when both are there. It serves a caller that
+// looks the name up itself, to tell the lookup from the connection.
+// Errors are as DialContext's.
+func (s *Stack) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	if !isTCP(network) && !isUDP(network) {
+		return nil, opErr(net.UnknownNetworkError(network))
+	}
+	if s.closed() {
+		return nil, opErr(net.ErrClosed)
+	}
+	use, err := s.reachable(network, addrs)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	return s.dialEach(ctx, network, port, use)
+}
+
+// dialEach dials port at addrs: in order when they are of one family,
+// else the two families raced (dialParallel).
+func (s *Stack) dialEach(ctx context.Context, network string, port uint16, addrs []netip.Addr) (net.Conn, error) {
 	primaries, fallbacks := splitFamilies(addrs)
 	if len(fallbacks) > 0 {
 		return s.dialParallel(ctx, network, port, primaries, fallbacks, fallbackDelay)
@@ -89,6 +118,13 @@ func (s *Stack) dialAddrs(ctx context.Context, network, host string) ([]netip.Ad
 	if err != nil {
 		return nil, err
 	}
+	return s.reachable(network, all)
+}
+
+// reachable returns the addresses of all of network's family and of a
+// family the stack has an address to reach them from, or errNoAddresses
+// if none is.
+func (s *Stack) reachable(network string, all []netip.Addr) ([]netip.Addr, error) {
 	v4ok, v6ok := s.LocalAddr().IsValid(), s.hasGlobal6()
 	var use []netip.Addr
 	for _, ip := range all {

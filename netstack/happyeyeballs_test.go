@@ -75,3 +75,54 @@ func TestDialParallel(t *testing.T) {
 		})
 	}
 }
+
+// DialResolved dials a name's answer as DialContext would after its own
+// lookup: only the addresses the stack can reach (here IPv4, mapped or
+// not, as the stack has no global IPv6 address), and errNoAddresses when
+// none is.
+func TestDialResolved(t *testing.T) {
+	a, b, _ := cuttablePair(t)
+	l, err := b.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	v4, global6 := netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("2001:db8::2")
+	for _, tc := range []struct {
+		name  string
+		addrs []netip.Addr
+		want  netip.Addr // invalid: fails with errNoAddresses
+	}{
+		{"IPv6 unreachable, IPv4 dialled", []netip.Addr{global6, v4}, v4},
+		{"a mapped IPv4 address", []netip.Addr{netip.AddrFrom16(v4.As16())}, v4},
+		{"nothing reachable", []netip.Addr{global6}, netip.Addr{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, err := a.DialResolved(ctx, "tcp", tc.addrs, 7)
+			if !tc.want.IsValid() {
+				if !errors.Is(err, errNoAddresses) {
+					t.Fatalf("DialResolved = %v, %v; want errNoAddresses", c, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if got := netip.MustParseAddrPort(c.RemoteAddr().String()).Addr(); got != tc.want {
+				t.Errorf("connected to %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

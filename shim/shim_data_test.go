@@ -49,6 +49,10 @@ func (n *shimPipeNet) LookupNetIP(context.Context, string) ([]netip.Addr, error)
 	return nil, errors.New("pipe: no dns")
 }
 
+func (n *shimPipeNet) DialResolved(context.Context, string, []netip.Addr, uint16) (net.Conn, error) {
+	return nil, errors.New("pipe: no dns")
+}
+
 func (n *shimPipeNet) LocalAddr() netip.Addr    { return shimNearIP }
 func (n *shimPipeNet) DNSServers() []netip.Addr { return nil }
 func (n *shimPipeNet) Done() <-chan struct{}    { return n.done }

@@ -72,11 +72,23 @@ func (n *shimFakeNet) drop()                    { n.doneOnce.Do(func() { close(n
 // DialContext wraps TCP connections so that they implement UnackedConn,
 // counting as acknowledged what the far side's services have read.
 func (n *shimFakeNet) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	c, err := n.Stack.DialContext(ctx, network, address)
-	if err != nil || network != "tcp" {
-		return c, err
+	return n.acked(network)(n.Stack.DialContext(ctx, network, address))
+}
+
+// DialResolved wraps TCP connections as DialContext does.
+func (n *shimFakeNet) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	return n.acked(network)(n.Stack.DialResolved(ctx, network, addrs, port))
+}
+
+// acked returns a function that wraps a TCP connection dialled on
+// network so that it implements UnackedConn.
+func (n *shimFakeNet) acked(network string) func(net.Conn, error) (net.Conn, error) {
+	return func(c net.Conn, err error) (net.Conn, error) {
+		if err != nil || network != "tcp" {
+			return c, err
+		}
+		return &shimAckConn{Conn: c, far: n.far}, nil
 	}
-	return &shimAckConn{Conn: c, far: n.far}, nil
 }
 
 type shimAckConn struct {
