@@ -37,11 +37,11 @@ var ErrNoATChannel = errors.New("gprsppp: the link has no AT channel (dialled wi
 // muxLink is what a link over a multiplexer has besides: the
 // multiplexer, and the monitor on its AT channel.
 type muxLink struct {
-	mux     *cmux.Mux
-	monitor *dialer.Monitor // nil if the AT channel failed to open
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	once    sync.Once
+	mux    *cmux.Mux
+	at     *atChannel // nil if the AT channel failed to open
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
 }
 
 // close stops the monitor and closes the multiplexer: DISC on its
@@ -96,13 +96,7 @@ func dialCMUX(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		}
 		log.Warn("the AT channel (DLCI 1) did not open: no modem status while the link is up", "err", err)
 	} else {
-		ml.monitor = dialer.NewMonitor(atCh, dialer.MonitorConfig{Interval: cfg.StatusInterval, Logger: log})
-		ml.wg.Go(func() {
-			defer atCh.Close()
-			if err := ml.monitor.Run(mctx); err != nil {
-				log.Warn("the AT channel (DLCI 1) ended: no more modem status", "err", err)
-			}
-		})
+		ml.at = newATChannel(mctx, &ml.wg, mux, atCh, dialer.MonitorConfig{Interval: cfg.StatusInterval, Logger: log}, log)
 	}
 	dataCh, err := mux.Open(ctx, dataDLCI)
 	if err != nil {
@@ -127,10 +121,11 @@ func dialCMUX(ctx context.Context, port device.Port, cfg Config) (*Link, error) 
 		return nil, err
 	}
 	l.modem, l.mux = conn, ml
-	if ml.monitor != nil {
+	if ml.at != nil {
+		m := ml.at.first()
 		select {
-		case <-ml.monitor.Polled():
-		case <-ml.monitor.Done():
+		case <-m.Polled():
+		case <-m.Done():
 		case <-time.After(firstStatusWait):
 		}
 	}
@@ -184,19 +179,20 @@ func (l *muxLine) explain(err error) error {
 // Config.CMUX; false for any other link, or if the AT channel did not
 // open.
 func (l *Link) ModemStatus() (dialer.ModemStatus, bool) {
-	if l.mux == nil || l.mux.monitor == nil {
+	if l.mux == nil || l.mux.at == nil {
 		return dialer.ModemStatus{}, false
 	}
-	return l.mux.monitor.Status(), true
+	return l.mux.at.status(), true
 }
 
 // ModemCommand sends an AT command to the modem on its AT channel,
 // between the monitor's polls, and returns its answer (see
-// dialer.Monitor.Command). It fails with ErrNoATChannel on a link
-// without one.
+// dialer.Monitor.Command). While the channel is being opened again (the
+// modem closed it) it waits for it, as long as ctx allows. It fails with
+// ErrNoATChannel on a link without one.
 func (l *Link) ModemCommand(ctx context.Context, cmd string, timeout time.Duration) (dialer.Reply, error) {
-	if l.mux == nil || l.mux.monitor == nil {
+	if l.mux == nil || l.mux.at == nil {
 		return dialer.Reply{}, ErrNoATChannel
 	}
-	return l.mux.monitor.Command(ctx, cmd, timeout)
+	return l.mux.at.command(ctx, cmd, timeout)
 }

@@ -110,6 +110,38 @@ func TestCMUXDataChannelClosedByModem(t *testing.T) {
 	t.Logf("reason: %v", err)
 }
 
+// The modem closing the AT channel (DISC on DLCI 1) while PPP goes on
+// over DLCI 2: the channel is opened again, a command sent meanwhile
+// waits for it and is answered there, and the status read before stays
+// shown until the new channel's first poll.
+func TestCMUXATChannelReopened(t *testing.T) {
+	modem, line := cmuxPair(t)
+	l := dialCMUX(t, line, gprsppp.Config{StatusInterval: time.Hour})
+	before, ok := l.ModemStatus()
+	if !ok || !strings.Contains(before.Operator, "Test Net") {
+		t.Fatalf("status before: %+v, %v; want the operator read", before, ok)
+	}
+	first := modem.dlc(1)
+	first.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r, err := l.ModemCommand(ctx, "AT+COPS?", 0)
+	if err != nil || r.Result != "OK" || len(r.Lines) != 1 || r.Lines[0] != `+COPS: 0,0,"Test Net",7` {
+		t.Fatalf("AT+COPS? after the modem closed DLCI 1: %+v, %v", r, err)
+	}
+	if modem.dlc(1) == first {
+		t.Error("answered on the channel the modem closed")
+	}
+	if st, _ := l.ModemStatus(); st.Operator != before.Operator {
+		t.Errorf("status after: %+v, want the operator still shown", st)
+	}
+	select {
+	case <-l.Done():
+		t.Fatalf("the link ended with the AT channel: %v", l.Err())
+	default:
+	}
+}
+
 // A multiplexer gone silent ends the link once the keepalive's Test
 // commands go unanswered; the supervisor's redial finds the modem still
 // in its multiplexer, closes it (CLD) and brings a new one and a new
