@@ -28,24 +28,14 @@ const minDialTime = 2 * time.Second
 // syscall.ECONNREFUSED for a refused connection and ctx's error when ctx
 // ends first.
 func (s *Stack) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	opErr := func(err error) error {
-		return &net.OpError{Op: "dial", Net: network, Err: err}
-	}
-	if !isTCP(network) && !isUDP(network) {
-		return nil, opErr(net.UnknownNetworkError(network))
-	}
-	if s.closed() {
-		return nil, opErr(net.ErrClosed)
-	}
-	host, port, err := splitHostPort(address)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	addrs, err := s.dialAddrs(ctx, network, host)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	return s.dialEach(ctx, network, port, addrs)
+	return s.dial(ctx, network, func() ([]netip.Addr, uint16, error) {
+		host, port, err := splitHostPort(address)
+		if err != nil {
+			return nil, 0, err
+		}
+		addrs, err := s.dialAddrs(ctx, network, host)
+		return addrs, port, err
+	})
 }
 
 // DialResolved connects to port at the addresses a name resolved to
@@ -55,6 +45,17 @@ func (s *Stack) DialContext(ctx context.Context, network, address string) (net.C
 // looks the name up itself, to tell the lookup from the connection.
 // Errors are as DialContext's.
 func (s *Stack) DialResolved(ctx context.Context, network string, addrs []netip.Addr, port uint16) (net.Conn, error) {
+	return s.dial(ctx, network, func() ([]netip.Addr, uint16, error) {
+		use, err := s.reachable(network, addrs)
+		return use, port, err
+	})
+}
+
+// dial checks network and the stack, takes the addresses and port to
+// dial from dest, and dials them: in order when they are of one family,
+// else the two families raced (dialParallel). Its errors are
+// *net.OpError values.
+func (s *Stack) dial(ctx context.Context, network string, dest func() ([]netip.Addr, uint16, error)) (net.Conn, error) {
 	opErr := func(err error) error {
 		return &net.OpError{Op: "dial", Net: network, Err: err}
 	}
@@ -64,16 +65,10 @@ func (s *Stack) DialResolved(ctx context.Context, network string, addrs []netip.
 	if s.closed() {
 		return nil, opErr(net.ErrClosed)
 	}
-	use, err := s.reachable(network, addrs)
+	addrs, port, err := dest()
 	if err != nil {
 		return nil, opErr(err)
 	}
-	return s.dialEach(ctx, network, port, use)
-}
-
-// dialEach dials port at addrs: in order when they are of one family,
-// else the two families raced (dialParallel).
-func (s *Stack) dialEach(ctx context.Context, network string, port uint16, addrs []netip.Addr) (net.Conn, error) {
 	primaries, fallbacks := splitFamilies(addrs)
 	if len(fallbacks) > 0 {
 		return s.dialParallel(ctx, network, port, primaries, fallbacks, fallbackDelay)

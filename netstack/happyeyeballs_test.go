@@ -26,20 +26,7 @@ func TestDialParallel(t *testing.T) {
 	v4, v6 := netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("fe80::2")
 	silent6 := netip.MustParseAddr("fe80::99") // no one's address: no answer
 	for network, address := range map[string]string{"tcp": ":7", "tcp4": "192.0.2.2:8"} {
-		l, err := b.Listen(network, address)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { l.Close() })
-		go func() {
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				c.Close()
-			}
-		}()
+		closeEach(t, b, network, address)
 	}
 	for _, tc := range []struct {
 		name      string
@@ -82,20 +69,7 @@ func TestDialParallel(t *testing.T) {
 // none is.
 func TestDialResolved(t *testing.T) {
 	a, b, _ := cuttablePair(t)
-	l, err := b.Listen("tcp", ":7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	closeEach(t, b, "tcp", ":7")
 	v4, global6 := netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("2001:db8::2")
 	for _, tc := range []struct {
 		name  string
@@ -125,4 +99,24 @@ func TestDialResolved(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closeEach listens on s at address until the test ends, closing each
+// connection it accepts.
+func closeEach(t *testing.T, s *Stack, network, address string) {
+	t.Helper()
+	l, err := s.Listen(network, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
 }

@@ -86,17 +86,7 @@ func TestTelitSSConnecting(t *testing.T) {
 	mdm.cmd("AT#SCFG=1,1,300,90,30,50", "\r\nOK\r\n") // connTo 3 s
 	mdm.send("AT#SD=1,0,7,10.0.0.99,0,0,1\r")         // nobody answers there
 	// The ports run apart: MDM2 may ask before MDM has taken AT#SD.
-	for deadline := time.Now().Add(3 * time.Second); ; {
-		if time.Now().After(deadline) {
-			t.Fatal("AT#SS=1 never showed the socket connecting")
-		}
-		mdm2.send("AT#SS=1\r")
-		if l := mdm2.until("\r\n\r\nOK\r\n"); l == "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0" {
-			break
-		} else if l != "\r\n#SS: 1,0" {
-			t.Fatalf("AT#SS=1 while connecting: %q", l)
-		}
-	}
+	awaitSS(t, mdm2, "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0", "\r\n#SS: 1,0")
 	mdm.expect("\r\n+CME ERROR: timeout in opening socket\r\n")
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
 }
@@ -122,19 +112,26 @@ func TestTelitSSResolving(t *testing.T) {
 	}
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,6,10.0.0.2,0,0.0.0.0,0\r\n\r\nOK\r\n")
 	close(release)
-	for deadline := time.Now().Add(3 * time.Second); ; {
-		if time.Now().After(deadline) {
-			t.Fatal("AT#SS=1 never showed the socket connecting")
-		}
-		mdm2.send("AT#SS=1\r")
-		if l := mdm2.until("\r\n\r\nOK\r\n"); l == "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0" {
-			break
-		} else if l != "\r\n#SS: 1,6,10.0.0.2,0,0.0.0.0,0" {
-			t.Fatalf("AT#SS=1 after the lookup: %q", l)
-		}
-	}
+	awaitSS(t, mdm2, "\r\n#SS: 1,7,10.0.0.2,0,0.0.0.0,0", "\r\n#SS: 1,6,10.0.0.2,0,0.0.0.0,0")
 	mdm.expect("\r\n+CME ERROR: timeout in opening socket\r\n")
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
 	mdm.cmd("AT#SD=1,0,7,nowhere.example,0,0,1", "\r\n+CME ERROR: can not resolve DN\r\n")
 	mdm2.cmd("AT#SS=1", "\r\n#SS: 1,0\r\n\r\nOK\r\n")
+}
+
+// awaitSS asks port AT#SS=1 until it answers want, within 3 s; before,
+// it may answer only was.
+func awaitSS(t *testing.T, port *shimRig, want, was string) {
+	t.Helper()
+	for deadline := time.Now().Add(3 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatalf("AT#SS=1 never answered %q", want)
+		}
+		port.send("AT#SS=1\r")
+		if l := port.until("\r\n\r\nOK\r\n"); l == want {
+			return
+		} else if l != was {
+			t.Fatalf("AT#SS=1: %q, want %q or %q", l, was, want)
+		}
+	}
 }
