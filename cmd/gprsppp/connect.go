@@ -215,7 +215,7 @@ func runConnect(ctx context.Context, out io.Writer, g *globals, f connectFlags) 
 	if maxfail == 0 {
 		maxfail = -1
 	}
-	ops, err := startOps(runCtx, out, f, f.persist, log)
+	ops, err := startOps(runCtx, out, f, f.persist, host, log)
 	if err != nil {
 		return err
 	}

@@ -77,8 +77,9 @@ type ops struct {
 }
 
 // startOps starts the operations side of a connect or shim whose output
-// is out. Its errors carry an exit status.
-func startOps(ctx context.Context, out io.Writer, f connectFlags, persist bool, log *slog.Logger) (*ops, error) {
+// is out, and whose TUN interface is tun (nil without one). Its errors
+// carry an exit status.
+func startOps(ctx context.Context, out io.Writer, f connectFlags, persist bool, tun *gprsppp.TUN, log *slog.Logger) (*ops, error) {
 	name, err := linkName(f)
 	if err != nil {
 		return nil, exit(exitUsage, err)
@@ -100,8 +101,12 @@ func startOps(ctx context.Context, out io.Writer, f connectFlags, persist bool, 
 	ctx, cancel := context.WithCancel(ctx)
 	o := &ops{name: name, device: device, persist: persist, out: out, log: log,
 		up: f.ops.upScript, down: f.ops.downScript, notify: sdnotify.New(os.Getenv), cancel: cancel}
-	o.tracker = linkstate.New(linkstate.Config{Name: name, Device: device, Persist: persist, OnEvent: o.event,
-		PID: os.Getpid(), ATChannel: f.cmux.on})
+	cfg := linkstate.Config{Name: name, Device: device, Persist: persist, OnEvent: o.event,
+		PID: os.Getpid(), ATChannel: f.cmux.on}
+	if tun != nil { // not a nil *TUN in the interface
+		cfg.TUN = tun
+	}
+	o.tracker = linkstate.New(cfg)
 	if o.up != "" || o.down != "" {
 		o.hooks = hook.Start(hook.Config{Logger: log})
 	}

@@ -300,7 +300,7 @@ func runShim(ctx context.Context, out io.Writer, g *globals, f shimFlags) error 
 	defer capture.Close()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ops, err := startOps(runCtx, out, f.modem, true, log)
+	ops, err := startOps(runCtx, out, f.modem, true, nil, log)
 	if err != nil {
 		return err
 	}

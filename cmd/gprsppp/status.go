@@ -184,6 +184,9 @@ func printStatus(w io.Writer, st linkstate.Status, now time.Time) {
 	row("received", "%d bytes, %d frames, %d IP packets", l.OctetsIn, l.FramesIn, l.IPIn)
 	row("fcs errors", "%d", l.FCSErrors)
 	row("drops", "%d", linkstate.Drops(l))
+	if st.TUN != "" {
+		row("tun", "%s, %d packets dropped", st.TUN, st.TUNDrops)
+	}
 	if st.Total != l {
 		t := st.Total
 		row("all links", "sent %d bytes, received %d bytes, %d fcs errors, %d drops", t.OctetsOut, t.OctetsIn, t.FCSErrors, linkstate.Drops(t))

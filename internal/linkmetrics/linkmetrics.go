@@ -117,6 +117,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	} {
 		counter(d.drops, r.n, r.reason)
 	}
+	if st.TUN != "" {
+		counter(d.drops, st.TUNDrops, "tun")
+	}
 	if rssi, ok := linkstate.RSSI(st.Signal); ok {
 		gauge(d.signalRSSI, float64(rssi))
 		gauge(d.signalDBm, float64(linkstate.DBm(rssi)))

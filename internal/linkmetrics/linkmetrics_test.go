@@ -82,6 +82,11 @@ func TestMetrics(t *testing.T) {
 			"gprsppp_fcs_errors_total": 3, `gprsppp_dropped_total{reason="queue_full"}`: 7, `gprsppp_dropped_total{reason="runt"}`: 1,
 			"gprsppp_modem_signal_rssi": 20, "gprsppp_modem_signal_dbm": -73, "gprsppp_modem_signal_timestamp_seconds": 1_700_000_000,
 		},
+		none: []string{`gprsppp_dropped_total{reason="tun"}`},
+	}, {
+		name: "with a TUN interface",
+		st:   linkstate.Status{State: linkstate.Up, TUN: "gprs0", TUNDrops: 12},
+		want: map[string]float64{`gprsppp_dropped_total{reason="tun"}`: 12},
 	}, {
 		name: "up, dual stack",
 		st: linkstate.Status{

@@ -102,6 +102,11 @@ type Status struct {
 	// beside the data (connect --cmux), through which the control
 	// socket's "at" command talks to it.
 	ATChannel bool `json:"at_channel,omitempty"`
+	// TUN names the TUN interface carrying the host's packets over the
+	// link (connect --tun), empty without one; TUNDrops counts the
+	// packets lost between it and the links (TUN.Drops).
+	TUN      string `json:"tun,omitempty"`
+	TUNDrops uint64 `json:"tun_drops,omitempty"`
 }
 
 // Drops sums the counters of frames and packets dropped, bad FCS aside

@@ -43,6 +43,15 @@ type Config struct {
 	// PID and ATChannel are reported as they are (see Status).
 	PID       int
 	ATChannel bool
+	// TUN, if set, is the TUN interface (a *gprsppp.TUN) whose name and
+	// dropped packets Status reports.
+	TUN TUN
+}
+
+// TUN is what Status reports of a TUN interface.
+type TUN interface {
+	Name() string
+	Drops() uint64
 }
 
 // Tracker follows one supervisor's links. Its methods are safe for
@@ -269,6 +278,9 @@ func (t *Tracker) snapshot() Status {
 		st.Uptime = t.cfg.Now().Sub(t.upAt)
 	}
 	st.Total = add(t.base, st.Link)
+	if t.cfg.TUN != nil {
+		st.TUN, st.TUNDrops = t.cfg.TUN.Name(), t.cfg.TUN.Drops()
+	}
 	return st
 }
 

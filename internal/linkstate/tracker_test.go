@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,5 +183,29 @@ func TestTrackerFollowsIPv6(t *testing.T) {
 	tr.Close()
 	if n := <-networks; n != nil {
 		n.Close()
+	}
+}
+
+// fakeTUN is a TUN interface's name and drop counter.
+type fakeTUN struct{ drops atomic.Uint64 }
+
+func (*fakeTUN) Name() string    { return "gprs0" }
+func (f *fakeTUN) Drops() uint64 { return f.drops.Load() }
+
+// Status reports the TUN interface and its drops as they are now, and
+// nothing of one without it.
+func TestTrackerTUN(t *testing.T) {
+	if st := New(Config{Name: "test"}).Status(); st.TUN != "" || st.TUNDrops != 0 {
+		t.Errorf("without a TUN: %q, %d", st.TUN, st.TUNDrops)
+	}
+	tun := new(fakeTUN)
+	tr := New(Config{Name: "test", TUN: tun})
+	tun.drops.Store(3)
+	if st := tr.Status(); st.TUN != "gprs0" || st.TUNDrops != 3 {
+		t.Errorf("status: tun %q, %d drops; want gprs0, 3", st.TUN, st.TUNDrops)
+	}
+	tun.drops.Store(5)
+	if st := tr.Status(); st.TUNDrops != 5 {
+		t.Errorf("status: %d drops, want the 5 counted since", st.TUNDrops)
 	}
 }
