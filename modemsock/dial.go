@@ -29,12 +29,8 @@ func (c *Core) Dial(n Network, udp bool, address string, timeout time.Duration) 
 	deadline := time.Now().Add(timeout)
 	host, port, ok := splitName(address)
 	if !ok {
-		s.state = Connecting
-		c.Go(func(ctx context.Context) func() {
-			ctx, cancel := s.bound(ctx, deadline)
-			defer cancel()
-			conn, err := n.DialContext(ctx, network, address)
-			return func() { s.dialed(conn, err) }
+		s.connect(deadline, func(ctx context.Context) (net.Conn, error) {
+			return n.DialContext(ctx, network, address)
 		})
 		return s
 	}
@@ -58,11 +54,18 @@ func (s *Socket) resolved(n Network, network string, port uint16, deadline time.
 		s.failed(&net.OpError{Op: "dial", Net: network, Err: err})
 		return
 	}
+	s.connect(deadline, func(ctx context.Context) (net.Conn, error) {
+		return n.DialResolved(ctx, network, addrs, port)
+	})
+}
+
+// connect makes s Connecting while dial runs, until deadline.
+func (s *Socket) connect(deadline time.Time, dial func(context.Context) (net.Conn, error)) {
 	s.state = Connecting
 	s.core.Go(func(ctx context.Context) func() {
 		ctx, cancel := s.bound(ctx, deadline)
 		defer cancel()
-		conn, err := n.DialResolved(ctx, network, addrs, port)
+		conn, err := dial(ctx)
 		return func() { s.dialed(conn, err) }
 	})
 }

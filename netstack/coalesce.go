@@ -231,10 +231,8 @@ func (c *coalescer) find(s segment) *joined {
 
 // flushFlow hands the segment held for f's connection, if any, to out.
 func (c *coalescer) flushFlow(f segment, out func(hdr []byte, payload buffer.Buffer)) {
-	for i := range c.slots {
-		if j := &c.slots[i]; j.parts > 0 && j.first.v6 == f.v6 && j.first.sameFlow(f) {
-			c.flush(j, out)
-		}
+	if j := c.find(f); j != nil {
+		c.flush(j, out)
 	}
 }
 

@@ -63,9 +63,19 @@ func (e *endpoint) deliver(pkt []byte) {
 	if !e.check(pkt) {
 		return
 	}
-	e.dispatch(stack.NewPacketBuffer(stack.PacketBufferOptions{
-		Payload: buffer.MakeWithData(pkt),
-	}))
+	e.dispatch(newInbound(pkt[0], buffer.MakeWithData(pkt)))
+}
+
+// newInbound makes a PacketBuffer of an inbound IP packet b whose
+// header check accepted, the network protocol set from first, the
+// packet's first octet.
+func newInbound(first byte, b buffer.Buffer) *stack.PacketBuffer {
+	pb := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: b})
+	pb.NetworkProtocolNumber = ipv4.ProtocolNumber
+	if first>>4 == 6 {
+		pb.NetworkProtocolNumber = ipv6.ProtocolNumber
+	}
+	return pb
 }
 
 // check reports whether an inbound packet is a well-formed IPv4 or IPv6
@@ -100,15 +110,12 @@ func (e *endpoint) check(pkt []byte) bool {
 	return true
 }
 
-// dispatch hands pb, a packet check accepted, to the stack's dispatcher
-// (unless the endpoint has closed since) and drops the reference.
+// dispatch hands pb, a packet check accepted (newInbound), to the
+// stack's dispatcher (unless the endpoint has closed since) and drops
+// the reference.
 func (e *endpoint) dispatch(pb *stack.PacketBuffer) {
-	proto := ipv4.ProtocolNumber
-	if v, ok := pb.Data().PullUp(1); ok && v[0]>>4 == 6 {
-		proto = ipv6.ProtocolNumber
-	}
 	if d := e.attached(); d != nil && !e.closed.Load() {
-		d.DeliverNetworkPacket(proto, pb)
+		d.DeliverNetworkPacket(pb.NetworkProtocolNumber, pb)
 	}
 	pb.DecRef()
 }

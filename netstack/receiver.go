@@ -77,7 +77,7 @@ func (r *Receiver) Flush() {
 func (r *Receiver) collect(hdr []byte, payload buffer.Buffer) {
 	b := buffer.MakeWithData(hdr)
 	b.Merge(&payload)
-	r.ready = append(r.ready, stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: b}))
+	r.ready = append(r.ready, newInbound(hdr[0], b))
 }
 
 // takeLocked takes the packets ready for the stack, leaving an empty
