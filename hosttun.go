@@ -134,7 +134,13 @@ func (t *TUN) configureLocked(l *Link) error {
 	if err := t.dev.Up(tun.Settings{Addrs: addrs, MTU: mtu}); err != nil {
 		return fmt.Errorf("gprsppp: %w", err)
 	}
-	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "ipv6", l.IPv6Addrs(), "mtu", mtu, "dns", dns)
+	var v6 []netip.Addr // as configured, not as the link may have them by now
+	for _, a := range addrs {
+		if a.Local.Addr().Is6() {
+			v6 = append(v6, a.Local.Addr())
+		}
+	}
+	t.log.Info("tun: up", "address", l.LocalAddr(), "peer", l.PeerAddr(), "ipv6", v6, "mtu", mtu, "dns", dns)
 	if !l.PeerAddr().IsValid() && len(families(addrs)) == 0 && !t.cfg.DefaultRoute {
 		t.log.Warn("tun: the peer announced no address, so nothing is routed through the interface; a default route (DefaultRoute, --tun-default-route) would be")
 	}
